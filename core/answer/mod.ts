@@ -1,0 +1,108 @@
+/** @module Answers: step outcomes → status, structured result, markdown and provenance. */
+import { type ErrorBody, toErrorBody } from "../errors.ts";
+import type { StepOutcome } from "../execute/mod.ts";
+import type { Parsed } from "../intent/parse.ts";
+import type { Provenance } from "../tools/context.ts";
+import { dedupeProvenance } from "../tools/views.ts";
+import type { Plan, QueryStatus } from "../types.ts";
+import { renderEach, renderOutput } from "./render.ts";
+
+export interface Answer {
+  status: QueryStatus;
+  result: Record<string, unknown>;
+  answer: string;
+  provenance: Provenance[];
+  error?: ErrorBody;
+  notes: string[];
+}
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** Where each tool's output lands in the structured result. */
+const RESULT_KEYS: Record<string, string> = {
+  compound_lookup: "compounds",
+  properties: "properties",
+  lipinski: "properties",
+  similarity_search: "similar",
+  substructure_search: "substructure",
+  targets_of_compound: "targets",
+  ligands_of_target: "ligands",
+  compare_properties: "comparison",
+  filter_by_properties: "filtered",
+  rank: "ranked",
+  intersect_targets: "common_targets",
+};
+
+export function composeAnswer(parsed: Parsed, plan: Plan, outcomes: Map<string, StepOutcome>, datasetLabel: string): Answer {
+  const notes: string[] = [];
+  const unsupported = parsed.intent.entities.unsupported ?? [];
+  if (unsupported.length) {
+    notes.push(`Potency constraints (${unsupported.join(", ")}) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`);
+  }
+  if (parsed.error) {
+    return { status: "error", result: {}, answer: errorMarkdown(parsed.error.toBody()), provenance: [], error: parsed.error.toBody(), notes };
+  }
+  const list = plan.steps.map((s) => outcomes.get(s.id)!).filter(Boolean);
+  const ok = list.filter((o) => o.status === "ok");
+  const failed = list.filter((o) => o.status === "error");
+  const skipped = list.filter((o) => o.status === "skipped");
+  const result: Record<string, unknown> = { steps: Object.fromEntries(list.map((o) => [o.id, stepSummary(o)])) };
+  for (const o of ok) {
+    const key = RESULT_KEYS[o.tool] ?? o.tool;
+    const value = o.output!;
+    if (plan.steps.find((s) => s.id === o.id)?.for_each) {
+      result[`${key}_each`] = value.items;
+    } else if (key === "compounds" || key === "properties" || key === "targets" || key === "ligands") {
+      result[key] = [...((result[key] as unknown[]) ?? []), stripProvenance(value)];
+    } else result[key] = stripProvenance(value);
+  }
+  const focus = parsed.intent.entities.properties;
+  const multi = list.length > 1 && (parsed.intent.type === "multi_step_workflow" || new Set(list.map((o) => o.tool)).size > 1);
+  const sections = list.filter((o) => o.status !== "skipped" || multi).map((o, i) => {
+    const step = plan.steps.find((s) => s.id === o.id)!;
+    const body = o.status === "ok"
+      ? (step.for_each ? renderEach(o.tool, o.output!) : renderOutput(o.tool, o.output!, focus))
+      : o.status === "error"
+      ? `⚠️ ${o.error!.message}${o.error!.suggestions?.length ? ` (suggestions: ${o.error!.suggestions.join(", ")})` : ""}`
+      : `_Skipped: an earlier step it needs did not succeed._`;
+    return multi ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${body}` : body;
+  });
+  const provenance = dedupeProvenance(ok.flatMap((o) => (o.output!.provenance as Provenance[]) ?? []));
+  let status: QueryStatus = "success";
+  let error: ErrorBody | undefined;
+  if (!list.length) {
+    status = "error";
+    error = { code: "incomplete_query", message: "Nothing to do: the question names no compound, target or structure I could use." };
+  } else if (!ok.length) {
+    status = "error";
+    error = failed[0]?.error ?? toErrorBody(new Error("no step ran"));
+  } else if (failed.length || skipped.length) {
+    status = "partial";
+    const first = failed[0]?.error;
+    error = {
+      code: "partial_failure",
+      message: `${ok.length} of ${list.length} steps succeeded.` + (first ? ` ${first.message}` : ""),
+      ...(first?.suggestions?.length ? { suggestions: first.suggestions } : {}),
+      details: { failed: failed.map((f) => ({ step: f.id, tool: f.tool, error: f.error })), skipped: skipped.map((s) => s.id) },
+    };
+  }
+  const footer = `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
+  const answer = (status === "error" ? errorMarkdown(error!) : sections.join("\n\n")) + (notes.length ? `\n\n> ${notes.join("\n> ")}` : "") + (ok.length ? footer : "");
+  return { status, result, answer, provenance, error, notes };
+}
+
+function stepSummary(o: StepOutcome) {
+  return { tool: o.tool, status: o.status, ms: o.ms, ...(o.error ? { error: o.error } : {}) };
+}
+
+function stripProvenance(v: Record<string, unknown>) {
+  const { provenance: _p, ...rest } = v;
+  return rest;
+}
+
+function errorMarkdown(e: ErrorBody): string {
+  return `**${e.message}**` + (e.suggestions?.length ? `\n\nTry: ${e.suggestions.map((s) => `“${s}”`).join(" · ")}` : "");
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

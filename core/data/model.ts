@@ -1,0 +1,67 @@
+/** @module The embedded dataset's record shapes (what data/dataset.json holds). */
+import type { Descriptors } from "../chem/engine.ts";
+
+export interface Compound {
+  /** Primary ChEMBL ID, or `DrugCentral:<id>` when DrugCentral knows no ChEMBL ID. */
+  id: string;
+  /** Every ChEMBL ID that resolves here (parent first, then salts/other forms). */
+  chembl_ids: string[];
+  name: string;
+  synonyms: string[];
+  research_codes: string[];
+  smiles: string | null;
+  canonical_smiles: string | null;
+  inchikey: string | null;
+  phase: number | null;
+  first_approval: number | null;
+  atc: string[];
+  drug_type: string | null;
+  indication_class: string | null;
+  drugcentral_ids: number[];
+  pubchem_cid: number | null;
+  cas: string | null;
+  approvals: string[];
+  descriptors: Descriptors | null;
+  sources: string[];
+}
+
+export interface Target {
+  /** ChEMBL target ID, or `UniProt:<acc>` for DrugCentral targets without one. */
+  id: string;
+  name: string;
+  type: string | null;
+  organism: string | null;
+  genes: string[];
+  uniprot: string[];
+  family: string | null;
+  sources: string[];
+}
+
+export interface Mechanism {
+  compound: string;
+  target: string;
+  action_type: string | null;
+  mechanism: string | null;
+  /** True for curated mechanisms of action; false for activity-only links (DrugCentral 2023 bioactivity). */
+  primary: boolean;
+  source: string;
+  refs: string[];
+}
+
+export interface DatasetFile {
+  format: 1;
+  version: string;
+  rdkit: string;
+  sources: { file: string; sha256: string }[];
+  compounds: Compound[];
+  targets: Target[];
+  mechanisms: Mechanism[];
+  aliases: { alias: string; gene: string }[];
+  stats: Record<string, number>;
+}
+
+export const SOURCE_LABELS = {
+  chembl: "ChEMBL 18 (2014)",
+  dc2016: "DrugCentral 2016",
+  dc2023: "DrugCentral 2023",
+} as const;

@@ -1,0 +1,166 @@
+/** @module Entity recognition against the dataset dictionary: compounds, targets, ChEMBL IDs, SMILES. */
+import type { Dataset } from "../data/dataset.ts";
+import { normalizeName, stripSaltForm } from "../data/normalize.ts";
+import type { ChemEngine } from "../chem/engine.ts";
+import { looksLikeSmiles } from "../tools/resolve.ts";
+import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
+
+export interface Found {
+  kind: "compound" | "target" | "smiles";
+  text: string;
+  id?: string;
+  start: number;
+  end: number;
+  /** Also readable as the other kind (a name that is both a compound and a target). */
+  alsoTarget?: boolean;
+  alsoCompound?: boolean;
+}
+
+export interface Recognised {
+  found: Found[];
+  /** Content words nothing recognised (candidates for "did you mean"). */
+  unknown: { text: string; start: number; end: number }[];
+  /** Several IDs glued together ("CHEMBL25CHEMBL112"). */
+  glued: string[];
+}
+
+interface Token {
+  raw: string;
+  core: string;
+  start: number;
+  end: number;
+}
+
+const MAX_NGRAM = 6;
+const TRAILING = /[?!,;:]+$|\.+$|['"”’)]+$/;
+
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(/\S+/g)) {
+    let core = m[0];
+    const start = m.index!;
+    let lead = 0;
+    while (/^["'“‘(]/.test(core) && !(core.startsWith("(") && looksLikeSmiles(core))) {
+      core = core.slice(1);
+      lead++;
+    }
+    for (let i = 0; i < 3; i++) {
+      const t = core.replace(TRAILING, "");
+      // Keep a closing ")" when it balances the token's own parentheses (it belongs to a SMILES).
+      if (core.endsWith(")") && count(core, "(") >= count(core, ")")) break;
+      core = t;
+    }
+    core = core.replace(/['’]s$/i, "");
+    if (core) out.push({ raw: m[0], core, start: start + lead, end: start + lead + core.length });
+  }
+  return out;
+}
+
+const count = (s: string, ch: string) => s.split(ch).length - 1;
+const propertyWord = (w: string) => PROPERTY_SYNONYMS.some(([re]) => re.test(w));
+
+/** Short all-caps tokens are gene symbols only when typed in capitals ("MET" yes, "met" no). */
+function targetTokenOk(phrase: string, words: number): boolean {
+  if (words > 1) return true;
+  const letters = phrase.replace(/[^A-Za-z]/g, "");
+  if (letters.length >= 6 && !/^[A-Z0-9-]+$/.test(phrase)) return true;
+  return /^[A-Z0-9][A-Z0-9\-\/αβγ]*$/.test(phrase) || /^[A-Za-z]+-\d/.test(phrase);
+}
+
+/** Finds compounds, targets, IDs and SMILES in a question, longest match first. */
+export function recognise(text: string, data: Dataset, chem: ChemEngine, masked: [number, number][] = []): Recognised {
+  const tokens = tokenize(text).filter((t) => !masked.some(([s, e]) => t.start >= s && t.end <= e));
+  const found: Found[] = [];
+  const unknown: Recognised["unknown"] = [];
+  const glued = [...text.matchAll(/\bCHEMBL\d+(?:CHEMBL\d+)+\b/gi)].map((m) => m[0]);
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    // ChEMBL ID, possibly written "CHEMBL 25"
+    const idMatch = /^CHEMBL(\d+)$/i.exec(t.core) ??
+      (/^CHEMBL$/i.test(t.core) && tokens[i + 1] && /^\d+$/.test(tokens[i + 1].core) ? ["", tokens[i + 1].core] : null);
+    if (idMatch && !glued.some((g) => g.toUpperCase().includes(t.core.toUpperCase()) && g.length > t.core.length)) {
+      const id = `CHEMBL${idMatch[1]}`;
+      const span = idMatch[0] ? 1 : 2;
+      const c = data.compoundById(id);
+      const tg = c ? undefined : data.targetById(id);
+      found.push({ kind: tg ? "target" : "compound", text: id, id: c?.id ?? tg?.id, start: t.start, end: tokens[i + span - 1].end });
+      i += span;
+      continue;
+    }
+    if (/^CHEMBL\d+(?:CHEMBL\d+)+$/i.test(t.core)) {
+      i++;
+      continue;
+    }
+    let matched = false;
+    for (let n = Math.min(MAX_NGRAM, tokens.length - i); n >= 1 && !matched; n--) {
+      const span = tokens.slice(i, i + n);
+      // Do not let a phrase swallow a break between clauses ("aspirin, ibuprofen").
+      if (span.slice(0, -1).some((s) => /[,;?!]$/.test(s.raw))) continue;
+      const phrase = text.slice(span[0].start, span[n - 1].end);
+      const key = normalizeName(phrase);
+      if (key.length < 2 || (n === 1 && (STOPWORDS.has(phrase.toLowerCase()) || /^\d+(?:\.\d+)?$/.test(phrase)))) continue;
+      if (n > 1 && span.every((s) => STOPWORDS.has(s.core.toLowerCase()))) continue;
+      const isCompound = data.hasCompoundName(key) || (n <= 3 && !!stripSaltForm(phrase) && data.hasCompoundName(stripSaltForm(phrase)));
+      const isTarget = data.hasTargetKey(key) && targetTokenOk(phrase, n);
+      if (!isCompound && !isTarget) continue;
+      // Single common words that happen to be synonyms (e.g. "Mast", "Ace") need capitals or length.
+      if (n === 1 && isCompound && !isTarget && phrase.length < 4 && phrase === phrase.toLowerCase()) continue;
+      const compound = isCompound ? data.compoundsByName(phrase)[0] : undefined;
+      const target = isTarget ? data.targetsByText(phrase)[0] : undefined;
+      found.push({
+        kind: isCompound && (!isTarget || n > 1 || phrase !== phrase.toUpperCase()) ? "compound" : "target",
+        text: phrase,
+        id: isCompound && compound ? compound.id : target?.id,
+        start: span[0].start,
+        end: span[n - 1].end,
+        alsoTarget: isCompound && isTarget,
+        alsoCompound: isCompound && isTarget,
+      });
+      if (found.at(-1)!.kind === "target") found.at(-1)!.id = target?.id;
+      i += n;
+      matched = true;
+    }
+    if (matched) continue;
+    const core = t.core;
+    if (core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) && !/^\d+$/.test(core) &&
+      (/[^A-Za-z]/.test(core) || core.length >= 3) && chem.isValidSmiles(core)) {
+      found.push({ kind: "smiles", text: core, start: t.start, end: t.end });
+      i++;
+      continue;
+    }
+    const lower = core.toLowerCase();
+    if (/^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) && !EXTRA_WORDS.has(lower)) {
+      unknown.push({ text: core, start: t.start, end: t.end });
+    }
+    i++;
+  }
+  return { found, unknown, glued };
+}
+
+/** Ordinary English words that carry no entity (kept out of "did you mean"). */
+const EXTRA_WORDS = new Set(
+  ("what which where when tell show give find list search look lookup fetch display print return retrieve provide " +
+    "please could would should might will shall kindly want need like know there here that this these those such " +
+    "molecular weight mass polar surface area rotatable bonds donors acceptors heavy atoms aromatic rings formula " +
+    "similar similarity structurally related structure structures analogs analogues neighbours neighbors " +
+    "compounds compound molecules molecule drugs drug chemicals chemical medicines medicine medications medication " +
+    "targets target ligands ligand inhibitors inhibitor agonists antagonists blockers binders modulators proteins protein " +
+    "receptor receptors enzyme enzymes genes gene mechanism mechanisms action actions pathway pathways " +
+    "compare comparison versus between higher lower greater larger smaller bigger heavier lighter more less most least " +
+    "rank ranked ranking sort sorted order ordered filter filtered filtering keep remove exclude include only " +
+    "then also both each every their them they those its with without from into onto over under below above " +
+    "about info information details detail data properties property descriptors descriptor values value " +
+    "lipophilic lipophilicity hydrophilic flexible rigid polar druglike drug-like druglikeness lipinski veber " +
+    "threshold cutoff tanimoto score percent limit results result hits first second third last next other " +
+    "containing contain contains bearing group groups ring moiety scaffold core fragment substructure substructures " +
+    "known approved marketed clinical phase used used treat treating treatment therapy disease diseases " +
+    "does work works acting acts bind binds binding inhibit inhibits block blocks activate activates modulate " +
+    "common shared share overlap overlapping intersection same different difference differences " +
+    "calculate compute computed calculated determine predict estimate check verify evaluate assess analyse analyze " +
+    "get their thing things stuff something anything everything nothing someone tell quick quickly hello thanks thank " +
+    "smiles inchi inchikey canonical string strings names name synonyms synonym identifiers identifier " +
+    "today weather tomorrow yesterday really very much many lots some any few several number count how why who " +
+    "stronger weaker better worse potent potency selective selectivity toxic toxicity safe safety side effects effect")
+    .split(" "),
+);

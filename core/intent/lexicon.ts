@@ -1,0 +1,120 @@
+/** @module Words the rules recognise: property spellings, cue phrases, functional groups, scope words. */
+import type { NumericProperty } from "../tools/property_catalog.ts";
+
+/** Property spellings → canonical names. Non-numeric "properties" (formula, smiles, inchi…) are listed too. */
+export const PROPERTY_SYNONYMS: [RegExp, string][] = [
+  [/\b(?:mol(?:ecular)?\.?\s*(?:weight|wt|mass)|mw|m\.w\.|mass|weight|heavier|lighter|heaviest|lightest)\b/i, "molecular_weight"],
+  [/\b(?:exact\s*mass|monoisotopic\s*mass)\b/i, "exact_mass"],
+  [/\b(?:c\s?log\s?p|log\s?p|alogp|xlogp|lipophilicity|lipophilic|hydrophobicity|hydrophobic|partition\s*coefficient|crippen)\b/i, "clogp"],
+  [/\b(?:molar\s*refractivity|mr)\b/i, "molar_refractivity"],
+  [/\b(?:h[\s-]?bond\s*donors?|hydrogen[\s-]?bond\s*donors?|hbd|donors?)\b/i, "hbd"],
+  [/\b(?:h[\s-]?bond\s*acceptors?|hydrogen[\s-]?bond\s*acceptors?|hba|acceptors?)\b/i, "hba"],
+  [/\b(?:t?psa|(?:topological\s*)?polar\s*surface\s*area|surface\s*area)\b/i, "tpsa"],
+  [/\b(?:rot(?:atable)?\.?\s*bonds?|rotb|rotatable|flexibility|flexible)\b/i, "rotatable_bonds"],
+  [/\b(?:aromatic\s*rings?|aromatic\s*ring\s*count|arom(?:atic)?\s*rings?)\b/i, "aromatic_rings"],
+  [/\b(?:ring\s*count|number\s*of\s*rings|rings)\b/i, "rings"],
+  [/\b(?:heavy\s*atoms?(?:\s*count)?|non[\s-]?hydrogen\s*atoms)\b/i, "heavy_atoms"],
+  [/\b(?:fraction\s*sp3|fsp3|f\s*sp3)\b/i, "fraction_sp3"],
+  [/\b(?:stereo\s*cent(?:er|re)s?|chiral\s*cent(?:er|re)s?)\b/i, "stereocenters"],
+  [/\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule\s*of\s*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i, "lipinski"],
+  [/\b(?:veber)\b/i, "veber"],
+  [/\b(?:molecular\s*formula|formula|empirical\s*formula)\b/i, "formula"],
+  [/\b(?:canonical\s*smiles|smiles(?:\s*string)?|structure)\b/i, "smiles"],
+  [/\binchi\s*key\b|\binchikey\b/i, "inchikey"],
+  [/\binchi\b(?!\s*key)/i, "inchi"],
+  [/\b(?:properties|descriptors|physicochemical|physchem|profile|characteristics)\b/i, "all"],
+];
+
+export const NUMERIC_NAMES = new Set<string>([
+  "molecular_weight",
+  "exact_mass",
+  "clogp",
+  "molar_refractivity",
+  "hbd",
+  "hba",
+  "tpsa",
+  "rotatable_bonds",
+  "rings",
+  "aromatic_rings",
+  "heavy_atoms",
+  "fraction_sp3",
+  "stereocenters",
+] satisfies NumericProperty[]);
+
+/** Adjective comparatives that imply a property ("more lipophilic" → clogp higher). */
+export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
+  [/\b(?:more|most)\s+lipophilic\b|\bhigher\s+(?:c?log\s?p|lipophilicity)\b/i, "clogp", "higher"],
+  [/\b(?:less|least)\s+lipophilic\b|\bmore\s+(?:polar|hydrophilic)\b/i, "clogp", "lower"],
+  [/\bheavier\b|\bheaviest\b|\blarger\b|\blargest\b|\bbigger\b|\bbiggest\b/i, "molecular_weight", "higher"],
+  [/\blighter\b|\blightest\b|\bsmaller\b|\bsmallest\b/i, "molecular_weight", "lower"],
+  [/\bmore\s+flexible\b|\bmost\s+flexible\b/i, "rotatable_bonds", "higher"],
+  [/\b(?:more|most)\s+rigid\b/i, "rotatable_bonds", "lower"],
+];
+
+export const CUES = {
+  similarity: /\b(?:similar|similarity|(?<!drug[\s-]?|looks?\s|would\s|i\s)like(?!ness|ly)|alike|analog(?:ue)?s?|resembl\w*|tanimoto|nearest\s+neighbou?rs?|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules)|structurally\s+related|close\s+to)\b/i,
+  substructure: /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
+  targets: /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|moa|binds?(?:\s+to)?|binding|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?)\b/i,
+  ligands: /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|drugs?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|compounds?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|(?:target|inhibit|bind|block|activate)s?\b)/i,
+  compare: /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
+  common: /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|same\s+targets?)\b/i,
+  lookup: /\b(?:find|look\s*up|lookup|search|show|tell\s+me\s+about|what\s+is|who\s+is|info(?:rmation)?|details?|describe|about|get|fetch|identify|id)\b/i,
+  rank: /\b(?:rank(?:ed)?|sort(?:ed)?|order(?:ed)?|top|highest|lowest|best|most|least)\b/i,
+  potency: /\b(?:ic50|ec50|ki|kd|potency|affinity|nm|µm|um|pic50|activity\s+values?)\b/i,
+};
+
+/** Functional groups users name in words, as SMARTS. */
+export const FUNCTIONAL_GROUPS: [RegExp, string, string][] = [
+  [/\bcarboxylic\s+acids?\b|\bcarboxyl(?:ic)?\s+group\b|\bcooh\b/i, "C(=O)[OX2H1,OX1-]", "carboxylic acid"],
+  [/\bsulfonamides?\b|\bsulphonamides?\b/i, "S(=O)(=O)N", "sulfonamide"],
+  [/\bbenzene\s+rings?\b|\bphenyl\s*(?:rings?|groups?)?\b/i, "c1ccccc1", "benzene ring"],
+  [/\bpyridines?\b/i, "n1ccccc1", "pyridine"],
+  [/\bpiperazines?\b/i, "N1CCNCC1", "piperazine"],
+  [/\bpiperidines?\b/i, "N1CCCCC1", "piperidine"],
+  [/\bmorpholines?\b/i, "N1CCOCC1", "morpholine"],
+  [/\bindoles?\b/i, "c1ccc2[nH]ccc2c1", "indole"],
+  [/\bquinolines?\b/i, "c1ccc2ncccc2c1", "quinoline"],
+  [/\bimidazoles?\b/i, "c1cnc[nH]1", "imidazole"],
+  [/\bthiophenes?\b/i, "c1ccsc1", "thiophene"],
+  [/\bfurans?\b/i, "c1ccoc1", "furan"],
+  [/\bpyrimidines?\b/i, "c1cncnc1", "pyrimidine"],
+  [/\bsteroid(?:al)?\s*(?:core|scaffold|nucleus|skeleton)?s?\b/i, "C1CCC2C(C1)CCC1C2CCC2CCCC12", "steroid core"],
+  [/\bbeta[\s-]?lactams?\b|\bβ-lactams?\b/i, "O=C1CCN1", "beta-lactam"],
+  [/\bnitro\s*groups?\b|\bnitro\b/i, "[N+](=O)[O-]", "nitro group"],
+  [/\bamides?\b/i, "C(=O)N", "amide"],
+  [/\besters?\b/i, "[#6]C(=O)O[#6]", "ester"],
+  [/\bhalogens?\b|\bhalogenated\b/i, "[F,Cl,Br,I]", "halogen"],
+  [/\bfluorine\b|\bfluorinated\b/i, "[F]", "fluorine"],
+  [/\bchlorine\b|\bchlorinated\b/i, "[Cl]", "chlorine"],
+  [/\bphenols?\b/i, "c[OH]", "phenol"],
+  [/\bprimary\s+amines?\b/i, "[NX3;H2][CX4]", "primary amine"],
+  [/\bcarbonyl\b/i, "[CX3]=O", "carbonyl"],
+  [/\bsulfur\b|\bsulphur\b/i, "[#16]", "sulfur"],
+];
+
+/** Topics that are clearly not chemistry: answered with out_of_scope. */
+export const OUT_OF_SCOPE =
+  /\b(?:weather|forecast|temperature\s+(?:today|outside)|stock|stocks|share\s+price|bitcoin|crypto|recipe|cook|football|soccer|basketball|movie|film|song|music|lyrics|joke|president|prime\s+minister|election|capital\s+of|time\s+is\s+it|what\s+time|date\s+today|restaurant|hotel|flight|travel|news|horoscope|poem|translate|girlfriend|boyfriend|dating|celebrity|netflix|pizza|game|sports?|car|cars|bank|mortgage|tax(?:es)?|salary|java(?:script)?|python\s+code|write\s+(?:me\s+)?(?:an?\s+)?(?:essay|story|poem|email)|hello|hi|hey|how\s+are\s+you|who\s+are\s+you|your\s+name)\b/i;
+
+/** Chemistry vocabulary: any of it means the question is (probably) in scope. */
+export const IN_SCOPE =
+  /\b(?:compounds?|molecules?|drugs?|chem\w*|smiles|chembl\w*|targets?|ligands?|inhibitors?|receptors?|enzymes?|kinases?|proteins?|structures?|pharma\w*|medicin\w*|dose|mechanism|properties|descriptors?|similar\w*|substructure|lipinski|logp|weight|tpsa|atoms?|bonds?|rings?|analog\w*|agonists?|antagonists?|moa|fingerprints?)\b/i;
+
+/** Words never taken as compound names even if a synonym happens to match. */
+export const STOPWORDS = new Set(
+  ("a an and are as at be by can compound compounds drug drugs do does for from get give has have how i in is it its " +
+    "list me molecule molecules most of on or show similar similarity so some tell than that the their them then these " +
+    "this those to top what which who with within without about all any both compare find search lookup look up properties " +
+    "property target targets ligand ligands structure structures smiles formula weight mass logp psa tpsa hbd hba like " +
+    "between more less higher lower greater and/or vs versus other same each per please also just only info one two three " +
+    "first second last next another whose where why when much many number count value values data rank sorted sort order " +
+    "filter filtered under over below above least at max min maximum minimum approved phase active inhibitor inhibitors " +
+    "agonist antagonist receptor receptors protein proteins gene genes enzyme kinase bind binds binding act acts mechanism " +
+    "action common shared known new old high low good bad big small large salt acid base water test sample control " +
+    "name names id ids details detail describe description about tell me you we they he she her his our your " +
+    "rings ring aromatic heavy atoms atom bonds bond donors acceptors rotatable lipinski rule five druglike druglikeness " +
+    "analog analogs analogue analogues contain containing contains group groups moiety scaffold core fragment then also " +
+    "inhibit inhibits inhibited block blocks blocker blockers modulator modulators work works does did doing done " +
+    "i.e e.g etc ok yes no not none nothing something anything everything way ways use used uses using user")
+    .split(" "),
+);

@@ -1,0 +1,9 @@
+/** @module ChemAgent core: the public surface used by edge/, the CLI, tests and benchmarks. */
+export { Agent, type AgentOptions, createAgent, type QueryOptions } from "./agent.ts";
+export * from "./types.ts";
+export * from "./errors.ts";
+export { type Config, ConfigError, loadConfig } from "./config.ts";
+export type { ChemEngine, Descriptors } from "./chem/mod.ts";
+export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
+export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
+export { TOOLS, type ToolName } from "./tools/mod.ts";

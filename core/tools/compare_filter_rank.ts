@@ -1,0 +1,113 @@
+/** @module compare_properties, filter_by_properties and rank: set operations over computed descriptors. */
+import { z } from "zod";
+import type { Compound } from "../data/model.ts";
+import { ChemAgentError } from "../errors.ts";
+import type { ToolContext } from "./context.ts";
+import { defineTool, ref } from "./define.ts";
+import { NUMERIC_PROPERTIES, type NumericProperty, PROPERTY_INFO, propertyValue } from "./property_catalog.ts";
+import { resolveCompound } from "./resolve.ts";
+import { compoundProvenance, dedupeProvenance, summarize } from "./views.ts";
+
+const property = z.enum(NUMERIC_PROPERTIES, { error: `must be one of ${NUMERIC_PROPERTIES.join(", ")}` });
+export const filterSchema = z.object({
+  property,
+  op: z.enum(["<", "<=", ">", ">=", "=", "between"]),
+  value: z.number(),
+  value2: z.number().optional(),
+});
+export type PropertyFilter = z.infer<typeof filterSchema>;
+
+function withStructure(refs: string[], ctx: ToolContext): Compound[] {
+  const seen = new Set<string>();
+  const out: Compound[] = [];
+  for (const r of refs) {
+    const { compound } = resolveCompound(r, ctx);
+    if (seen.has(compound.id)) continue;
+    seen.add(compound.id);
+    out.push(compound);
+  }
+  return out;
+}
+
+export function passes(c: Compound, filters: PropertyFilter[]): boolean {
+  if (!c.descriptors) return false;
+  return filters.every((f) => {
+    const v = propertyValue(c.descriptors!, f.property);
+    switch (f.op) {
+      case "<":
+        return v < f.value;
+      case "<=":
+        return v <= f.value;
+      case ">":
+        return v > f.value;
+      case ">=":
+        return v >= f.value;
+      case "=":
+        return Math.abs(v - f.value) < 1e-9;
+      case "between":
+        return v >= Math.min(f.value, f.value2 ?? f.value) && v <= Math.max(f.value, f.value2 ?? f.value);
+    }
+  });
+}
+
+const valuesOf = (c: Compound, props: readonly NumericProperty[]) =>
+  Object.fromEntries(props.map((p) => [p, c.descriptors ? propertyValue(c.descriptors, p) : null]));
+
+export const compareProperties = defineTool({
+  name: "compare_properties",
+  description: "Side-by-side descriptors of 2–20 compounds, with the highest and lowest per property.",
+  args: z.object({
+    compounds: z.array(ref.compound).min(2, "needs at least two compounds").max(20, "at most 20 compounds"),
+    properties: z.array(property).min(1).optional(),
+  }),
+  run({ compounds, properties }, ctx) {
+    const list = withStructure(compounds, ctx);
+    if (list.length < 2) throw new ChemAgentError("invalid_parameter", "Comparison needs two different compounds.");
+    const props = properties ?? ["molecular_weight", "clogp", "hbd", "hba", "tpsa", "rotatable_bonds", "aromatic_rings", "heavy_atoms"];
+    const rows = list.map((c) => ({ ...summarize(c), values: valuesOf(c, props) }));
+    const extremes = Object.fromEntries(props.map((p) => {
+      const known = rows.filter((r) => r.values[p] !== null) as (typeof rows[number] & { values: Record<string, number> })[];
+      if (known.length < 2) return [p, null];
+      const sorted = [...known].sort((a, b) => b.values[p] - a.values[p]);
+      const tie = sorted[0].values[p] === sorted[sorted.length - 1].values[p];
+      return [p, { highest: tie ? null : sorted[0].id, lowest: tie ? null : sorted[sorted.length - 1].id, equal: tie, label: PROPERTY_INFO[p].label }];
+    }));
+    return { properties: props, rows, extremes, provenance: dedupeProvenance(list.flatMap(compoundProvenance)) };
+  },
+});
+
+export const filterByProperties = defineTool({
+  name: "filter_by_properties",
+  description: "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter.",
+  args: z.object({ compounds: z.array(ref.compound).max(5000).optional(), filters: z.array(filterSchema).min(1).max(10), limit: ref.limit(5000, 50) }),
+  run({ compounds, filters, limit }, ctx) {
+    const pool = compounds ? withStructure(compounds, ctx) : ctx.data.compounds;
+    const kept = pool.filter((c) => passes(c, filters));
+    const props = [...new Set(filters.map((f) => f.property))];
+    return {
+      filters,
+      considered: pool.length,
+      total: kept.length,
+      compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),
+      provenance: [{ source: "ChEMBL 18 + DrugCentral", note: "descriptors computed with RDKit" }],
+    };
+  },
+});
+
+export const rank = defineTool({
+  name: "rank",
+  description: "Order compounds by a property (descending by default).",
+  args: z.object({
+    compounds: z.array(ref.compound).min(1).max(5000),
+    by: property,
+    order: z.enum(["asc", "desc"]).default("desc"),
+    limit: ref.limit(5000, 50),
+  }),
+  run({ compounds, by, order, limit }, ctx) {
+    const list = withStructure(compounds, ctx).filter((c) => c.descriptors);
+    const sign = order === "asc" ? 1 : -1;
+    const ranked = list.map((c) => ({ ...summarize(c), value: propertyValue(c.descriptors!, by) }))
+      .sort((a, b) => sign * (a.value - b.value));
+    return { by, order, total: ranked.length, compounds: ranked.slice(0, limit), provenance: [{ source: `RDKit ${ctx.chem.version}`, note: `ranked by ${by}` }] };
+  },
+});

@@ -1,0 +1,34 @@
+/** @module Tools: typed functions with validated args; the registry the planner and REST routes use. */
+import { compareProperties, filterByProperties, rank } from "./compare_filter_rank.ts";
+import { compoundLookup } from "./compound_lookup.ts";
+import type { AnyTool } from "./define.ts";
+import { intersectTargets } from "./intersect.ts";
+import { lipinski, properties } from "./properties.ts";
+import { similaritySearch } from "./similarity_search.ts";
+import { substructureSearch } from "./substructure_search.ts";
+import { ligandsOfTarget, targetsOfCompound } from "./targets.ts";
+
+export const TOOLS = {
+  compound_lookup: compoundLookup,
+  properties,
+  lipinski,
+  similarity_search: similaritySearch,
+  substructure_search: substructureSearch,
+  targets_of_compound: targetsOfCompound,
+  ligands_of_target: ligandsOfTarget,
+  compare_properties: compareProperties,
+  filter_by_properties: filterByProperties,
+  rank,
+  intersect_targets: intersectTargets,
+} as const satisfies Record<string, AnyTool>;
+
+export type ToolName = keyof typeof TOOLS;
+export { invokeTool } from "./define.ts";
+export type { AnyTool, Tool, ToolOutput } from "./define.ts";
+export type { Provenance, ToolContext } from "./context.ts";
+export { SubstructureIndex } from "./substructure_index.ts";
+export * from "./views.ts";
+export * from "./resolve.ts";
+export * from "./property_catalog.ts";
+export { passes, type PropertyFilter } from "./compare_filter_rank.ts";
+export { targetsFor } from "./targets.ts";

@@ -1,0 +1,28 @@
+/** @module substructure_search: SMARTS/SMILES query over every structure in the dataset. */
+import { z } from "zod";
+import { defineTool, ref } from "./define.ts";
+import { summarize } from "./views.ts";
+
+export const substructureSearch = defineTool({
+  name: "substructure_search",
+  description: "Compounds containing a substructure given as SMARTS or SMILES.",
+  args: z.object({ query: ref.compound, limit: ref.limit(1000, 20) }),
+  async run({ query, limit }, ctx) {
+    const q = ctx.chem.parseQuery(query);
+    let rows: number[];
+    try {
+      rows = await ctx.substructures.matches(q, 100000);
+    } finally {
+      q.delete();
+    }
+    return {
+      query,
+      total: rows.length,
+      hits: rows.slice(0, limit).map((i) => summarize(ctx.data.compounds[i])),
+      provenance: [{ source: `RDKit ${ctx.chem.version}`, note: "SubstructLibrary match" }, {
+        source: "ChEMBL 18 + DrugCentral",
+        note: `searched ${ctx.data.stats.with_structure} structures`,
+      }],
+    };
+  },
+});

@@ -1,0 +1,124 @@
+/** @module Types of the query contract (DESIGN.md §3 and §5). */
+import type { ErrorBody } from "./errors.ts";
+import type { Provenance } from "./tools/context.ts";
+import type { PropertyFilter } from "./tools/compare_filter_rank.ts";
+
+export const INTENT_TYPES = [
+  "compound_lookup",
+  "property_query",
+  "property_comparison",
+  "property_filter",
+  "similarity_search",
+  "substructure_search",
+  "target_query",
+  "reverse_target_query",
+  "target_comparison",
+  "batch_query",
+  "multi_step_workflow",
+  "unknown",
+  "out_of_scope",
+] as const;
+export type IntentType = typeof INTENT_TYPES[number];
+
+export interface EntityRef {
+  text: string;
+  id?: string;
+}
+
+export interface Entities {
+  compounds: EntityRef[];
+  smiles: string[];
+  targets: EntityRef[];
+  properties: string[];
+  filters: PropertyFilter[];
+  threshold?: number;
+  limit?: number;
+  /** "which has higher LogP": the property and direction asked about. */
+  comparison?: { property: string; direction: "higher" | "lower" };
+  /** Ordered follow-up actions joined by connectors ("… and get their targets"). */
+  then?: string[];
+  /** Raw constraints that cannot be answered offline (e.g. IC50 < 50 nM). */
+  unsupported?: string[];
+}
+
+export interface Intent {
+  type: IntentType;
+  confidence: number;
+  source: "rules" | "llm" | "context";
+  entities: Entities;
+}
+
+/** A reference to (part of) an earlier step's result, resolved by the executor. */
+export interface StepRef {
+  $from: string;
+  path: string;
+}
+
+export interface Step {
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  depends_on: string[];
+  /** Run the tool once per item of a list from an earlier step, binding each item to `as`. */
+  for_each?: { $from: string; path: string; as: string; max?: number };
+  /** Human label shown in progress UIs. */
+  label?: string;
+}
+
+export interface Plan {
+  steps: Step[];
+}
+
+export type QueryStatus = "success" | "partial" | "error" | "clarification_needed";
+
+export interface QueryRequest {
+  query: string;
+  session_id?: string;
+  options?: { cache?: boolean; llm?: "auto" | "off"; limit?: number };
+}
+
+export interface QueryResponse {
+  query_id: string;
+  session_id?: string;
+  status: QueryStatus;
+  success: boolean;
+  intent: Intent;
+  plan: Plan;
+  result: Record<string, unknown>;
+  answer: string;
+  error?: ErrorBody;
+  clarification?: { question: string; options: string[] };
+  provenance: Provenance[];
+  cached: boolean;
+  cache_tier?: string;
+  timing_ms: { total: number; parse: number; plan: number; execute: number };
+  notes?: string[];
+}
+
+export const EVENT_TYPES = [
+  "accepted",
+  "parsing",
+  "planning",
+  "step_start",
+  "step_complete",
+  "step_error",
+  "partial_result",
+  "clarification_needed",
+  "paused",
+  "resumed",
+  "cancelled",
+  "result",
+  "error",
+  "pong",
+] as const;
+export type EventType = typeof EVENT_TYPES[number];
+
+export interface QueryEvent {
+  type: EventType;
+  query_id: string;
+  seq: number;
+  event_id: string;
+  data: Record<string, unknown>;
+  progress: number;
+  timestamp: string;
+}

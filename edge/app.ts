@@ -1,0 +1,46 @@
+/** @module The Hono app factory: middleware, routes, OpenAPI. No runtime specifics (main.ts serves it). */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import type { Agent, Config } from "../core/mod.ts";
+import { errorHandler, notFoundHandler } from "./middleware/errors/index.ts";
+import { DOCS_HTML, openApiDocument } from "./openapi.ts";
+import { chemistryRoutes } from "./routes/chemistry.ts";
+import { compoundRoutes } from "./routes/compounds.ts";
+import { healthRoutes, type Lifecycle } from "./routes/health.ts";
+import { queryRoutes } from "./routes/query.ts";
+import { targetRoutes } from "./routes/targets.ts";
+
+export interface AppOptions {
+  agent: Agent;
+  config: Pick<Config, "CHEMAGENT_MAX_BODY_BYTES" | "corsOrigins">;
+  lifecycle?: Lifecycle;
+  onUnexpected?: (err: unknown, requestId: string | undefined) => void;
+}
+
+export const VERSION = "0.1.0";
+
+export function createApp({ agent, config, lifecycle, onUnexpected }: AppOptions) {
+  const app = new Hono();
+  const life = lifecycle ?? { draining: false, startedAt: performance.now() };
+  const maxBody = config.CHEMAGENT_MAX_BODY_BYTES;
+  app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("x-request-id", c.get("requestId"));
+  });
+  app.use("/api/*", cors({ origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins, exposeHeaders: ["x-request-id", "Retry-After"] }));
+  app.onError(errorHandler({ onUnexpected }));
+  app.notFound(notFoundHandler());
+
+  app.route("/", healthRoutes(agent, life));
+  app.route("/api/query", queryRoutes(agent, maxBody));
+  app.route("/api/compounds", compoundRoutes(agent));
+  app.route("/api/targets", targetRoutes(agent));
+  app.route("/api", chemistryRoutes(agent, maxBody));
+  const doc = openApiDocument(VERSION);
+  app.get("/openapi.json", (c) => c.json(doc));
+  app.get("/docs", (c) => c.html(DOCS_HTML));
+  app.get("/", (c) => c.redirect("/ui"));
+  return app;
+}

@@ -1,0 +1,148 @@
+/** @module The OpenAPI 3.1 document for the HTTP API and a dependency-free docs page. */
+import { z } from "zod";
+import { ERROR_CODES } from "../core/mod.ts";
+import { propertiesBody } from "./routes/chemistry.ts";
+import { queryBody } from "./routes/query.ts";
+
+const envelope = {
+  type: "object",
+  properties: {
+    success: { type: "boolean" },
+    result: { type: "object" },
+    provenance: { type: "array", items: { type: "object", properties: { source: { type: "string" }, id: { type: "string" }, note: { type: "string" } } } },
+    error: { $ref: "#/components/schemas/Error" },
+    timing_ms: { type: "object" },
+  },
+  required: ["success"],
+};
+
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const responses = (extra: Record<string, string> = {}) => ({
+  "200": { description: "Envelope with result", content: json({ $ref: "#/components/schemas/Envelope" }) },
+  "400": { description: "invalid_parameter / invalid_request / invalid_smiles", content: json({ $ref: "#/components/schemas/Envelope" }) },
+  ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { description: v, content: json({ $ref: "#/components/schemas/Envelope" }) }])),
+});
+const pathParam = (name: string, description: string) => ({ name, in: "path", required: true, schema: { type: "string" }, description });
+const queryParam = (name: string, type: string, description: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  in: "query",
+  required: false,
+  schema: { type, ...extra },
+  description,
+});
+
+export function openApiDocument(version: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "ChemAgent API",
+      version,
+      description: "Natural-language research assistant for medicinal chemistry. Data: ChEMBL 18 (EMBL-EBI) and DrugCentral, CC BY-SA 4.0.",
+      license: { name: "MIT (code); CC BY-SA 4.0 (data)" },
+    },
+    paths: {
+      "/health": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
+      "/ready": { get: { summary: "Readiness (dataset loaded, not draining)", responses: { "200": { description: "ready" }, "503": { description: "draining" } } } },
+      "/api/query": {
+        post: {
+          summary: "Ask a question in plain English",
+          requestBody: { required: true, content: json(z.toJSONSchema(queryBody)) },
+          responses: { "200": { description: "QueryResponse", content: json({ $ref: "#/components/schemas/QueryResponse" }) }, "400": { description: "invalid request" }, "413": { description: "payload_too_large" } },
+        },
+      },
+      "/api/query/stream": {
+        get: {
+          summary: "Server-sent events of a query (same QueryEvents as the WebSocket)",
+          parameters: [queryParam("q", "string", "the question"), queryParam("session_id", "string", "conversation id")],
+          responses: { "200": { description: "text/event-stream" } },
+        },
+      },
+      "/api/compounds": {
+        get: { summary: "Search compounds by name", parameters: [queryParam("search", "string", "name, synonym, ID or SMILES"), queryParam("limit", "integer", "1–100", { minimum: 1, maximum: 100 })], responses: responses() },
+      },
+      "/api/compounds/{id}": {
+        get: { summary: "Compound by ChEMBL ID, name or SMILES", parameters: [pathParam("id", "CHEMBL25, aspirin, …")], responses: responses({ "404": "not_found" }) },
+      },
+      "/api/compounds/{id}/similar": {
+        get: {
+          summary: "Similar compounds (Morgan r2/2048 Tanimoto)",
+          parameters: [pathParam("id", "compound"), queryParam("threshold", "number", "0–1 (default 0.7)", { minimum: 0, maximum: 1 }), queryParam("limit", "integer", "1–500 (default 10)")],
+          responses: responses({ "404": "not_found" }),
+        },
+      },
+      "/api/compounds/{id}/targets": {
+        get: { summary: "Targets of a compound", parameters: [pathParam("id", "compound"), queryParam("curated", "boolean", "only curated mechanisms")], responses: responses({ "404": "not_found" }) },
+      },
+      "/api/targets/{id}/ligands": {
+        get: {
+          summary: "Ligands of a target (gene symbol, alias, name, ChEMBL target ID or UniProt)",
+          parameters: [pathParam("id", "EGFR, COX-2, CHEMBL203, P00533"), queryParam("limit", "integer", "1–2000"), queryParam("curated", "boolean", "only curated mechanisms")],
+          responses: responses({ "404": "not_found" }),
+        },
+      },
+      "/api/properties": {
+        post: { summary: "Descriptors, Lipinski and Veber for a SMILES or compound", requestBody: { required: true, content: json(z.toJSONSchema(propertiesBody)) }, responses: responses({ "413": "payload_too_large" }) },
+      },
+      "/api/tools/{name}": {
+        post: { summary: "Call any tool with JSON arguments", parameters: [pathParam("name", "compound_lookup, properties, lipinski, similarity_search, substructure_search, targets_of_compound, ligands_of_target, compare_properties, filter_by_properties, rank")], responses: responses() },
+      },
+      "/api/depict": {
+        get: {
+          summary: "SVG depiction",
+          parameters: [queryParam("smiles", "string", "SMILES or compound ID"), queryParam("width", "integer", "50–2000"), queryParam("height", "integer", "50–2000"), queryParam("highlight", "string", "SMARTS to highlight")],
+          responses: { "200": { description: "image/svg+xml" }, "400": { description: "invalid_smiles" } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Envelope: envelope,
+        Error: {
+          type: "object",
+          properties: { code: { type: "string", enum: [...ERROR_CODES] }, message: { type: "string" }, suggestions: { type: "array", items: { type: "string" } } },
+          required: ["code", "message"],
+        },
+        QueryResponse: {
+          type: "object",
+          properties: {
+            query_id: { type: "string" },
+            session_id: { type: "string" },
+            status: { type: "string", enum: ["success", "partial", "error", "clarification_needed"] },
+            success: { type: "boolean" },
+            intent: { type: "object" },
+            plan: { type: "object" },
+            result: { type: "object" },
+            answer: { type: "string" },
+            error: { $ref: "#/components/schemas/Error" },
+            clarification: { type: "object" },
+            provenance: { type: "array" },
+            cached: { type: "boolean" },
+            timing_ms: { type: "object" },
+          },
+        },
+      },
+    },
+  };
+}
+
+export const DOCS_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ChemAgent API</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1b2430}
+h1{margin-bottom:0}.op{border:1px solid #d8dee6;border-radius:8px;margin:.8rem 0;padding:.6rem 1rem}
+.m{display:inline-block;min-width:3.5rem;font-weight:700;color:#fff;border-radius:4px;padding:0 .4rem;margin-right:.5rem;text-align:center}
+.get{background:#2f7d32}.post{background:#1f5fa8}code{background:#f2f4f7;padding:0 .3rem;border-radius:3px}
+table{border-collapse:collapse;margin-top:.4rem}td{padding:.1rem .6rem;border-top:1px solid #eee;vertical-align:top}</style></head>
+<body><h1>ChemAgent API</h1><p id="desc"></p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a></p><div id="ops"></div>
+<script type="module">
+const doc = await (await fetch("/openapi.json")).json();
+document.getElementById("desc").textContent = doc.info.description + " — version " + doc.info.version;
+const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]);
+const out = [];
+for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
+  const params = (op.parameters ?? []).map((p) => "<tr><td><code>" + esc(p.name) + "</code> (" + p.in + ")</td><td>" + esc(p.description) + "</td></tr>").join("");
+  const codes = Object.entries(op.responses ?? {}).map(([k, v]) => "<code>" + k + "</code> " + esc(v.description)).join(" · ");
+  out.push('<div class="op"><span class="m ' + method + '">' + method.toUpperCase() + "</span><code>" + esc(path) + "</code> — " + esc(op.summary) +
+    (params ? "<table>" + params + "</table>" : "") + "<div>" + codes + "</div></div>");
+}
+document.getElementById("ops").innerHTML = out.join("");
+</script></body></html>`;

@@ -1,0 +1,23 @@
+/** @module Liveness and readiness. */
+import { Hono } from "hono";
+import type { Agent } from "../../core/mod.ts";
+
+export interface Lifecycle {
+  draining: boolean;
+  startedAt: number;
+}
+
+export function healthRoutes(agent: Agent, life: Lifecycle) {
+  const app = new Hono();
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/ready", (c) => {
+    const body = {
+      status: life.draining ? "draining" : "ready",
+      dataset: { version: agent.data.version, compounds: agent.data.compounds.length, targets: agent.data.targets.length },
+      rdkit: agent.chem.version,
+      uptime_s: Math.round((performance.now() - life.startedAt) / 1000),
+    };
+    return c.json(body, life.draining ? 503 : 200);
+  });
+  return app;
+}

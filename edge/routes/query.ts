@@ -1,0 +1,63 @@
+/** @module POST /api/query (QueryResponse) and GET /api/query/stream (the same QueryEvents as SSE). */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { type Agent, ChemAgentError, type QueryResponse } from "../../core/mod.ts";
+import { readJson } from "../middleware/json-body/index.ts";
+
+export const queryBody = z.object({
+  query: z.string({ error: "query must be a string" }),
+  session_id: z.string().max(100).regex(/^[\w:.-]+$/, "session_id may hold letters, digits and _ : . -").optional(),
+  options: z.object({
+    cache: z.boolean().optional(),
+    llm: z.enum(["auto", "off"]).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  }).strict().optional(),
+});
+
+/** Request-level failures answer 4xx/5xx; understood questions answer 200 whatever their outcome. */
+export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
+  switch (r.error?.code) {
+    case "empty_query":
+    case "invalid_request":
+    case "invalid_parameter":
+      return 400;
+    case "payload_too_large":
+      return 413;
+    case "internal":
+      return 500;
+    case "upstream_unavailable":
+      return 503;
+    default:
+      return 200;
+  }
+}
+
+export function queryRoutes(agent: Agent, maxBody: number) {
+  const app = new Hono();
+
+  app.post("/", async (c) => {
+    const body = await readJson(c, queryBody, maxBody);
+    const response = await agent.query(body);
+    return c.json(response, httpStatusFor(response));
+  });
+
+  app.get("/stream", (c) => {
+    const q = c.req.query("q") ?? c.req.query("query");
+    if (q === undefined) throw new ChemAgentError("invalid_request", "Give the question as ?q=…");
+    const session = c.req.query("session_id");
+    return streamSSE(c, async (stream) => {
+      const ac = new AbortController();
+      stream.onAbort(() => ac.abort(new DOMException("client went away", "AbortError")));
+      const pending: Promise<void>[] = [];
+      await agent.query({ query: q, ...(session ? { session_id: session } : {}) }, {
+        signal: ac.signal,
+        onEvent: (ev) => pending.push(stream.writeSSE({ event: ev.type, id: ev.event_id, data: JSON.stringify(ev) })),
+      });
+      await Promise.all(pending);
+    });
+  });
+
+  return app;
+}
