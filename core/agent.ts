@@ -58,10 +58,10 @@ export class Agent {
   }
 
   /** Runs one tool by name with raw (unvalidated) arguments. */
-  runTool(name: string, args: unknown, signal?: AbortSignal): Promise<ToolOutput & Record<string, unknown>> {
+  async runTool(name: string, args: unknown, signal?: AbortSignal): Promise<ToolOutput & Record<string, unknown>> {
     const tool = (TOOLS as Record<string, AnyTool>)[name];
     if (!tool) throw new ChemAgentError("invalid_parameter", `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`);
-    return invokeTool(tool, args, this.context(signal)) as Promise<ToolOutput & Record<string, unknown>>;
+    return await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
   }
 
   /** Understands a question (no LLM) and plans it; no tool runs. */

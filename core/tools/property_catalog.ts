@@ -46,6 +46,6 @@ export function propertyValue(d: Descriptors, p: NumericProperty): number {
 
 export function formatValue(p: NumericProperty, v: number): string {
   const unit = PROPERTY_INFO[p].unit;
-  const n = Number.isInteger(v) ? String(v) : v.toFixed(p === "fraction_sp3" ? 2 : 2);
+  const n = Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/^-(0\.0+)$/, "$1");
   return unit ? `${n} ${unit}` : n;
 }

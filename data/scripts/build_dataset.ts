@@ -6,7 +6,7 @@
 import { createChemEngine, FP_WORDS } from "../../core/chem/mod.ts";
 import type { Compound, DatasetFile, Mechanism, Target } from "../../core/data/model.ts";
 import { SOURCE_LABELS } from "../../core/data/model.ts";
-import { normalizeName, stripNameTags } from "../../core/data/normalize.ts";
+import { normalizeName, stripNameTags, stripSaltForm } from "../../core/data/normalize.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SRC = new URL("sources/", ROOT);
@@ -67,7 +67,10 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
     const tagged = r.SYNONYMS.split(/;\s*/).filter(Boolean);
     const names = tagged.map(stripNameTags).filter(Boolean);
     // The INN-tagged synonym is the parent's name ("Ibuprofen", not "Ibuprofen Lysine").
-    const inn = tagged.find((t) => /\(([^)]*\b)?INN\b/.test(t));
+    // ChEMBL sometimes tags a salt as INN ("Erlotinib HCl (FDA, INN, USAN); Erlotinib (INN)"): prefer salt-free names.
+    const isInn = (t: string) => /\(([^)]*\b)?INN\b/.test(t);
+    const saltFree = (t: string) => !stripSaltForm(stripNameTags(t));
+    const inn = tagged.find((t) => isInn(t) && saltFree(t)) ?? tagged.find(isInn);
     compounds.set(r.CHEMBL_ID, {
       id: r.CHEMBL_ID,
       chembl_ids: [r.CHEMBL_ID],
