@@ -22,6 +22,8 @@ export interface Recognised {
   unknown: { text: string; start: number; end: number }[];
   /** Several IDs glued together ("CHEMBL25CHEMBL112"). */
   glued: string[];
+  /** Tokens written like SMILES that RDKit rejects, with RDKit's reason. */
+  badSmiles: { text: string; message: string }[];
 }
 
 interface Token {
@@ -72,6 +74,7 @@ export function recognise(text: string, data: Dataset, chem: ChemEngine, masked:
   const tokens = tokenize(text).filter((t) => !masked.some(([s, e]) => t.start >= s && t.end <= e));
   const found: Found[] = [];
   const unknown: Recognised["unknown"] = [];
+  const badSmiles: Recognised["badSmiles"] = [];
   const glued = [...text.matchAll(/\bCHEMBL\d+(?:CHEMBL\d+)+\b/gi)].map((m) => m[0]);
   let i = 0;
   while (i < tokens.length) {
@@ -129,13 +132,22 @@ export function recognise(text: string, data: Dataset, chem: ChemEngine, masked:
       i++;
       continue;
     }
+    if (core.length >= 3 && looksLikeSmiles(core) && /[()=#\[\]@\\/]|[A-Za-z]\d/.test(core) && !/^CHEMBL/i.test(core) && !/^[A-Za-z]+-?\d+[A-Za-z]?$/.test(core)) {
+      try {
+        chem.canonical(core);
+      } catch (e) {
+        badSmiles.push({ text: core, message: (e as Error).message });
+        i++;
+        continue;
+      }
+    }
     const lower = core.toLowerCase();
     if (/^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) && !EXTRA_WORDS.has(lower)) {
       unknown.push({ text: core, start: t.start, end: t.end });
     }
     i++;
   }
-  return { found, unknown, glued };
+  return { found, unknown, glued, badSmiles };
 }
 
 /** Ordinary English words that carry no entity (kept out of "did you mean"). */

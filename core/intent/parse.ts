@@ -125,6 +125,9 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
   }
 
   const molecules = entities.compounds.length + entities.smiles.length;
+  if (rec.badSmiles.length && molecules === 0) {
+    return mk("unknown", 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
+  }
   const hasTargets = entities.targets.length > 0;
   const substructure = entities.smiles.length && CUES.substructure.test(text) && !CUES.similarity.test(text)
     ? { query: entities.smiles[0], label: entities.smiles[0] }
