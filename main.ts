@@ -24,7 +24,10 @@ if (config.CHEMAGENT_DATA === "chembl") {
   Deno.exit(2);
 }
 
-const agent = await createAgent({ stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS, maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH });
+const agent = await createAgent({
+  stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
+  maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
+});
 const lifecycle = { draining: false, startedAt };
 const app = createApp({
   agent,

@@ -18,7 +18,12 @@ import {
   type CompoundSummary,
   invokeTool,
   resolveCompound,
-  summarize, SubstructureIndex, type ToolContext, TOOLS, type ToolOutput } from "./tools/mod.ts";
+  SubstructureIndex,
+  summarize,
+  type ToolContext,
+  type ToolOutput,
+  TOOLS,
+} from "./tools/mod.ts";
 
 export interface AgentOptions {
   source?: DataSource;
@@ -58,9 +63,18 @@ export class Agent {
   }
 
   /** Runs one tool by name with raw (unvalidated) arguments. */
-  async runTool(name: string, args: unknown, signal?: AbortSignal): Promise<ToolOutput & Record<string, unknown>> {
+  async runTool(
+    name: string,
+    args: unknown,
+    signal?: AbortSignal,
+  ): Promise<ToolOutput & Record<string, unknown>> {
     const tool = (TOOLS as Record<string, AnyTool>)[name];
-    if (!tool) throw new ChemAgentError("invalid_parameter", `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`);
+    if (!tool) {
+      throw new ChemAgentError(
+        "invalid_parameter",
+        `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
+      );
+    }
     return await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
   }
 
@@ -76,15 +90,28 @@ export class Agent {
     const events = new EventStream(queryId, opts.onEvent);
     const t0 = performance.now();
     const timing = { total: 0, parse: 0, plan: 0, execute: 0 };
-    const base = { query_id: queryId, ...(req.session_id ? { session_id: req.session_id } : {}), cached: false };
-    const unknownIntent: Intent = { type: "unknown", confidence: 0, source: "rules", entities: { compounds: [], smiles: [], targets: [], properties: [], filters: [] } };
+    const base = {
+      query_id: queryId,
+      ...(req.session_id ? { session_id: req.session_id } : {}),
+      cached: false,
+    };
+    const unknownIntent: Intent = {
+      type: "unknown",
+      confidence: 0,
+      source: "rules",
+      entities: { compounds: [], smiles: [], targets: [], properties: [], filters: [] },
+    };
     events.emit("accepted", { query: req.query, session_id: req.session_id ?? null }, 0);
     events.emit("parsing", {}, 0.05);
     let parsed: Parsed;
     let plan: Plan;
     try {
       const tp = performance.now();
-      parsed = parseQuestion(req.query ?? "", { data: this.data, chem: this.chem, maxLength: this.maxQueryLength });
+      parsed = parseQuestion(req.query ?? "", {
+        data: this.data,
+        chem: this.chem,
+        maxLength: this.maxQueryLength,
+      });
       timing.parse = elapsed(tp);
       const tl = performance.now();
       plan = planFor(parsed, { limit: req.options?.limit });
@@ -93,7 +120,18 @@ export class Agent {
       const error = toErrorBody(e);
       timing.total = elapsed(t0);
       events.emit("error", { error }, 1);
-      return { ...base, status: "error", success: false, intent: unknownIntent, plan: { steps: [] }, result: {}, answer: `**${error.message}**`, error, provenance: [], timing_ms: timing };
+      return {
+        ...base,
+        status: "error",
+        success: false,
+        intent: unknownIntent,
+        plan: { steps: [] },
+        result: {},
+        answer: `**${error.message}**`,
+        error,
+        provenance: [],
+        timing_ms: timing,
+      };
     }
     events.emit("planning", { intent: parsed.intent, plan }, 0.1);
     const te = performance.now();
@@ -104,13 +142,25 @@ export class Agent {
         stepTimeoutMs: this.stepTimeoutMs,
         parallel: opts.parallel,
         gate: opts.gate,
-        onStepStart: (step) => events.emit("step_start", { step_id: step.id, tool: step.tool, label: step.label ?? step.tool, depends_on: step.depends_on }),
+        onStepStart: (step) =>
+          events.emit("step_start", {
+            step_id: step.id,
+            tool: step.tool,
+            label: step.label ?? step.tool,
+            depends_on: step.depends_on,
+          }),
         onStepEnd: (o, done) => {
           const progress = 0.1 + 0.85 * (done / total);
           if (o.status === "ok") {
             events.emit("step_complete", { step_id: o.id, tool: o.tool, ms: o.ms }, progress);
             events.emit("partial_result", { step_id: o.id, tool: o.tool, output: o.output }, progress);
-          } else events.emit("step_error", { step_id: o.id, tool: o.tool, status: o.status, error: o.error, ms: o.ms }, progress);
+          } else {events.emit("step_error", {
+              step_id: o.id,
+              tool: o.tool,
+              status: o.status,
+              error: o.error,
+              ms: o.ms,
+            }, progress);}
         },
       });
       timing.execute = elapsed(te);
@@ -133,16 +183,32 @@ export class Agent {
       else events.emit("result", { response }, 1);
       return response;
     } catch (e) {
-      const error = opts.signal?.aborted ? { code: "cancelled" as const, message: "The query was cancelled." } : toErrorBody(e);
+      const error = opts.signal?.aborted
+        ? { code: "cancelled" as const, message: "The query was cancelled." }
+        : toErrorBody(e);
       timing.execute = elapsed(te);
       timing.total = elapsed(t0);
       events.emit(error.code === "cancelled" ? "cancelled" : "error", { error });
-      return { ...base, status: "error", success: false, intent: parsed.intent, plan, result: {}, answer: `**${error.message}**`, error, provenance: [], timing_ms: timing };
+      return {
+        ...base,
+        status: "error",
+        success: false,
+        intent: parsed.intent,
+        plan,
+        result: {},
+        answer: `**${error.message}**`,
+        error,
+        provenance: [],
+        timing_ms: timing,
+      };
     }
   }
 
   /** Name search for autocomplete and the REST API: exact matches, then prefix, then substring, then "did you mean". */
-  searchCompounds(text: string, limit = 10): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
+  searchCompounds(
+    text: string,
+    limit = 10,
+  ): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
     const key = normalizeName(cleanReference(text));
     const found: Compound[] = [];
     const add = (c: Compound) => found.length < limit && !found.includes(c) && found.push(c);
@@ -176,6 +242,9 @@ const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 10
 
 /** Loads the data source and RDKit in parallel and returns a ready agent. */
 export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
-  const [data, chem] = await Promise.all([(opts.source ?? embeddedSource()).load(), opts.chem ?? createChemEngine()]);
+  const [data, chem] = await Promise.all([
+    (opts.source ?? embeddedSource()).load(),
+    opts.chem ?? createChemEngine(),
+  ]);
   return new Agent(data, chem, opts);
 }

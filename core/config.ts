@@ -1,14 +1,19 @@
 /** @module Configuration: environment variables → typed, validated config (DESIGN.md §6). */
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) =>
+  ["true", "1", "yes"].includes(v)
+);
 const url = (name: string) => z.url({ error: `${name} must be a URL` });
 
 const schema = z.object({
-  CHEMAGENT_PORT: z.coerce.number({ error: "CHEMAGENT_PORT must be a number" }).int().min(0).max(65535).default(8000),
+  CHEMAGENT_PORT: z.coerce.number({ error: "CHEMAGENT_PORT must be a number" }).int().min(0).max(65535)
+    .default(8000),
   CHEMAGENT_HOST: z.string().default("0.0.0.0"),
-  CHEMAGENT_DATA: z.enum(["embedded", "chembl"], { error: "CHEMAGENT_DATA must be embedded or chembl" }).default("embedded"),
-  CHEMAGENT_ENV: z.enum(["dev", "staging", "prod"], { error: "CHEMAGENT_ENV must be dev, staging or prod" }).default("dev"),
+  CHEMAGENT_DATA: z.enum(["embedded", "chembl"], { error: "CHEMAGENT_DATA must be embedded or chembl" })
+    .default("embedded"),
+  CHEMAGENT_ENV: z.enum(["dev", "staging", "prod"], { error: "CHEMAGENT_ENV must be dev, staging or prod" })
+    .default("dev"),
   CHEMAGENT_FEATURES: z.string().default(""),
   CHEMAGENT_MAX_QUERY_LENGTH: z.coerce.number().int().min(10).max(100_000).default(2000),
   CHEMAGENT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
@@ -17,7 +22,9 @@ const schema = z.object({
   REDIS_URL: url("REDIS_URL").optional(),
   UPSTASH_REDIS_REST_URL: url("UPSTASH_REDIS_REST_URL").optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
-  LLM_PROVIDER: z.enum(["none", "openai", "anthropic", "ollama"], { error: "LLM_PROVIDER must be none, openai, anthropic or ollama" }).default("none"),
+  LLM_PROVIDER: z.enum(["none", "openai", "anthropic", "ollama"], {
+    error: "LLM_PROVIDER must be none, openai, anthropic or ollama",
+  }).default("none"),
   LLM_BASE_URL: url("LLM_BASE_URL").optional(),
   LLM_MODEL: z.string().optional(),
   LLM_API_KEY: z.string().optional(),
@@ -25,10 +32,18 @@ const schema = z.object({
   JWT_JWKS_URL: url("JWT_JWKS_URL").optional(),
   AUTH_REQUIRED: bool.default(false),
   CORS_ORIGINS: z.string().default("*"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "LOG_LEVEL must be debug, info, warn or error" }).default("info"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
+    error: "LOG_LEVEL must be debug, info, warn or error",
+  }).default("info"),
 });
 
-const SECRET_VARS = new Set(["JWT_SECRET", "LLM_API_KEY", "UPSTASH_REDIS_REST_TOKEN", "REDIS_URL", "UPSTASH_REDIS_REST_URL"]);
+const SECRET_VARS = new Set([
+  "JWT_SECRET",
+  "LLM_API_KEY",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "REDIS_URL",
+  "UPSTASH_REDIS_REST_URL",
+]);
 
 export type RawConfig = z.infer<typeof schema>;
 
@@ -48,7 +63,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const name = String(issue.path[0] ?? "config");
     const msg = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
     // Secrets (and URLs that may embed passwords) are never echoed back.
-    const shown = SECRET_VARS.has(name) || clean[name] === undefined ? "" : ` (got ${JSON.stringify(clean[name].slice(0, 40))})`;
+    const shown = SECRET_VARS.has(name) || clean[name] === undefined
+      ? ""
+      : ` (got ${JSON.stringify(clean[name].slice(0, 40))})`;
     throw new ConfigError(`invalid configuration: ${msg}${shown}`);
   }
   const c = parsed.data;
@@ -56,7 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError("invalid configuration: AUTH_REQUIRED=true needs JWT_SECRET or JWT_JWKS_URL");
   }
   if (c.LLM_PROVIDER !== "none" && c.LLM_PROVIDER !== "ollama" && !c.LLM_API_KEY && !c.LLM_BASE_URL) {
-    throw new ConfigError(`invalid configuration: LLM_PROVIDER=${c.LLM_PROVIDER} needs LLM_API_KEY (or LLM_BASE_URL for a compatible server)`);
+    throw new ConfigError(
+      `invalid configuration: LLM_PROVIDER=${c.LLM_PROVIDER} needs LLM_API_KEY (or LLM_BASE_URL for a compatible server)`,
+    );
   }
   if (c.UPSTASH_REDIS_REST_URL && !c.UPSTASH_REDIS_REST_TOKEN) {
     throw new ConfigError("invalid configuration: UPSTASH_REDIS_REST_URL needs UPSTASH_REDIS_REST_TOKEN");

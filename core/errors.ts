@@ -58,7 +58,11 @@ export class ChemAgentError extends Error {
   readonly suggestions: string[];
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, opts: { suggestions?: string[]; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { suggestions?: string[]; details?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = "ChemAgentError";
     this.code = code;

@@ -6,4 +6,4 @@ export { type Config, ConfigError, loadConfig } from "./config.ts";
 export type { ChemEngine, Descriptors } from "./chem/mod.ts";
 export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
-export { TOOLS, type ToolName } from "./tools/mod.ts";
+export { type ToolName, TOOLS } from "./tools/mod.ts";

@@ -29,7 +29,13 @@ export function createApp({ agent, config, lifecycle, onUnexpected }: AppOptions
     await next();
     c.header("x-request-id", c.get("requestId"));
   });
-  app.use("/api/*", cors({ origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins, exposeHeaders: ["x-request-id", "Retry-After"] }));
+  app.use(
+    "/api/*",
+    cors({
+      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      exposeHeaders: ["x-request-id", "Retry-After"],
+    }),
+  );
   app.onError(errorHandler({ onUnexpected }));
   app.notFound(notFoundHandler());
 

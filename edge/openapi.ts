@@ -9,7 +9,13 @@ const envelope = {
   properties: {
     success: { type: "boolean" },
     result: { type: "object" },
-    provenance: { type: "array", items: { type: "object", properties: { source: { type: "string" }, id: { type: "string" }, note: { type: "string" } } } },
+    provenance: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { source: { type: "string" }, id: { type: "string" }, note: { type: "string" } },
+      },
+    },
     error: { $ref: "#/components/schemas/Error" },
     timing_ms: { type: "object" },
   },
@@ -19,11 +25,29 @@ const envelope = {
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const responses = (extra: Record<string, string> = {}) => ({
   "200": { description: "Envelope with result", content: json({ $ref: "#/components/schemas/Envelope" }) },
-  "400": { description: "invalid_parameter / invalid_request / invalid_smiles", content: json({ $ref: "#/components/schemas/Envelope" }) },
-  ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { description: v, content: json({ $ref: "#/components/schemas/Envelope" }) }])),
+  "400": {
+    description: "invalid_parameter / invalid_request / invalid_smiles",
+    content: json({ $ref: "#/components/schemas/Envelope" }),
+  },
+  ...Object.fromEntries(
+    Object.entries(extra).map((
+      [k, v],
+    ) => [k, { description: v, content: json({ $ref: "#/components/schemas/Envelope" }) }]),
+  ),
 });
-const pathParam = (name: string, description: string) => ({ name, in: "path", required: true, schema: { type: "string" }, description });
-const queryParam = (name: string, type: string, description: string, extra: Record<string, unknown> = {}) => ({
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: "path",
+  required: true,
+  schema: { type: "string" },
+  description,
+});
+const queryParam = (
+  name: string,
+  type: string,
+  description: string,
+  extra: Record<string, unknown> = {},
+) => ({
   name,
   in: "query",
   required: false,
@@ -37,59 +61,119 @@ export function openApiDocument(version: string) {
     info: {
       title: "ChemAgent API",
       version,
-      description: "Natural-language research assistant for medicinal chemistry. Data: ChEMBL 18 (EMBL-EBI) and DrugCentral, CC BY-SA 4.0.",
+      description:
+        "Natural-language research assistant for medicinal chemistry. Data: ChEMBL 18 (EMBL-EBI) and DrugCentral, CC BY-SA 4.0.",
       license: { name: "MIT (code); CC BY-SA 4.0 (data)" },
     },
     paths: {
       "/health": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
-      "/ready": { get: { summary: "Readiness (dataset loaded, not draining)", responses: { "200": { description: "ready" }, "503": { description: "draining" } } } },
+      "/ready": {
+        get: {
+          summary: "Readiness (dataset loaded, not draining)",
+          responses: { "200": { description: "ready" }, "503": { description: "draining" } },
+        },
+      },
       "/api/query": {
         post: {
           summary: "Ask a question in plain English",
           requestBody: { required: true, content: json(z.toJSONSchema(queryBody)) },
-          responses: { "200": { description: "QueryResponse", content: json({ $ref: "#/components/schemas/QueryResponse" }) }, "400": { description: "invalid request" }, "413": { description: "payload_too_large" } },
+          responses: {
+            "200": {
+              description: "QueryResponse",
+              content: json({ $ref: "#/components/schemas/QueryResponse" }),
+            },
+            "400": { description: "invalid request" },
+            "413": { description: "payload_too_large" },
+          },
         },
       },
       "/api/query/stream": {
         get: {
           summary: "Server-sent events of a query (same QueryEvents as the WebSocket)",
-          parameters: [queryParam("q", "string", "the question"), queryParam("session_id", "string", "conversation id")],
+          parameters: [
+            queryParam("q", "string", "the question"),
+            queryParam("session_id", "string", "conversation id"),
+          ],
           responses: { "200": { description: "text/event-stream" } },
         },
       },
       "/api/compounds": {
-        get: { summary: "Search compounds by name", parameters: [queryParam("search", "string", "name, synonym, ID or SMILES"), queryParam("limit", "integer", "1–100", { minimum: 1, maximum: 100 })], responses: responses() },
+        get: {
+          summary: "Search compounds by name",
+          parameters: [
+            queryParam("search", "string", "name, synonym, ID or SMILES"),
+            queryParam("limit", "integer", "1–100", { minimum: 1, maximum: 100 }),
+          ],
+          responses: responses(),
+        },
       },
       "/api/compounds/{id}": {
-        get: { summary: "Compound by ChEMBL ID, name or SMILES", parameters: [pathParam("id", "CHEMBL25, aspirin, …")], responses: responses({ "404": "not_found" }) },
+        get: {
+          summary: "Compound by ChEMBL ID, name or SMILES",
+          parameters: [pathParam("id", "CHEMBL25, aspirin, …")],
+          responses: responses({ "404": "not_found" }),
+        },
       },
       "/api/compounds/{id}/similar": {
         get: {
           summary: "Similar compounds (Morgan r2/2048 Tanimoto)",
-          parameters: [pathParam("id", "compound"), queryParam("threshold", "number", "0–1 (default 0.7)", { minimum: 0, maximum: 1 }), queryParam("limit", "integer", "1–500 (default 10)")],
+          parameters: [
+            pathParam("id", "compound"),
+            queryParam("threshold", "number", "0–1 (default 0.7)", { minimum: 0, maximum: 1 }),
+            queryParam("limit", "integer", "1–500 (default 10)"),
+          ],
           responses: responses({ "404": "not_found" }),
         },
       },
       "/api/compounds/{id}/targets": {
-        get: { summary: "Targets of a compound", parameters: [pathParam("id", "compound"), queryParam("curated", "boolean", "only curated mechanisms")], responses: responses({ "404": "not_found" }) },
+        get: {
+          summary: "Targets of a compound",
+          parameters: [
+            pathParam("id", "compound"),
+            queryParam("curated", "boolean", "only curated mechanisms"),
+          ],
+          responses: responses({ "404": "not_found" }),
+        },
       },
       "/api/targets/{id}/ligands": {
         get: {
           summary: "Ligands of a target (gene symbol, alias, name, ChEMBL target ID or UniProt)",
-          parameters: [pathParam("id", "EGFR, COX-2, CHEMBL203, P00533"), queryParam("limit", "integer", "1–2000"), queryParam("curated", "boolean", "only curated mechanisms")],
+          parameters: [
+            pathParam("id", "EGFR, COX-2, CHEMBL203, P00533"),
+            queryParam("limit", "integer", "1–2000"),
+            queryParam("curated", "boolean", "only curated mechanisms"),
+          ],
           responses: responses({ "404": "not_found" }),
         },
       },
       "/api/properties": {
-        post: { summary: "Descriptors, Lipinski and Veber for a SMILES or compound", requestBody: { required: true, content: json(z.toJSONSchema(propertiesBody)) }, responses: responses({ "413": "payload_too_large" }) },
+        post: {
+          summary: "Descriptors, Lipinski and Veber for a SMILES or compound",
+          requestBody: { required: true, content: json(z.toJSONSchema(propertiesBody)) },
+          responses: responses({ "413": "payload_too_large" }),
+        },
       },
       "/api/tools/{name}": {
-        post: { summary: "Call any tool with JSON arguments", parameters: [pathParam("name", "compound_lookup, properties, lipinski, similarity_search, substructure_search, targets_of_compound, ligands_of_target, compare_properties, filter_by_properties, rank")], responses: responses() },
+        post: {
+          summary: "Call any tool with JSON arguments",
+          parameters: [
+            pathParam(
+              "name",
+              "compound_lookup, properties, lipinski, similarity_search, substructure_search, targets_of_compound, ligands_of_target, compare_properties, filter_by_properties, rank",
+            ),
+          ],
+          responses: responses(),
+        },
       },
       "/api/depict": {
         get: {
           summary: "SVG depiction",
-          parameters: [queryParam("smiles", "string", "SMILES or compound ID"), queryParam("width", "integer", "50–2000"), queryParam("height", "integer", "50–2000"), queryParam("highlight", "string", "SMARTS to highlight")],
+          parameters: [
+            queryParam("smiles", "string", "SMILES or compound ID"),
+            queryParam("width", "integer", "50–2000"),
+            queryParam("height", "integer", "50–2000"),
+            queryParam("highlight", "string", "SMARTS to highlight"),
+          ],
           responses: { "200": { description: "image/svg+xml" }, "400": { description: "invalid_smiles" } },
         },
       },
@@ -99,7 +183,11 @@ export function openApiDocument(version: string) {
         Envelope: envelope,
         Error: {
           type: "object",
-          properties: { code: { type: "string", enum: [...ERROR_CODES] }, message: { type: "string" }, suggestions: { type: "array", items: { type: "string" } } },
+          properties: {
+            code: { type: "string", enum: [...ERROR_CODES] },
+            message: { type: "string" },
+            suggestions: { type: "array", items: { type: "string" } },
+          },
           required: ["code", "message"],
         },
         QueryResponse: {
@@ -125,7 +213,8 @@ export function openApiDocument(version: string) {
   };
 }
 
-export const DOCS_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ChemAgent API</title>
+export const DOCS_HTML =
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ChemAgent API</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1b2430}
 h1{margin-bottom:0}.op{border:1px solid #d8dee6;border-radius:8px;margin:.8rem 0;padding:.6rem 1rem}

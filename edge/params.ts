@@ -8,7 +8,12 @@ export const num = (name: string, min: number, max: number, int = false) =>
     if (v === undefined || v === "") return undefined;
     const n = Number(v);
     if (!Number.isFinite(n) || n < min || n > max || (int && !Number.isInteger(n))) {
-      ctx.addIssue({ code: "custom", message: `${name} must be ${int ? "a whole number" : "a number"} between ${min} and ${max} (got "${v.slice(0, 30)}")` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${name} must be ${int ? "a whole number" : "a number"} between ${min} and ${max} (got "${
+          v.slice(0, 30)
+        }")`,
+      });
       return z.NEVER;
     }
     return n;

@@ -18,13 +18,20 @@ export interface TestServer {
 /** Serves the real app on 127.0.0.1 with an ephemeral port. */
 export async function startServer(opts: { maxBody?: number } = {}): Promise<TestServer> {
   const agent = await testAgent();
-  const app = createApp({ agent, config: { CHEMAGENT_MAX_BODY_BYTES: opts.maxBody ?? 64 * 1024, corsOrigins: ["*"] }, onUnexpected: () => {} });
+  const app = createApp({
+    agent,
+    config: { CHEMAGENT_MAX_BODY_BYTES: opts.maxBody ?? 64 * 1024, corsOrigins: ["*"] },
+    onUnexpected: () => {},
+  });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
   const addr = server.addr as Deno.NetAddr;
   return { url: `http://127.0.0.1:${addr.port}`, close: () => server.shutdown() };
 }
 
-export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function getJson(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(url, init);
   const text = await res.text();
   let body: Record<string, unknown>;
@@ -37,4 +44,8 @@ export async function getJson(url: string, init?: RequestInit): Promise<{ status
 }
 
 export const postJson = (url: string, payload: unknown) =>
-  getJson(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+  getJson(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+  });

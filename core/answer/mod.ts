@@ -34,20 +34,38 @@ const RESULT_KEYS: Record<string, string> = {
   intersect_targets: "common_targets",
 };
 
-export function composeAnswer(parsed: Parsed, plan: Plan, outcomes: Map<string, StepOutcome>, datasetLabel: string): Answer {
+export function composeAnswer(
+  parsed: Parsed,
+  plan: Plan,
+  outcomes: Map<string, StepOutcome>,
+  datasetLabel: string,
+): Answer {
   const notes: string[] = [];
   const unsupported = parsed.intent.entities.unsupported ?? [];
   if (unsupported.length) {
-    notes.push(`Potency constraints (${unsupported.join(", ")}) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`);
+    notes.push(
+      `Potency constraints (${
+        unsupported.join(", ")
+      }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
+    );
   }
   if (parsed.error) {
-    return { status: "error", result: {}, answer: errorMarkdown(parsed.error.toBody()), provenance: [], error: parsed.error.toBody(), notes };
+    return {
+      status: "error",
+      result: {},
+      answer: errorMarkdown(parsed.error.toBody()),
+      provenance: [],
+      error: parsed.error.toBody(),
+      notes,
+    };
   }
   const list = plan.steps.map((s) => outcomes.get(s.id)!).filter(Boolean);
   const ok = list.filter((o) => o.status === "ok");
   const failed = list.filter((o) => o.status === "error");
   const skipped = list.filter((o) => o.status === "skipped");
-  const result: Record<string, unknown> = { steps: Object.fromEntries(list.map((o) => [o.id, stepSummary(o)])) };
+  const result: Record<string, unknown> = {
+    steps: Object.fromEntries(list.map((o) => [o.id, stepSummary(o)])),
+  };
   for (const o of ok) {
     const key = RESULT_KEYS[o.tool] ?? o.tool;
     const value = o.output!;
@@ -58,13 +76,16 @@ export function composeAnswer(parsed: Parsed, plan: Plan, outcomes: Map<string, 
     } else result[key] = stripProvenance(value);
   }
   const focus = parsed.intent.entities.properties;
-  const multi = list.length > 1 && (parsed.intent.type === "multi_step_workflow" || new Set(list.map((o) => o.tool)).size > 1);
+  const multi = list.length > 1 &&
+    (parsed.intent.type === "multi_step_workflow" || new Set(list.map((o) => o.tool)).size > 1);
   const sections = list.filter((o) => o.status !== "skipped" || multi).map((o, i) => {
     const step = plan.steps.find((s) => s.id === o.id)!;
     const body = o.status === "ok"
       ? (step.for_each ? renderEach(o.tool, o.output!) : renderOutput(o.tool, o.output!, focus))
       : o.status === "error"
-      ? `⚠️ ${o.error!.message}${o.error!.suggestions?.length ? ` (suggestions: ${o.error!.suggestions.join(", ")})` : ""}`
+      ? `⚠️ ${o.error!.message}${
+        o.error!.suggestions?.length ? ` (suggestions: ${o.error!.suggestions.join(", ")})` : ""
+      }`
       : `_Skipped: an earlier step it needs did not succeed._`;
     return multi ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${body}` : body;
   });
@@ -73,7 +94,10 @@ export function composeAnswer(parsed: Parsed, plan: Plan, outcomes: Map<string, 
   let error: ErrorBody | undefined;
   if (!list.length) {
     status = "error";
-    error = { code: "incomplete_query", message: "Nothing to do: the question names no compound, target or structure I could use." };
+    error = {
+      code: "incomplete_query",
+      message: "Nothing to do: the question names no compound, target or structure I could use.",
+    };
   } else if (!ok.length) {
     status = "error";
     error = failed[0]?.error ?? toErrorBody(new Error("no step ran"));
@@ -84,11 +108,16 @@ export function composeAnswer(parsed: Parsed, plan: Plan, outcomes: Map<string, 
       code: "partial_failure",
       message: `${ok.length} of ${list.length} steps succeeded.` + (first ? ` ${first.message}` : ""),
       ...(first?.suggestions?.length ? { suggestions: first.suggestions } : {}),
-      details: { failed: failed.map((f) => ({ step: f.id, tool: f.tool, error: f.error })), skipped: skipped.map((s) => s.id) },
+      details: {
+        failed: failed.map((f) => ({ step: f.id, tool: f.tool, error: f.error })),
+        skipped: skipped.map((s) => s.id),
+      },
     };
   }
-  const footer = `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
-  const answer = (status === "error" ? errorMarkdown(error!) : sections.join("\n\n")) + (notes.length ? `\n\n> ${notes.join("\n> ")}` : "") + (ok.length ? footer : "");
+  const footer =
+    `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
+  const answer = (status === "error" ? errorMarkdown(error!) : sections.join("\n\n")) +
+    (notes.length ? `\n\n> ${notes.join("\n> ")}` : "") + (ok.length ? footer : "");
   return { status, result, answer, provenance, error, notes };
 }
 
@@ -102,7 +131,8 @@ function stripProvenance(v: Record<string, unknown>) {
 }
 
 function errorMarkdown(e: ErrorBody): string {
-  return `**${e.message}**` + (e.suggestions?.length ? `\n\nTry: ${e.suggestions.map((s) => `“${s}”`).join(" · ")}` : "");
+  return `**${e.message}**` +
+    (e.suggestions?.length ? `\n\nTry: ${e.suggestions.map((s) => `“${s}”`).join(" · ")}` : "");
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -8,11 +8,19 @@ type Any = any;
 const esc = (s: unknown) => String(s ?? "—").replace(/\|/g, "\\|").replace(/\n/g, " ");
 const phase = (p: unknown) => (p === 4 ? "approved" : typeof p === "number" && p > 0 ? `phase ${p}` : "—");
 const table = (head: string[], rows: unknown[][]) =>
-  [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+  [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
 const name = (c: Any) => (c?.name ? `${c.name} (${c.id})` : c?.smiles ? `\`${c.smiles}\`` : "—");
 const depict = (smiles: string | null | undefined) =>
   smiles ? `\n\n![structure](/api/depict?smiles=${encodeURIComponent(smiles)})` : "";
-const more = (shown: number, total: number, what: string) => (total > shown ? `\n\n_${total - shown} more ${what} not shown (${total} in all)._` : "");
+const more = (
+  shown: number,
+  total: number,
+  what: string,
+) => (total > shown ? `\n\n_${total - shown} more ${what} not shown (${total} in all)._` : "");
 
 const DESCRIPTOR_ROWS: NumericProperty[] = [
   "molecular_weight",
@@ -36,16 +44,28 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
     case "compound_lookup": {
       const c = x.compound;
       const lines = [
-        `**${c.name}** (${c.id}) — ${phase(c.phase)}${c.first_approval ? `, first approved ${c.first_approval}` : ""}${c.drug_type ? ` · ${c.drug_type}` : ""}`,
+        `**${c.name}** (${c.id}) — ${phase(c.phase)}${
+          c.first_approval ? `, first approved ${c.first_approval}` : ""
+        }${c.drug_type ? ` · ${c.drug_type}` : ""}`,
         "",
         c.smiles ? `- SMILES: \`${c.smiles}\`` : "- No small-molecule structure in the dataset",
         c.inchikey ? `- InChIKey: ${c.inchikey}` : "",
-        c.descriptors ? `- Formula ${c.descriptors.formula}, MW ${c.descriptors.molecular_weight} g/mol, cLogP ${c.descriptors.clogp}` : "",
+        c.descriptors
+          ? `- Formula ${c.descriptors.formula}, MW ${c.descriptors.molecular_weight} g/mol, cLogP ${c.descriptors.clogp}`
+          : "",
         c.synonyms?.length > 1 ? `- Also known as: ${c.synonyms.slice(1, 8).join(", ")}` : "",
-        c.chembl_ids?.length > 1 ? `- Other ChEMBL IDs (salts/forms): ${c.chembl_ids.slice(1).join(", ")}` : "",
+        c.chembl_ids?.length > 1
+          ? `- Other ChEMBL IDs (salts/forms): ${c.chembl_ids.slice(1).join(", ")}`
+          : "",
         c.atc?.length ? `- ATC: ${c.atc.join(", ")}` : "",
         c.indication_class ? `- Indication class: ${c.indication_class}` : "",
-        x.targets_summary?.curated ? `- Targets (curated): ${x.targets_summary.genes.length ? x.targets_summary.genes.join(", ") : x.targets_summary.targets.map((t: Any) => t.name).join(", ")}` : "",
+        x.targets_summary?.curated
+          ? `- Targets (curated): ${
+            x.targets_summary.genes.length
+              ? x.targets_summary.genes.join(", ")
+              : x.targets_summary.targets.map((t: Any) => t.name).join(", ")
+          }`
+          : "",
         x.matched_by === "salt_form" ? `- Matched "${x.query}" as a salt form of the parent compound` : "",
         x.alternatives?.length ? `- The name also matches: ${x.alternatives.map(name).join(", ")}` : "",
       ].filter(Boolean);
@@ -55,43 +75,107 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
     case "lipinski": {
       const d = x.properties;
       const wanted = focus.filter((f) => (DESCRIPTOR_ROWS as string[]).includes(f)) as NumericProperty[];
-      const rows = (tool === "lipinski" ? ["molecular_weight", "clogp", "hbd", "hba", "rotatable_bonds", "tpsa"] as NumericProperty[] : wanted.length ? wanted : DESCRIPTOR_ROWS);
+      const rows = tool === "lipinski"
+        ? ["molecular_weight", "clogp", "hbd", "hba", "rotatable_bonds", "tpsa"] as NumericProperty[]
+        : wanted.length
+        ? wanted
+        : DESCRIPTOR_ROWS;
       const who = x.compound ? name(x.compound) : `\`${x.smiles}\``;
-      const head = focus.includes("formula") ? `**${who}** — formula **${d.formula}**` : focus.includes("smiles") ? `**${who}** — canonical SMILES \`${x.smiles}\`` : focus.includes("inchikey") ? `**${who}** — InChIKey **${x.inchikey}**` : focus.includes("inchi") ? `**${who}** — ${x.inchi}` : `**${who}** — ${d.formula}`;
+      const head = focus.includes("formula")
+        ? `**${who}** — formula **${d.formula}**`
+        : focus.includes("smiles")
+        ? `**${who}** — canonical SMILES \`${x.smiles}\``
+        : focus.includes("inchikey")
+        ? `**${who}** — InChIKey **${x.inchikey}**`
+        : focus.includes("inchi")
+        ? `**${who}** — ${x.inchi}`
+        : `**${who}** — ${d.formula}`;
       const lip = x.lipinski;
-      const verdict = `**Lipinski rule of five:** ${lip.passes ? "passes" : "fails"} (${lip.violations.length} violation${lip.violations.length === 1 ? "" : "s"}${lip.violations.length ? ": " + lip.violations.map((v: Any) => `${PROPERTY_INFO[v.property as NumericProperty].label} ${v.value} (limit ${v.limit})`).join("; ") : ""}). **Veber:** ${x.veber.passes ? "passes" : "fails"}.`;
+      const verdict = `**Lipinski rule of five:** ${
+        lip.passes ? "passes" : "fails"
+      } (${lip.violations.length} violation${lip.violations.length === 1 ? "" : "s"}${
+        lip.violations.length
+          ? ": " + lip.violations.map((v: Any) =>
+            `${PROPERTY_INFO[v.property as NumericProperty].label} ${v.value} (limit ${v.limit})`
+          ).join("; ")
+          : ""
+      }). **Veber:** ${x.veber.passes ? "passes" : "fails"}.`;
       const single = wanted.length === 1 && tool === "properties"
         ? `\n\n${PROPERTY_INFO[wanted[0]].label}: **${formatValue(wanted[0], d[wanted[0]])}**`
         : "";
-      return `${head}${single}\n\n${table(["Property", "Value"], rows.map((p) => [PROPERTY_INFO[p].label, formatValue(p, d[p])]))}\n\n${verdict}${depict(x.smiles)}`;
+      return `${head}${single}\n\n${
+        table(["Property", "Value"], rows.map((p) => [PROPERTY_INFO[p].label, formatValue(p, d[p])]))
+      }\n\n${verdict}${depict(x.smiles)}`;
     }
     case "similarity_search": {
       const hits = x.hits as Any[];
       const q = x.query?.name ? name(x.query) : `\`${x.query?.smiles}\``;
-      if (!hits.length) return `No compounds with Tanimoto ≥ ${x.threshold} to ${q} (${x.method}). Try a lower threshold.`;
+      if (!hits.length) {
+        return `No compounds with Tanimoto ≥ ${x.threshold} to ${q} (${x.method}). Try a lower threshold.`;
+      }
       return `Compounds similar to ${q} (${x.method}, threshold ${x.threshold}):\n\n` +
-        table(["#", "Compound", "ChEMBL ID", "Similarity", "Phase"], hits.map((h, i) => [i + 1, h.name, h.id, h.similarity.toFixed(3), phase(h.phase)])) +
+        table(
+          ["#", "Compound", "ChEMBL ID", "Similarity", "Phase"],
+          hits.map((h, i) => [i + 1, h.name, h.id, h.similarity.toFixed(3), phase(h.phase)]),
+        ) +
         more(hits.length, x.total_above_threshold, "compounds above the threshold");
     }
     case "substructure_search": {
       const hits = x.hits as Any[];
       if (!hits.length) return `No compound in the dataset contains \`${x.query}\`.`;
-      return `${x.total} compounds contain \`${x.query}\`:\n\n` + table(["#", "Compound", "ChEMBL ID", "Phase"], hits.map((h, i) => [i + 1, h.name, h.id, phase(h.phase)])) + more(hits.length, x.total, "matches");
+      return `${x.total} compounds contain \`${x.query}\`:\n\n` +
+        table(
+          ["#", "Compound", "ChEMBL ID", "Phase"],
+          hits.map((h, i) => [i + 1, h.name, h.id, phase(h.phase)]),
+        ) + more(hits.length, x.total, "matches");
     }
     case "targets_of_compound": {
       const ts = x.targets as Any[];
       const curated = ts.filter((t) => t.primary);
       const activity = ts.filter((t) => !t.primary);
       if (!ts.length) return `No targets of ${name(x.compound)} are recorded in the offline dataset.`;
-      const rows = curated.map((t) => [t.name, t.genes.join(", ") || "—", t.action_types.join(", ") || "—", t.mechanisms[0] ?? "—", t.id, t.sources.join("; ")]);
-      return `Targets of **${name(x.compound)}**` + (curated.length ? ` (${curated.length} with a curated mechanism):\n\n` + table(["Target", "Gene", "Action", "Mechanism", "Target ID", "Source"], rows) : ": none with a curated mechanism.") +
-        (activity.length ? `\n\nAlso reported active (DrugCentral 2023 bioactivity, no mechanism): ${activity.slice(0, 12).map((t) => t.genes[0] ?? t.name).join(", ")}${activity.length > 12 ? ` and ${activity.length - 12} more` : ""}.` : "");
+      const rows = curated.map((
+        t,
+      ) => [
+        t.name,
+        t.genes.join(", ") || "—",
+        t.action_types.join(", ") || "—",
+        t.mechanisms[0] ?? "—",
+        t.id,
+        t.sources.join("; "),
+      ]);
+      return `Targets of **${name(x.compound)}**` +
+        (curated.length
+          ? ` (${curated.length} with a curated mechanism):\n\n` +
+            table(["Target", "Gene", "Action", "Mechanism", "Target ID", "Source"], rows)
+          : ": none with a curated mechanism.") +
+        (activity.length
+          ? `\n\nAlso reported active (DrugCentral 2023 bioactivity, no mechanism): ${
+            activity.slice(0, 12).map((t) => t.genes[0] ?? t.name).join(", ")
+          }${activity.length > 12 ? ` and ${activity.length - 12} more` : ""}.`
+          : "");
     }
     case "ligands_of_target": {
       const ls = x.ligands as Any[];
-      const tnames = (x.targets as Any[]).map((t) => `${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}`).join("; ");
+      const tnames = (x.targets as Any[]).map((t) =>
+        `${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}`
+      ).join("; ");
       if (!ls.length) return `No ligands of ${tnames} in the offline dataset.`;
-      return `Ligands of **${tnames}**:\n\n` + table(["#", "Compound", "ChEMBL ID", "Action", "Phase", "Evidence"], ls.slice(0, 25).map((l, i) => [i + 1, l.name, l.id, l.action_types.join(", ") || "—", phase(l.phase), l.primary ? "curated mechanism" : "bioactivity"])) +
+      return `Ligands of **${tnames}**:\n\n` +
+        table(
+          ["#", "Compound", "ChEMBL ID", "Action", "Phase", "Evidence"],
+          ls.slice(0, 25).map((
+            l,
+            i,
+          ) => [
+            i + 1,
+            l.name,
+            l.id,
+            l.action_types.join(", ") || "—",
+            phase(l.phase),
+            l.primary ? "curated mechanism" : "bioactivity",
+          ]),
+        ) +
         more(Math.min(25, ls.length), x.total, "ligands");
     }
     case "compare_properties": {
@@ -100,29 +184,68 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
       const sentences = props.map((p) => {
         const ex = x.extremes[p];
         if (!ex) return "";
-        if (ex.equal) return `They have the same ${PROPERTY_INFO[p].label} (${formatValue(p, rows[0].values[p])}).`;
+        if (ex.equal) {
+          return `They have the same ${PROPERTY_INFO[p].label} (${formatValue(p, rows[0].values[p])}).`;
+        }
         const hi = rows.find((r) => r.id === ex.highest);
         const lo = rows.find((r) => r.id === ex.lowest);
-        return `**${hi.name}** has the higher ${PROPERTY_INFO[p].label} (${formatValue(p, hi.values[p])} vs ${formatValue(p, lo.values[p])} for ${lo.name}).`;
+        return `**${hi.name}** has the higher ${PROPERTY_INFO[p].label} (${formatValue(p, hi.values[p])} vs ${
+          formatValue(p, lo.values[p])
+        } for ${lo.name}).`;
       }).filter(Boolean);
       return (props.length <= 2 ? sentences.join(" ") + "\n\n" : "") +
-        table(["Property", ...rows.map((r) => `${r.name} (${r.id})`)], props.map((p) => [PROPERTY_INFO[p].label, ...rows.map((r) => r.values[p] === null ? "—" : formatValue(p, r.values[p]))]));
+        table(
+          ["Property", ...rows.map((r) => `${r.name} (${r.id})`)],
+          props.map((p) => [
+            PROPERTY_INFO[p].label,
+            ...rows.map((r) => r.values[p] === null ? "—" : formatValue(p, r.values[p])),
+          ]),
+        );
     }
     case "filter_by_properties":
     case "rank": {
       const cs = x.compounds as Any[];
-      const desc = tool === "rank" ? `Ranked by ${PROPERTY_INFO[x.by as NumericProperty]?.label ?? x.by} (${x.order === "asc" ? "lowest" : "highest"} first)` : `${x.total} of ${x.considered} compounds pass ${x.filters.map((f: Any) => `${PROPERTY_INFO[f.property as NumericProperty].label} ${f.op === "between" ? `between ${f.value} and ${f.value2}` : `${f.op} ${f.value}`}`).join(" and ")}`;
+      const desc = tool === "rank"
+        ? `Ranked by ${PROPERTY_INFO[x.by as NumericProperty]?.label ?? x.by} (${
+          x.order === "asc" ? "lowest" : "highest"
+        } first)`
+        : `${x.total} of ${x.considered} compounds pass ${
+          x.filters.map((f: Any) =>
+            `${PROPERTY_INFO[f.property as NumericProperty].label} ${
+              f.op === "between" ? `between ${f.value} and ${f.value2}` : `${f.op} ${f.value}`
+            }`
+          ).join(" and ")
+        }`;
       if (!cs.length) return `${desc}: no compounds.`;
       const props: string[] = tool === "rank" ? [x.by] : Object.keys(cs[0].values ?? {});
-      return `${desc}:\n\n` + table(["#", "Compound", "ChEMBL ID", ...props.map((p) => PROPERTY_INFO[p as NumericProperty]?.label ?? p)], cs.map((c, i) => [i + 1, c.name, c.id, ...props.map((p) => {
-        const v = tool === "rank" ? c.value : c.values[p];
-        return v === null || v === undefined ? "—" : formatValue(p as NumericProperty, v);
-      })])) + more(cs.length, x.total, "compounds");
+      return `${desc}:\n\n` +
+        table(
+          [
+            "#",
+            "Compound",
+            "ChEMBL ID",
+            ...props.map((p) => PROPERTY_INFO[p as NumericProperty]?.label ?? p),
+          ],
+          cs.map((c, i) => [
+            i + 1,
+            c.name,
+            c.id,
+            ...props.map((p) => {
+              const v = tool === "rank" ? c.value : c.values[p];
+              return v === null || v === undefined ? "—" : formatValue(p as NumericProperty, v);
+            }),
+          ]),
+        ) + more(cs.length, x.total, "compounds");
     }
     case "intersect_targets": {
       const common = x.common as Any[];
-      const lead = `${x.labels.join(" and ")} share **${common.length}** curated target${common.length === 1 ? "" : "s"} (of ${x.sizes.join(" and ")}; Jaccard ${x.jaccard})`;
-      return common.length ? `${lead}:\n\n` + table(["Target", "Gene", "Target ID"], common.map((t) => [t.name, t.genes.join(", ") || "—", t.id])) : lead + ".";
+      const lead = `${x.labels.join(" and ")} share **${common.length}** curated target${
+        common.length === 1 ? "" : "s"
+      } (of ${x.sizes.join(" and ")}; Jaccard ${x.jaccard})`;
+      return common.length
+        ? `${lead}:\n\n` +
+          table(["Target", "Gene", "Target ID"], common.map((t) => [t.name, t.genes.join(", ") || "—", t.id]))
+        : lead + ".";
     }
     default:
       return "```json\n" + JSON.stringify(o, null, 2).slice(0, 2000) + "\n```";
@@ -138,13 +261,23 @@ export function renderEach(tool: string, o: Out): string {
     const out = it.output;
     if (tool === "targets_of_compound") {
       const ts = (out.targets as Any[]).filter((t) => t.primary);
-      return `- **${name(out.compound)}**: ${ts.length ? ts.map((t) => `${t.genes[0] ?? t.name}${t.action_types[0] ? ` (${t.action_types[0].toLowerCase()})` : ""}`).join(", ") : "no curated targets"}`;
+      return `- **${name(out.compound)}**: ${
+        ts.length
+          ? ts.map((t) =>
+            `${t.genes[0] ?? t.name}${t.action_types[0] ? ` (${t.action_types[0].toLowerCase()})` : ""}`
+          ).join(", ")
+          : "no curated targets"
+      }`;
     }
     if (tool === "ligands_of_target") {
       const ls = out.ligands as Any[];
       const t = out.targets[0];
-      return `- **${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}**: ${ls.slice(0, 12).map((l: Any) => l.name).join(", ")}${ls.length > 12 ? ` and ${out.total - 12} more` : ""}`;
+      return `- **${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}**: ${
+        ls.slice(0, 12).map((l: Any) => l.name).join(", ")
+      }${ls.length > 12 ? ` and ${out.total - 12} more` : ""}`;
     }
     return `- **${it.input}**: ${renderOutput(tool, out).split("\n")[0]}`;
-  }).join("\n") + ((o as Any).total_inputs > items.length ? `\n\n_Showing the first ${items.length} of ${(o as Any).total_inputs}._` : "");
+  }).join("\n") + ((o as Any).total_inputs > items.length
+    ? `\n\n_Showing the first ${items.length} of ${(o as Any).total_inputs}._`
+    : "");
 }

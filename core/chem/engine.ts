@@ -77,7 +77,12 @@ class RDKitEngine implements ChemEngine {
         `SMILES is ${text.length} characters long; the limit is ${MAX_SMILES_LENGTH}.`,
       );
     }
-    if (/\s/.test(text)) throw new ChemAgentError("invalid_smiles", `"${clip(text)}" is not a SMILES string (it contains spaces).`);
+    if (/\s/.test(text)) {
+      throw new ChemAgentError(
+        "invalid_smiles",
+        `"${clip(text)}" is not a SMILES string (it contains spaces).`,
+      );
+    }
     this.#log?.clear_buffer();
     const mol = this.#rd.get_mol(text);
     if (mol && mol.is_valid() && mol.get_num_atoms() > 0) return mol;
@@ -142,7 +147,9 @@ class RDKitEngine implements ChemEngine {
 
   substructMatches(smiles: string, query: RDMol): number[][] {
     return this.withMol(smiles, (m) => {
-      const found = JSON.parse(m.get_substruct_matches(query)) as { atoms: number[] }[] | Record<string, never>;
+      const found = JSON.parse(m.get_substruct_matches(query)) as
+        | { atoms: number[] }[]
+        | Record<string, never>;
       return Array.isArray(found) ? found.map((f) => f.atoms) : [];
     });
   }

@@ -1,9 +1,10 @@
 /** @module Hill-order molecular formula from RDKit's commonchem JSON (MinimalLib has no formula call). */
 
-const SYMBOLS = ("H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se " +
-  "Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb " +
-  "Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg " +
-  "Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og").split(" ");
+const SYMBOLS =
+  ("H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se " +
+    "Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb " +
+    "Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg " +
+    "Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og").split(" ");
 
 interface CommonChemAtom {
   z?: number;
@@ -32,7 +33,9 @@ export function formulaFromJson(json: string): string {
     }
   }
   const order = [...counts.keys()].sort();
-  const hill = counts.has("C") ? ["C", ...(counts.has("H") ? ["H"] : []), ...order.filter((s) => s !== "C" && s !== "H")] : order;
+  const hill = counts.has("C")
+    ? ["C", ...(counts.has("H") ? ["H"] : []), ...order.filter((s) => s !== "C" && s !== "H")]
+    : order;
   const body = hill.map((s) => s + (counts.get(s)! > 1 ? counts.get(s) : "")).join("");
   if (charge === 0) return body;
   const mag = Math.abs(charge);

@@ -10,7 +10,12 @@ export interface RuleCheck {
 /** Lipinski's rule of five: at most one violation of MW ≤ 500, cLogP ≤ 5, HBD ≤ 5, HBA ≤ 10. */
 export function lipinski(d: Descriptors): RuleCheck {
   const violations = [
-    { property: "molecular_weight", value: d.molecular_weight, limit: "≤ 500", ok: d.molecular_weight <= 500 },
+    {
+      property: "molecular_weight",
+      value: d.molecular_weight,
+      limit: "≤ 500",
+      ok: d.molecular_weight <= 500,
+    },
     { property: "clogp", value: d.clogp, limit: "≤ 5", ok: d.clogp <= 5 },
     { property: "hbd", value: d.hbd, limit: "≤ 5", ok: d.hbd <= 5 },
     { property: "hba", value: d.hba, limit: "≤ 10", ok: d.hba <= 10 },

@@ -39,7 +39,11 @@ export class Dataset {
     this.fingerprints = fingerprints;
     this.fpCounts = new Uint16Array(this.compounds.length);
     if (fingerprints.length !== this.compounds.length * FP_WORDS) {
-      throw new Error(`fingerprints.bin holds ${fingerprints.length / FP_WORDS} rows for ${this.compounds.length} compounds`);
+      throw new Error(
+        `fingerprints.bin holds ${
+          fingerprints.length / FP_WORDS
+        } rows for ${this.compounds.length} compounds`,
+      );
     }
     this.compounds.forEach((c, i) => {
       this.#index.set(c.id, i);

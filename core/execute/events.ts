@@ -37,5 +37,7 @@ export class EventStream {
 /** Short random ids: q_… for queries, s_… for sessions. */
 export function newId(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return prefix + "_" + btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => (c === "+" ? "A" : c === "/" ? "B" : "")).slice(0, 12);
+  return prefix + "_" +
+    btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => (c === "+" ? "A" : c === "/" ? "B" : ""))
+      .slice(0, 12);
 }

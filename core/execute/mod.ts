@@ -27,7 +27,11 @@ export interface ExecuteOptions {
 }
 
 /** Runs every step whose dependencies succeeded; a failed dependency skips its dependents (partial success). */
-export async function executePlan(plan: Plan, runTool: RunTool, opts: ExecuteOptions): Promise<Map<string, StepOutcome>> {
+export async function executePlan(
+  plan: Plan,
+  runTool: RunTool,
+  opts: ExecuteOptions,
+): Promise<Map<string, StepOutcome>> {
   const outcomes = new Map<string, StepOutcome>();
   const outputs = new Map<string, unknown>();
   const pending = new Map(plan.steps.map((s) => [s.id, s]));
@@ -55,7 +59,10 @@ export async function executePlan(plan: Plan, runTool: RunTool, opts: ExecuteOpt
           tool: step.tool,
           label: step.label,
           status: "skipped",
-          error: { code: "partial_failure", message: `Skipped: ${failed.map((f) => f!.id).join(", ")} did not succeed.` },
+          error: {
+            code: "partial_failure",
+            message: `Skipped: ${failed.map((f) => f!.id).join(", ")} did not succeed.`,
+          },
           ms: 0,
         });
         continue;
@@ -72,13 +79,21 @@ export async function executePlan(plan: Plan, runTool: RunTool, opts: ExecuteOpt
     if (running.size) await Promise.race(running.values());
     else if (pending.size) {
       // Remaining steps wait on steps that do not exist: a planning bug, reported rather than looping.
-      throw new ChemAgentError("internal", `Plan has unsatisfiable dependencies: ${[...pending.keys()].join(", ")}`);
+      throw new ChemAgentError(
+        "internal",
+        `Plan has unsatisfiable dependencies: ${[...pending.keys()].join(", ")}`,
+      );
     }
   }
   return outcomes;
 }
 
-async function runStep(step: Step, outputs: Map<string, unknown>, runTool: RunTool, opts: ExecuteOptions): Promise<StepOutcome> {
+async function runStep(
+  step: Step,
+  outputs: Map<string, unknown>,
+  runTool: RunTool,
+  opts: ExecuteOptions,
+): Promise<StepOutcome> {
   const t0 = performance.now();
   const base = { id: step.id, tool: step.tool, label: step.label };
   try {
@@ -89,14 +104,23 @@ async function runStep(step: Step, outputs: Map<string, unknown>, runTool: RunTo
       const items = (Array.isArray(all) ? [...new Set(all)] : []).slice(0, step.for_each.max ?? 10);
       const results = await Promise.all(items.map(async (item) => {
         try {
-          return { input: item, output: await withTimeout(step, { ...args, [step.for_each!.as]: item }, runTool, opts) };
+          return {
+            input: item,
+            output: await withTimeout(step, { ...args, [step.for_each!.as]: item }, runTool, opts),
+          };
         } catch (e) {
           if (opts.signal?.aborted) throw e;
           return { input: item, error: toErrorBody(e) };
         }
       }));
-      output = { items: results, total_inputs: Array.isArray(all) ? new Set(all).size : 0, provenance: results.flatMap((r) => (r.output?.provenance as unknown[]) ?? []) };
-      if (items.length && results.every((r) => r.error)) throw new ChemAgentError(results[0].error!.code, results[0].error!.message);
+      output = {
+        items: results,
+        total_inputs: Array.isArray(all) ? new Set(all).size : 0,
+        provenance: results.flatMap((r) => (r.output?.provenance as unknown[]) ?? []),
+      };
+      if (items.length && results.every((r) => r.error)) {
+        throw new ChemAgentError(results[0].error!.code, results[0].error!.message);
+      }
     } else {
       output = await withTimeout(step, args, runTool, opts);
     }
@@ -113,7 +137,16 @@ async function withTimeout(step: Step, args: unknown, runTool: RunTool, opts: Ex
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ChemAgentError("timeout", `Step ${step.id} (${step.tool}) took longer than ${opts.stepTimeoutMs} ms.`)), opts.stepTimeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ChemAgentError(
+            "timeout",
+            `Step ${step.id} (${step.tool}) took longer than ${opts.stepTimeoutMs} ms.`,
+          ),
+        ),
+      opts.stepTimeoutMs,
+    );
   });
   const aborted = new Promise<never>((_, reject) => {
     if (opts.signal?.aborted) reject(opts.signal.reason);

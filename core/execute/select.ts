@@ -9,11 +9,16 @@ export function select(value: unknown, path: string): unknown {
   const isList = head.endsWith("[]");
   const key = isList ? head.slice(0, -2) : head;
   const next = key ? (value as Record<string, unknown> | null)?.[key] : value;
-  if (isList) return Array.isArray(next) ? next.map((v) => select(v, tail)).filter((v) => v !== undefined && v !== null) : [];
+  if (isList) {
+    return Array.isArray(next)
+      ? next.map((v) => select(v, tail)).filter((v) => v !== undefined && v !== null)
+      : [];
+  }
   return next === undefined || next === null ? undefined : select(next, tail);
 }
 
-export const isRef = (v: unknown): v is StepRef => !!v && typeof v === "object" && "$from" in v && "path" in v;
+export const isRef = (v: unknown): v is StepRef =>
+  !!v && typeof v === "object" && "$from" in v && "path" in v;
 
 /** Deep-replaces references in step arguments with values from `outputs`. */
 export function resolveArgs(args: unknown, outputs: Map<string, unknown>): unknown {

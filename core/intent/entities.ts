@@ -23,7 +23,7 @@ export interface Recognised {
   /** Several IDs glued together ("CHEMBL25CHEMBL112"). */
   glued: string[];
   /** Tokens written like SMILES that RDKit rejects, with RDKit's reason. */
-  badSmiles: { text: string; message: string }[];
+  badSmiles: { text: string; message: string; smarts: boolean }[];
 }
 
 interface Token {
@@ -66,11 +66,18 @@ function targetTokenOk(phrase: string, words: number): boolean {
   if (words > 1) return true;
   const letters = phrase.replace(/[^A-Za-z]/g, "");
   if (letters.length >= 6 && !/^[A-Z0-9-]+$/.test(phrase)) return true;
-  return /^[A-Z0-9][A-Z0-9\-\/αβγ]*$/.test(phrase) || /^[A-Za-z]+-\d/.test(phrase);
+  // All capitals (EGFR, PTGS2), internal capitals (hERG, mTOR, c-KIT) or a numbered alias (COX-2).
+  return /^[A-Z0-9][A-Z0-9\-\/αβγ]*$/.test(phrase) || /[A-Z]/.test(phrase.slice(1)) ||
+    /^[A-Za-z]+-\d/.test(phrase);
 }
 
 /** Finds compounds, targets, IDs and SMILES in a question, longest match first. */
-export function recognise(text: string, data: Dataset, chem: ChemEngine, masked: [number, number][] = []): Recognised {
+export function recognise(
+  text: string,
+  data: Dataset,
+  chem: ChemEngine,
+  masked: [number, number][] = [],
+): Recognised {
   const tokens = tokenize(text).filter((t) => !masked.some(([s, e]) => t.start >= s && t.end <= e));
   const found: Found[] = [];
   const unknown: Recognised["unknown"] = [];
@@ -81,13 +88,24 @@ export function recognise(text: string, data: Dataset, chem: ChemEngine, masked:
     const t = tokens[i];
     // ChEMBL ID, possibly written "CHEMBL 25"
     const idMatch = /^CHEMBL(\d+)$/i.exec(t.core) ??
-      (/^CHEMBL$/i.test(t.core) && tokens[i + 1] && /^\d+$/.test(tokens[i + 1].core) ? ["", tokens[i + 1].core] : null);
-    if (idMatch && !glued.some((g) => g.toUpperCase().includes(t.core.toUpperCase()) && g.length > t.core.length)) {
+      (/^CHEMBL$/i.test(t.core) && tokens[i + 1] && /^\d+$/.test(tokens[i + 1].core)
+        ? ["", tokens[i + 1].core]
+        : null);
+    if (
+      idMatch &&
+      !glued.some((g) => g.toUpperCase().includes(t.core.toUpperCase()) && g.length > t.core.length)
+    ) {
       const id = `CHEMBL${idMatch[1]}`;
       const span = idMatch[0] ? 1 : 2;
       const c = data.compoundById(id);
       const tg = c ? undefined : data.targetById(id);
-      found.push({ kind: tg ? "target" : "compound", text: id, id: c?.id ?? tg?.id, start: t.start, end: tokens[i + span - 1].end });
+      found.push({
+        kind: tg ? "target" : "compound",
+        text: id,
+        id: c?.id ?? tg?.id,
+        start: t.start,
+        end: tokens[i + span - 1].end,
+      });
       i += span;
       continue;
     }
@@ -102,13 +120,18 @@ export function recognise(text: string, data: Dataset, chem: ChemEngine, masked:
       if (span.slice(0, -1).some((s) => /[,;?!]$/.test(s.raw))) continue;
       const phrase = text.slice(span[0].start, span[n - 1].end);
       const key = normalizeName(phrase);
-      if (key.length < 2 || (n === 1 && (STOPWORDS.has(phrase.toLowerCase()) || /^\d+(?:\.\d+)?$/.test(phrase)))) continue;
+      if (
+        key.length < 2 || (n === 1 && (STOPWORDS.has(phrase.toLowerCase()) || /^\d+(?:\.\d+)?$/.test(phrase)))
+      ) continue;
       if (n > 1 && span.every((s) => STOPWORDS.has(s.core.toLowerCase()))) continue;
-      const isCompound = data.hasCompoundName(key) || (n <= 3 && !!stripSaltForm(phrase) && data.hasCompoundName(stripSaltForm(phrase)));
+      const isCompound = data.hasCompoundName(key) ||
+        (n <= 3 && !!stripSaltForm(phrase) && data.hasCompoundName(stripSaltForm(phrase)));
       const isTarget = data.hasTargetKey(key) && targetTokenOk(phrase, n);
       if (!isCompound && !isTarget) continue;
       // Single common words that happen to be synonyms (e.g. "Mast", "Ace") need capitals or length.
-      if (n === 1 && isCompound && !isTarget && phrase.length < 4 && phrase === phrase.toLowerCase()) continue;
+      if (n === 1 && isCompound && !isTarget && phrase.length < 4 && phrase === phrase.toLowerCase()) {
+        continue;
+      }
       const compound = isCompound ? data.compoundsByName(phrase)[0] : undefined;
       const target = isTarget ? data.targetsByText(phrase)[0] : undefined;
       found.push({
@@ -126,23 +149,38 @@ export function recognise(text: string, data: Dataset, chem: ChemEngine, masked:
     }
     if (matched) continue;
     const core = t.core;
-    if (core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) && !/^\d+$/.test(core) &&
-      (/[^A-Za-z]/.test(core) || core.length >= 3) && chem.isValidSmiles(core)) {
+    if (
+      core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) &&
+      !/^\d+$/.test(core) &&
+      (/[^A-Za-z]/.test(core) || core.length >= 3) && chem.isValidSmiles(core)
+    ) {
       found.push({ kind: "smiles", text: core, start: t.start, end: t.end });
       i++;
       continue;
     }
-    if (core.length >= 3 && looksLikeSmiles(core) && /[()=#\[\]@\\/]|[A-Za-z]\d/.test(core) && !/^CHEMBL/i.test(core) && !/^[A-Za-z]+-?\d+[A-Za-z]?$/.test(core)) {
+    if (
+      core.length >= 3 && looksLikeSmiles(core) && /[()=#\[\]@\\/]|[A-Za-z]\d/.test(core) &&
+      !/^CHEMBL/i.test(core) && !/^[A-Za-z]+-?\d+[A-Za-z]?$/.test(core)
+    ) {
       try {
         chem.canonical(core);
       } catch (e) {
-        badSmiles.push({ text: core, message: (e as Error).message });
+        // Not a molecule; it may still be a valid SMARTS pattern for a substructure search.
+        let smarts = false;
+        try {
+          chem.parseQuery(core).delete();
+          smarts = true;
+        } catch { /* neither */ }
+        badSmiles.push({ text: core, message: (e as Error).message, smarts });
         i++;
         continue;
       }
     }
     const lower = core.toLowerCase();
-    if (/^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) && !EXTRA_WORDS.has(lower)) {
+    if (
+      /^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) &&
+      !EXTRA_WORDS.has(lower)
+    ) {
       unknown.push({ text: core, start: t.start, end: t.end });
     }
     i++;

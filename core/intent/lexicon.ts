@@ -3,9 +3,15 @@ import type { NumericProperty } from "../tools/property_catalog.ts";
 
 /** Property spellings → canonical names. Non-numeric "properties" (formula, smiles, inchi…) are listed too. */
 export const PROPERTY_SYNONYMS: [RegExp, string][] = [
-  [/\b(?:mol(?:ecular)?\.?\s*(?:weight|wt|mass)|mw|m\.w\.|mass|weight|heavier|lighter|heaviest|lightest)\b/i, "molecular_weight"],
+  [
+    /\b(?:mol(?:ecular)?\.?\s*(?:weight|wt|mass)|mw|m\.w\.|mass|weight|heavier|lighter|heaviest|lightest)\b/i,
+    "molecular_weight",
+  ],
   [/\b(?:exact\s*mass|monoisotopic\s*mass)\b/i, "exact_mass"],
-  [/\b(?:c\s?log\s?p|log\s?p|alogp|xlogp|lipophilicity|lipophilic|hydrophobicity|hydrophobic|partition\s*coefficient|crippen)\b/i, "clogp"],
+  [
+    /\b(?:c\s?log\s?p|log\s?p|alogp|xlogp|lipophilicity|lipophilic|hydrophobicity|hydrophobic|partition\s*coefficient|crippen)\b/i,
+    "clogp",
+  ],
   [/\b(?:molar\s*refractivity|mr)\b/i, "molar_refractivity"],
   [/\b(?:h[\s-]?bond\s*donors?|hydrogen[\s-]?bond\s*donors?|hbd|donors?)\b/i, "hbd"],
   [/\b(?:h[\s-]?bond\s*acceptors?|hydrogen[\s-]?bond\s*acceptors?|hba|acceptors?)\b/i, "hba"],
@@ -16,7 +22,10 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:heavy\s*atoms?(?:\s*count)?|non[\s-]?hydrogen\s*atoms)\b/i, "heavy_atoms"],
   [/\b(?:fraction\s*sp3|fsp3|f\s*sp3)\b/i, "fraction_sp3"],
   [/\b(?:stereo\s*cent(?:er|re)s?|chiral\s*cent(?:er|re)s?)\b/i, "stereocenters"],
-  [/\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule\s*of\s*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i, "lipinski"],
+  [
+    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule\s*of\s*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i,
+    "lipinski",
+  ],
   [/\b(?:veber)\b/i, "veber"],
   [/\b(?:molecular\s*formula|formula|empirical\s*formula)\b/i, "formula"],
   [/\b(?:canonical\s*smiles|smiles(?:\s*string)?|structure)\b/i, "smiles"],
@@ -25,21 +34,23 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:properties|descriptors|physicochemical|physchem|profile|characteristics)\b/i, "all"],
 ];
 
-export const NUMERIC_NAMES = new Set<string>([
-  "molecular_weight",
-  "exact_mass",
-  "clogp",
-  "molar_refractivity",
-  "hbd",
-  "hba",
-  "tpsa",
-  "rotatable_bonds",
-  "rings",
-  "aromatic_rings",
-  "heavy_atoms",
-  "fraction_sp3",
-  "stereocenters",
-] satisfies NumericProperty[]);
+export const NUMERIC_NAMES = new Set<string>(
+  [
+    "molecular_weight",
+    "exact_mass",
+    "clogp",
+    "molar_refractivity",
+    "hbd",
+    "hba",
+    "tpsa",
+    "rotatable_bonds",
+    "rings",
+    "aromatic_rings",
+    "heavy_atoms",
+    "fraction_sp3",
+    "stereocenters",
+  ] satisfies NumericProperty[],
+);
 
 /** Adjective comparatives that imply a property ("more lipophilic" → clogp higher). */
 export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
@@ -52,13 +63,19 @@ export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
 ];
 
 export const CUES = {
-  similarity: /\b(?:similar|similarity|(?<!drug[\s-]?|looks?\s|would\s|i\s)like(?!ness|ly)|alike|analog(?:ue)?s?|resembl\w*|tanimoto|nearest\s+neighbou?rs?|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules)|structurally\s+related|close\s+to)\b/i,
-  substructure: /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
-  targets: /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|moa|binds?(?:\s+to)?|binding|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?)\b/i,
-  ligands: /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|drugs?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|compounds?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|(?:target|inhibit|bind|block|activate)s?\b)/i,
-  compare: /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
+  similarity:
+    /\b(?:similar|similarity|(?<!drug[\s-]?|looks?\s|would\s|i\s)like(?!ness|ly)|alike|analog(?:ue)?s?|resembl\w*|tanimoto|nearest\s+neighbou?rs?|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules)|structurally\s+related|close\s+to)\b/i,
+  substructure:
+    /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
+  targets:
+    /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|moa|binds?(?:\s+to)?|binding|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?)\b/i,
+  ligands:
+    /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|drugs?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|compounds?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|(?:target|inhibit|bind|block|activate)s?\b)/i,
+  compare:
+    /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
   common: /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|same\s+targets?)\b/i,
-  lookup: /\b(?:find|look\s*up|lookup|search|show|tell\s+me\s+about|what\s+is|who\s+is|info(?:rmation)?|details?|describe|about|get|fetch|identify|id)\b/i,
+  lookup:
+    /\b(?:find|look\s*up|lookup|search|show|tell\s+me\s+about|what\s+is|who\s+is|info(?:rmation)?|details?|describe|about|get|fetch|identify|id)\b/i,
   rank: /\b(?:rank(?:ed)?|sort(?:ed)?|order(?:ed)?|top|highest|lowest|best|most|least)\b/i,
   potency: /\b(?:ic50|ec50|ki|kd|potency|affinity|nm|µm|um|pic50|activity\s+values?)\b/i,
 };
@@ -78,7 +95,11 @@ export const FUNCTIONAL_GROUPS: [RegExp, string, string][] = [
   [/\bthiophenes?\b/i, "c1ccsc1", "thiophene"],
   [/\bfurans?\b/i, "c1ccoc1", "furan"],
   [/\bpyrimidines?\b/i, "c1cncnc1", "pyrimidine"],
-  [/\bsteroid(?:al)?\s*(?:core|scaffold|nucleus|skeleton)?s?\b/i, "C1CCC2C(C1)CCC1C2CCC2CCCC12", "steroid core"],
+  [
+    /\bsteroid(?:al)?\s*(?:core|scaffold|nucleus|skeleton)?s?\b/i,
+    "C1CCC2C(C1)CCC1C2CCC2CCCC12",
+    "steroid core",
+  ],
   [/\bbeta[\s-]?lactams?\b|\bβ-lactams?\b/i, "O=C1CCN1", "beta-lactam"],
   [/\bnitro\s*groups?\b|\bnitro\b/i, "[N+](=O)[O-]", "nitro group"],
   [/\bamides?\b/i, "C(=O)N", "amide"],

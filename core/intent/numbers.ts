@@ -5,10 +5,19 @@ import { CUES, NUMERIC_NAMES, PROPERTY_SYNONYMS } from "./lexicon.ts";
 type Op = PropertyFilter["op"];
 
 const OPS: [RegExp, Op][] = [
-  [/^(?:<=|=<|≤|less\s+than\s+or\s+equal\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|max(?:imum)?(?:\s+of)?|not\s+exceeding|≦)$/i, "<="],
-  [/^(?:>=|=>|≥|greater\s+than\s+or\s+equal\s+to|at\s+least|no\s+less\s+than|not\s+less\s+than|min(?:imum)?(?:\s+of)?|≧)$/i, ">="],
+  [
+    /^(?:<=|=<|≤|less\s+than\s+or\s+equal\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|max(?:imum)?(?:\s+of)?|not\s+exceeding|≦)$/i,
+    "<=",
+  ],
+  [
+    /^(?:>=|=>|≥|greater\s+than\s+or\s+equal\s+to|at\s+least|no\s+less\s+than|not\s+less\s+than|min(?:imum)?(?:\s+of)?|≧)$/i,
+    ">=",
+  ],
   [/^(?:<|less\s+than|fewer\s+than|lower\s+than|smaller\s+than|below|under|beneath|lighter\s+than)$/i, "<"],
-  [/^(?:>|more\s+than|greater\s+than|higher\s+than|larger\s+than|above|over|exceeding|heavier\s+than|bigger\s+than)$/i, ">"],
+  [
+    /^(?:>|more\s+than|greater\s+than|higher\s+than|larger\s+than|above|over|exceeding|heavier\s+than|bigger\s+than)$/i,
+    ">",
+  ],
   [/^(?:=|==|equal\s+to|equals|of\s+exactly|exactly|is)$/i, "="],
 ];
 
@@ -28,6 +37,8 @@ export interface Constraints {
   unsupported: string[];
   /** Spans of text consumed (so entity recognition can skip numbers inside them). */
   spans: [number, number][];
+  /** The subset of spans that are property filters ("MW < 300"). */
+  filterSpans: [number, number][];
 }
 
 interface Mention {
@@ -45,7 +56,11 @@ export function propertyMentions(text: string): Mention[] {
   }
   // Longer mentions win where two overlap ("aromatic rings" over "rings").
   out.sort((a, b) => a.start - b.start || b.end - a.end);
-  return out.filter((m, i) => !out.some((o, j) => j !== i && o.start <= m.start && o.end >= m.end && (o.end - o.start) > (m.end - m.start)));
+  return out.filter((m, i) =>
+    !out.some((o, j) =>
+      j !== i && o.start <= m.start && o.end >= m.end && (o.end - o.start) > (m.end - m.start)
+    )
+  );
 }
 
 const toOp = (word: string): Op => OPS.find(([re]) => re.test(word.trim()))?.[1] ?? "=";
@@ -54,7 +69,7 @@ const toNum = (s: string) => Number(s.replace(",", "."));
 /** Finds filters, a similarity threshold, a result limit and unsupported potency constraints. */
 export function parseConstraints(text: string): Constraints {
   const mentions = propertyMentions(text).filter((m) => NUMERIC_NAMES.has(m.property));
-  const out: Constraints = { filters: [], unsupported: [], spans: [] };
+  const out: Constraints = { filters: [], unsupported: [], spans: [], filterSpans: [] };
   for (const m of text.matchAll(CONSTRAINT)) {
     const start = m.index!, end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 40), start);
@@ -65,12 +80,19 @@ export function parseConstraints(text: string): Constraints {
     const value2 = isBetween ? toNum(m[4]) : undefined;
     const op: Op = isBetween ? "between" : toOp(m[6]);
     if (CUES.potency.test(before.slice(-15) + m[0])) {
-      out.unsupported.push(m[0].trim().startsWith("<") || m[0].trim().startsWith(">") ? `${/(\w+)\s*$/.exec(before)?.[1] ?? "potency"} ${m[0].trim()}` : m[0].trim());
+      out.unsupported.push(
+        m[0].trim().startsWith("<") || m[0].trim().startsWith(">")
+          ? `${/(\w+)\s*$/.exec(before)?.[1] ?? "potency"} ${m[0].trim()}`
+          : m[0].trim(),
+      );
       out.spans.push([start, end]);
       continue;
     }
-    const near = /(?:similar\w*|tanimoto|threshold|cutoff|cut-off)\s*(?:score\s*)?(?:of\s*)?$/i.test(before) ||
-      /^\s*(?:similar\w*|tanimoto)/i.test(after) || (!!pct && !mentions.some((p) => p.end <= start && start - p.end < 25));
+    const near =
+      /(?:similar\w*|tanimoto|threshold|cutoff|cut-off)\s*(?:score\s*)?(?:of\s*)?$/i.test(before) ||
+      /^\s*(?:similar\w*|tanimoto)/i.test(after) || (!!pct && !mentions.some((p) =>
+        p.end <= start && start - p.end < 25
+      ));
     if (near) {
       out.threshold = pct ? value / 100 : value;
       out.spans.push([start, end]);
@@ -86,12 +108,20 @@ export function parseConstraints(text: string): Constraints {
       }
       continue;
     }
-    out.filters.push({ property: prop.property as PropertyFilter["property"], op, value, ...(value2 !== undefined ? { value2 } : {}) });
+    out.filters.push({
+      property: prop.property as PropertyFilter["property"],
+      op,
+      value,
+      ...(value2 !== undefined ? { value2 } : {}),
+    });
     out.spans.push([start, end]);
+    out.filterSpans.push([start, end]);
   }
   // "similarity 0.8", "threshold of 0.65", "tanimoto 0.7" (no operator)
   if (out.threshold === undefined) {
-    const t = /(?:similarity|tanimoto|threshold|cutoff|cut-off)(?:\s+(?:score|threshold|cutoff))?\s*(?:of|=|:)?\s*(-?\d+(?:\.\d+)?)\s*(%)?/i.exec(text);
+    const t =
+      /(?:similarity|tanimoto|threshold|cutoff|cut-off)(?:\s+(?:score|threshold|cutoff))?\s*(?:of|=|:)?\s*(-?\d+(?:\.\d+)?)\s*(%)?/i
+        .exec(text);
     if (t) {
       out.threshold = t[2] ? Number(t[1]) / 100 : Number(t[1]);
       out.spans.push([t.index, t.index + t[0].length]);
@@ -103,8 +133,11 @@ export function parseConstraints(text: string): Constraints {
       }
     }
   }
-  const lim = /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i.exec(text) ??
-    /\b(\d{1,6})\s+(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues)\b/i.exec(text);
+  const lim =
+    /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
+      .exec(text) ??
+      /\b(\d{1,6})\s+(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues)\b/i
+        .exec(text);
   if (lim && !out.spans.some(([s, e]) => lim.index >= s && lim.index < e)) {
     out.limit = Number(lim[1]);
     out.spans.push([lim.index, lim.index + lim[0].length]);

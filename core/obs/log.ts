@@ -15,16 +15,27 @@ export interface Logger {
 /** Replaces values of secret-looking keys and bearer tokens in strings. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return "[deep]";
-  if (typeof value === "string") return value.replace(/\b(Bearer\s+)[\w.~+/=-]+/gi, "$1[redacted]").replace(/(redis(?:s)?:\/\/[^:@/]*:)[^@]+@/gi, "$1[redacted]@");
+  if (typeof value === "string") {
+    return value.replace(/\b(Bearer\s+)[\w.~+/=-]+/gi, "$1[redacted]").replace(
+      /(redis(?:s)?:\/\/[^:@/]*:)[^@]+@/gi,
+      "$1[redacted]@",
+    );
+  }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: value.stack };
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redact(v, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redact(v, depth + 1)]),
+    );
   }
   return value;
 }
 
-export function createLogger(level: Level = "info", base: Record<string, unknown> = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
+export function createLogger(
+  level: Level = "info",
+  base: Record<string, unknown> = {},
+  write: (line: string) => void = (l) => console.log(l),
+): Logger {
   const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
     write(JSON.stringify(redact({ ts: new Date().toISOString(), level: lvl, msg, ...base, ...fields })));

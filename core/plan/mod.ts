@@ -18,7 +18,14 @@ class PlanBuilder {
     const deps = new Set<string>(extra.depends_on ?? []);
     collectRefs(args, deps);
     if (extra.for_each) deps.add(extra.for_each.$from);
-    this.steps.push({ id, tool, args, depends_on: [...deps], label, ...(extra.for_each ? { for_each: extra.for_each } : {}) });
+    this.steps.push({
+      id,
+      tool,
+      args,
+      depends_on: [...deps],
+      label,
+      ...(extra.for_each ? { for_each: extra.for_each } : {}),
+    });
     return id;
   }
 }
@@ -46,22 +53,39 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
   const threshold = e.threshold ?? DEFAULT_NL_THRESHOLD;
   if (parsed.error) return { steps: [] };
 
-  const similarFrom = (mol: { compound?: string; smiles?: string } | { compound: StepRef }, after?: string) => {
+  const similarFrom = (
+    mol: { compound?: string; smiles?: string } | { compound: StepRef },
+    after?: string,
+  ) => {
     const wide = e.filters.length > 0 || actions.includes("rank");
-    const sim = b.add("similarity_search", {
-      ...mol,
-      threshold,
-      limit: wide ? 500 : limit ?? 10,
-    }, "find similar compounds", after ? { depends_on: [after] } : {});
+    const sim = b.add(
+      "similarity_search",
+      {
+        ...mol,
+        threshold,
+        limit: wide ? 500 : limit ?? 10,
+      },
+      "find similar compounds",
+      after ? { depends_on: [after] } : {},
+    );
     let last = sim;
     let path = "hits[].id";
     if (e.filters.length) {
-      last = b.add("filter_by_properties", { compounds: ref(sim, "hits[].id"), filters: e.filters, limit: actions.includes("rank") ? 500 : limit ?? 10 }, "filter by properties");
+      last = b.add("filter_by_properties", {
+        compounds: ref(sim, "hits[].id"),
+        filters: e.filters,
+        limit: actions.includes("rank") ? 500 : limit ?? 10,
+      }, "filter by properties");
       path = "compounds[].id";
     }
     if (actions.includes("rank")) {
       const by = rankKey(parsed);
-      last = b.add("rank", { compounds: ref(last, path), by: by.property, order: by.order, limit: limit ?? 10 }, `rank by ${by.property}`);
+      last = b.add("rank", {
+        compounds: ref(last, path),
+        by: by.property,
+        order: by.order,
+        limit: limit ?? 10,
+      }, `rank by ${by.property}`);
       path = "compounds[].id";
     }
     return { last, path };
@@ -70,32 +94,67 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
   switch (intent.type) {
     case "compound_lookup":
     case "batch_query": {
-      const tool = actions.includes("targets") ? "targets_of_compound" : actions.includes("lipinski") ? "lipinski" : actions.includes("properties") ? "properties" : "compound_lookup";
+      const tool = actions.includes("targets")
+        ? "targets_of_compound"
+        : actions.includes("lipinski")
+        ? "lipinski"
+        : actions.includes("properties")
+        ? "properties"
+        : "compound_lookup";
       for (const m of molecules) {
-        const args = tool === "compound_lookup" ? { query: m.compound ?? m.smiles } : tool === "targets_of_compound" ? { compound: m.compound ?? m.smiles, include_activity: false } : m;
+        const args = tool === "compound_lookup"
+          ? { query: m.compound ?? m.smiles }
+          : tool === "targets_of_compound"
+          ? { compound: m.compound ?? m.smiles, include_activity: false }
+          : m;
         b.add(tool, args, `${tool.replace(/_/g, " ")}: ${m.label}`);
       }
       break;
     }
     case "property_query":
-      for (const m of molecules) b.add(actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties", m, `properties: ${m.label}`);
+      for (const m of molecules) {
+        b.add(
+          actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties",
+          m,
+          `properties: ${m.label}`,
+        );
+      }
       break;
     case "property_comparison": {
-      const lookups = molecules.map((m) => b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`));
-      b.add("compare_properties", {
-        compounds: lookups.map((s) => ref(s, "compound.id")),
-        ...(e.comparison ? { properties: [e.comparison.property] } : {}),
-      }, "compare properties", { depends_on: lookups });
+      const lookups = molecules.map((m) =>
+        b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`)
+      );
+      b.add(
+        "compare_properties",
+        {
+          compounds: lookups.map((s) => ref(s, "compound.id")),
+          ...(e.comparison ? { properties: [e.comparison.property] } : {}),
+        },
+        "compare properties",
+        { depends_on: lookups },
+      );
       break;
     }
     case "property_filter":
       if (molecules.length) {
-        b.add("filter_by_properties", { compounds: molecules.map((m) => m.compound ?? m.smiles), filters: e.filters, limit: limit ?? 50 }, "filter by properties");
+        b.add("filter_by_properties", {
+          compounds: molecules.map((m) => m.compound ?? m.smiles),
+          filters: e.filters,
+          limit: limit ?? 50,
+        }, "filter by properties");
       } else {
-        const f = b.add("filter_by_properties", { filters: e.filters, limit: actions.includes("rank") ? 5000 : limit ?? 25 }, "filter the dataset");
+        const f = b.add("filter_by_properties", {
+          filters: e.filters,
+          limit: actions.includes("rank") ? 5000 : limit ?? 25,
+        }, "filter the dataset");
         if (actions.includes("rank")) {
           const by = rankKey(parsed);
-          b.add("rank", { compounds: ref(f, "compounds[].id"), by: by.property, order: by.order, limit: limit ?? 25 }, `rank by ${by.property}`);
+          b.add("rank", {
+            compounds: ref(f, "compounds[].id"),
+            by: by.property,
+            order: by.order,
+            limit: limit ?? 25,
+          }, `rank by ${by.property}`);
         }
       }
       break;
@@ -104,19 +163,52 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
       break;
     case "substructure_search": {
       const q = parsed.substructure?.query ?? e.smiles[0];
-      const s = b.add("substructure_search", { query: q, limit: e.filters.length ? 1000 : limit ?? 20 }, `substructure ${parsed.substructure?.label ?? q}`);
-      if (e.filters.length) b.add("filter_by_properties", { compounds: ref(s, "hits[].id"), filters: e.filters, limit: limit ?? 20 }, "filter by properties");
+      const s = b.add(
+        "substructure_search",
+        { query: q, limit: e.filters.length ? 1000 : limit ?? 20 },
+        `substructure ${parsed.substructure?.label ?? q}`,
+      );
+      if (e.filters.length) {
+        b.add("filter_by_properties", {
+          compounds: ref(s, "hits[].id"),
+          filters: e.filters,
+          limit: limit ?? 20,
+        }, "filter by properties");
+      }
       break;
     }
     case "target_query":
-      for (const m of molecules) b.add("targets_of_compound", { compound: m.compound ?? m.smiles, include_activity: true }, `targets of ${m.label}`);
+      for (const m of molecules) {
+        b.add(
+          "targets_of_compound",
+          { compound: m.compound ?? m.smiles, include_activity: true },
+          `targets of ${m.label}`,
+        );
+      }
       break;
     case "reverse_target_query":
-      for (const t of e.targets) b.add("ligands_of_target", { target: refText(t), limit: limit ?? 200, include_activity: true }, `ligands of ${t.text}`);
+      for (const t of e.targets) {
+        b.add(
+          "ligands_of_target",
+          { target: refText(t), limit: limit ?? 200, include_activity: true },
+          `ligands of ${t.text}`,
+        );
+      }
       break;
     case "target_comparison": {
-      const sets = molecules.map((m) => b.add("targets_of_compound", { compound: m.compound ?? m.smiles, include_activity: false }, `targets of ${m.label}`));
-      b.add("intersect_targets", { sets: sets.map((s) => ref(s, "targets[].id")), labels: molecules.map((m) => m.label) }, "targets in common", { depends_on: sets });
+      const sets = molecules.map((m) =>
+        b.add(
+          "targets_of_compound",
+          { compound: m.compound ?? m.smiles, include_activity: false },
+          `targets of ${m.label}`,
+        )
+      );
+      b.add(
+        "intersect_targets",
+        { sets: sets.map((s) => ref(s, "targets[].id")), labels: molecules.map((m) => m.label) },
+        "targets in common",
+        { depends_on: sets },
+      );
       break;
     }
     case "multi_step_workflow":
@@ -130,10 +222,15 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
 
 function rankKey(parsed: Parsed): { property: string; order: "asc" | "desc" } {
   const e = parsed.intent.entities;
-  const numeric = e.properties.filter((p) => !["lipinski", "veber", "formula", "smiles", "inchi", "inchikey", "all"].includes(p));
+  const numeric = e.properties.filter((p) =>
+    !["lipinski", "veber", "formula", "smiles", "inchi", "inchikey", "all"].includes(p)
+  );
   const filterProps = new Set(e.filters.map((f) => f.property));
   const property = numeric.find((p) => !filterProps.has(p as never)) ?? numeric[0] ?? "molecular_weight";
-  const order = e.comparison?.direction === "lower" || /\b(?:ascending|lowest|smallest|lightest|least)\b/i.test(JSON.stringify(parsed.actions)) ? "asc" : "desc";
+  const order = e.comparison?.direction === "lower" ||
+      /\b(?:ascending|lowest|smallest|lightest|least)\b/i.test(JSON.stringify(parsed.actions))
+    ? "asc"
+    : "desc";
   return { property, order };
 }
 
@@ -141,7 +238,10 @@ function planWorkflow(
   b: PlanBuilder,
   parsed: Parsed,
   molecules: { compound?: string; smiles?: string; label: string }[],
-  similarFrom: (mol: { compound?: string; smiles?: string } | { compound: StepRef }, after?: string) => { last: string; path: string },
+  similarFrom: (
+    mol: { compound?: string; smiles?: string } | { compound: StepRef },
+    after?: string,
+  ) => { last: string; path: string },
   limit: number | undefined,
 ) {
   const { actions } = parsed;
@@ -149,26 +249,46 @@ function planWorkflow(
   const m = molecules[0];
   // Current "subject": either the named molecules or the output list of the previous step.
   let list: { step: string; path: string } | null = null;
-  let single: { compound?: string | StepRef; smiles?: string } | null = m ? { compound: m.compound, smiles: m.smiles } : null;
+  let single: { compound?: string | StepRef; smiles?: string } | null = m
+    ? { compound: m.compound, smiles: m.smiles }
+    : null;
   let lookupStep: string | undefined;
   for (const action of actions) {
     switch (action) {
       case "lookup":
-        if (m && !list) lookupStep = b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`);
+        if (m && !list) {
+          lookupStep = b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`);
+        }
         if (lookupStep) single = { compound: ref(lookupStep, "compound.id") };
         break;
       case "compare": {
-        const lookups = molecules.map((x) => b.add("compound_lookup", { query: x.compound ?? x.smiles }, `look up ${x.label}`));
+        const lookups = molecules.map((x) =>
+          b.add("compound_lookup", { query: x.compound ?? x.smiles }, `look up ${x.label}`)
+        );
         const prop = e.comparison?.property ?? "clogp";
-        const cmp = b.add("compare_properties", { compounds: lookups.map((s) => ref(s, "compound.id")), properties: [prop] }, `compare ${prop}`, { depends_on: lookups });
+        const cmp = b.add(
+          "compare_properties",
+          { compounds: lookups.map((s) => ref(s, "compound.id")), properties: [prop] },
+          `compare ${prop}`,
+          { depends_on: lookups },
+        );
         // Conditional next step: continue with the winner of the comparison.
-        single = { compound: ref(cmp, `extremes.${prop}.${e.comparison?.direction === "lower" ? "lowest" : "highest"}`) };
+        single = {
+          compound: ref(
+            cmp,
+            `extremes.${prop}.${e.comparison?.direction === "lower" ? "lowest" : "highest"}`,
+          ),
+        };
         break;
       }
       case "properties":
       case "lipinski":
         if (list) {
-          b.add("filter_by_properties", { compounds: ref(list.step, list.path), filters: [{ property: "molecular_weight", op: ">", value: 0 }], limit: limit ?? 50 }, "properties of the results");
+          b.add("filter_by_properties", {
+            compounds: ref(list.step, list.path),
+            filters: [{ property: "molecular_weight", op: ">", value: 0 }],
+            limit: limit ?? 50,
+          }, "properties of the results");
         } else if (single) b.add(action, single, `${action} of ${m?.label ?? "the compound"}`);
         break;
       case "similar": {
@@ -179,28 +299,54 @@ function planWorkflow(
       }
       case "targets":
         if (list) {
-          b.add("targets_of_compound", { include_activity: false }, "targets of each result", { for_each: { $from: list.step, path: list.path, as: "compound", max: 10 } });
+          b.add("targets_of_compound", { include_activity: false }, "targets of each result", {
+            for_each: { $from: list.step, path: list.path, as: "compound", max: 10 },
+          });
         } else if (single) {
-          const t = b.add("targets_of_compound", { ...asCompound(single), include_activity: false }, `targets of ${m?.label ?? "the compound"}`);
+          const t = b.add(
+            "targets_of_compound",
+            { ...asCompound(single), include_activity: false },
+            `targets of ${m?.label ?? "the compound"}`,
+          );
           list = { step: t, path: "targets[].id" };
         }
         break;
       case "other_ligands":
       case "ligands":
         if (!list && single) {
-          const t = b.add("targets_of_compound", { ...asCompound(single), include_activity: false }, `targets of ${m?.label ?? "the compound"}`);
+          const t = b.add(
+            "targets_of_compound",
+            { ...asCompound(single), include_activity: false },
+            `targets of ${m?.label ?? "the compound"}`,
+          );
           list = { step: t, path: "targets[].id" };
         }
         if (list) {
-          b.add("ligands_of_target", { limit: 50, include_activity: false }, "other ligands of each target", { for_each: { $from: list.step, path: list.path, as: "target", max: 10 } });
+          b.add("ligands_of_target", { limit: 50, include_activity: false }, "other ligands of each target", {
+            for_each: { $from: list.step, path: list.path, as: "target", max: 10 },
+          });
         } else if (e.targets[0]) {
-          const l = b.add("ligands_of_target", { target: e.targets[0].id ?? e.targets[0].text, include_activity: false }, `ligands of ${e.targets[0].text}`);
+          const l = b.add("ligands_of_target", {
+            target: e.targets[0].id ?? e.targets[0].text,
+            include_activity: false,
+          }, `ligands of ${e.targets[0].text}`);
           list = { step: l, path: "ligands[].id" };
         }
         break;
       case "common_targets": {
-        const sets = molecules.map((x) => b.add("targets_of_compound", { compound: x.compound ?? x.smiles, include_activity: false }, `targets of ${x.label}`));
-        const common = b.add("intersect_targets", { sets: sets.map((s) => ref(s, "targets[].id")), labels: molecules.map((x) => x.label) }, "targets in common", { depends_on: sets });
+        const sets = molecules.map((x) =>
+          b.add(
+            "targets_of_compound",
+            { compound: x.compound ?? x.smiles, include_activity: false },
+            `targets of ${x.label}`,
+          )
+        );
+        const common = b.add(
+          "intersect_targets",
+          { sets: sets.map((s) => ref(s, "targets[].id")), labels: molecules.map((x) => x.label) },
+          "targets in common",
+          { depends_on: sets },
+        );
         list = { step: common, path: "common[].id" };
         break;
       }
@@ -209,13 +355,22 @@ function planWorkflow(
         // Applied inside similarFrom when similarity produced the list; otherwise rank the current list.
         if (list && !b.steps.some((s) => s.tool === "rank") && action === "rank") {
           const by = rankKey(parsed);
-          const r = b.add("rank", { compounds: ref(list.step, list.path), by: by.property, order: by.order, limit: limit ?? 10 }, `rank by ${by.property}`);
+          const r = b.add("rank", {
+            compounds: ref(list.step, list.path),
+            by: by.property,
+            order: by.order,
+            limit: limit ?? 10,
+          }, `rank by ${by.property}`);
           list = { step: r, path: "compounds[].id" };
         }
         break;
       case "substructure":
         if (parsed.substructure) {
-          const s = b.add("substructure_search", { query: parsed.substructure.query, limit: 100 }, `substructure ${parsed.substructure.label}`);
+          const s = b.add(
+            "substructure_search",
+            { query: parsed.substructure.query, limit: 100 },
+            `substructure ${parsed.substructure.label}`,
+          );
           list = { step: s, path: "hits[].id" };
         }
         break;
@@ -223,4 +378,6 @@ function planWorkflow(
   }
 }
 
-const asCompound = (s: { compound?: string | StepRef; smiles?: string }) => (s.compound ? { compound: s.compound } : { compound: s.smiles });
+const asCompound = (
+  s: { compound?: string | StepRef; smiles?: string },
+) => (s.compound ? { compound: s.compound } : { compound: s.smiles });

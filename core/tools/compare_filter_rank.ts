@@ -4,7 +4,12 @@ import type { Compound } from "../data/model.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { ToolContext } from "./context.ts";
 import { defineTool, ref } from "./define.ts";
-import { NUMERIC_PROPERTIES, type NumericProperty, PROPERTY_INFO, propertyValue } from "./property_catalog.ts";
+import {
+  NUMERIC_PROPERTIES,
+  type NumericProperty,
+  PROPERTY_INFO,
+  propertyValue,
+} from "./property_catalog.ts";
 import { resolveCompound } from "./resolve.ts";
 import { compoundProvenance, dedupeProvenance, summarize } from "./views.ts";
 
@@ -62,24 +67,43 @@ export const compareProperties = defineTool({
   }),
   run({ compounds, properties }, ctx) {
     const list = withStructure(compounds, ctx);
-    if (list.length < 2) throw new ChemAgentError("invalid_parameter", "Comparison needs two different compounds.");
-    const props = properties ?? ["molecular_weight", "clogp", "hbd", "hba", "tpsa", "rotatable_bonds", "aromatic_rings", "heavy_atoms"];
+    if (list.length < 2) {
+      throw new ChemAgentError("invalid_parameter", "Comparison needs two different compounds.");
+    }
+    const props = properties ??
+      ["molecular_weight", "clogp", "hbd", "hba", "tpsa", "rotatable_bonds", "aromatic_rings", "heavy_atoms"];
     const rows = list.map((c) => ({ ...summarize(c), values: valuesOf(c, props) }));
     const extremes = Object.fromEntries(props.map((p) => {
-      const known = rows.filter((r) => r.values[p] !== null) as (typeof rows[number] & { values: Record<string, number> })[];
+      const known = rows.filter((r) =>
+        r.values[p] !== null
+      ) as (typeof rows[number] & { values: Record<string, number> })[];
       if (known.length < 2) return [p, null];
       const sorted = [...known].sort((a, b) => b.values[p] - a.values[p]);
       const tie = sorted[0].values[p] === sorted[sorted.length - 1].values[p];
-      return [p, { highest: tie ? null : sorted[0].id, lowest: tie ? null : sorted[sorted.length - 1].id, equal: tie, label: PROPERTY_INFO[p].label }];
+      return [p, {
+        highest: tie ? null : sorted[0].id,
+        lowest: tie ? null : sorted[sorted.length - 1].id,
+        equal: tie,
+        label: PROPERTY_INFO[p].label,
+      }];
     }));
-    return { properties: props, rows, extremes, provenance: dedupeProvenance(list.flatMap(compoundProvenance)) };
+    return {
+      properties: props,
+      rows,
+      extremes,
+      provenance: dedupeProvenance(list.flatMap(compoundProvenance)),
+    };
   },
 });
 
 export const filterByProperties = defineTool({
   name: "filter_by_properties",
   description: "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter.",
-  args: z.object({ compounds: z.array(ref.compound).max(5000).optional(), filters: z.array(filterSchema).min(1).max(10), limit: ref.limit(5000, 50) }),
+  args: z.object({
+    compounds: z.array(ref.compound).max(5000).optional(),
+    filters: z.array(filterSchema).min(1).max(10),
+    limit: ref.limit(5000, 50),
+  }),
   run({ compounds, filters, limit }, ctx) {
     const pool = compounds ? withStructure(compounds, ctx) : ctx.data.compounds;
     const kept = pool.filter((c) => passes(c, filters));
@@ -108,6 +132,12 @@ export const rank = defineTool({
     const sign = order === "asc" ? 1 : -1;
     const ranked = list.map((c) => ({ ...summarize(c), value: propertyValue(c.descriptors!, by) }))
       .sort((a, b) => sign * (a.value - b.value));
-    return { by, order, total: ranked.length, compounds: ranked.slice(0, limit), provenance: [{ source: `RDKit ${ctx.chem.version}`, note: `ranked by ${by}` }] };
+    return {
+      by,
+      order,
+      total: ranked.length,
+      compounds: ranked.slice(0, limit),
+      provenance: [{ source: `RDKit ${ctx.chem.version}`, note: `ranked by ${by}` }],
+    };
   },
 });

@@ -6,13 +6,16 @@ import { compoundProvenance, compoundView, summarize, targetView } from "./views
 
 export const compoundLookup = defineTool({
   name: "compound_lookup",
-  description: "Find a compound by ChEMBL ID, name/synonym (salt forms resolve to the parent) or SMILES (exact structure).",
+  description:
+    "Find a compound by ChEMBL ID, name/synonym (salt forms resolve to the parent) or SMILES (exact structure).",
   args: z.object({ query: ref.compound }),
   run({ query }, ctx) {
     const { compound, matched_by, alternatives } = resolveCompound(query, ctx);
     const mechs = ctx.data.mechanismsOf(compound.id);
     const primary = mechs.filter((m) => m.primary);
-    const targets = [...new Set(primary.map((m) => m.target))].map((id) => ctx.data.targetById(id)!).map(targetView);
+    const targets = [...new Set(primary.map((m) => m.target))].map((id) => ctx.data.targetById(id)!).map(
+      targetView,
+    );
     return {
       compound: compoundView(compound),
       matched_by,

@@ -22,7 +22,8 @@ function computeFor(args: { compound?: string; smiles?: string }, ctx: ToolConte
 
 export const properties = defineTool({
   name: "properties",
-  description: "Computed descriptors (MW, cLogP, HBD, HBA, TPSA, rotatable bonds, rings, formula, InChIKey…).",
+  description:
+    "Computed descriptors (MW, cLogP, HBD, HBA, TPSA, rotatable bonds, rings, formula, InChIKey…).",
   args: moleculeArgs,
   run(args, ctx) {
     const { mol, facts, provenance } = computeFor(args, ctx);

@@ -30,14 +30,20 @@ export function cleanReference(text: string): string {
 /** Resolves a compound reference or throws not_found with suggestions. */
 export function resolveCompound(ref: string, ctx: ToolContext): Resolved {
   const text = cleanReference(ref);
-  if (!text) throw new ChemAgentError("invalid_parameter", "A compound name, ChEMBL ID or SMILES is required.");
+  if (!text) {
+    throw new ChemAgentError("invalid_parameter", "A compound name, ChEMBL ID or SMILES is required.");
+  }
   const { data } = ctx;
   if (CHEMBL_ID.test(text) || text.startsWith("DrugCentral:")) {
     const c = data.compoundById(text.replace(/\s+/g, ""));
     if (c) return { compound: c, matched_by: "chembl_id", alternatives: [] };
-    throw new ChemAgentError("not_found", `No compound with ID ${text.toUpperCase()} in the offline dataset (ChEMBL 18 drugs + DrugCentral).`, {
-      suggestions: ["Check the ID, or search by name, e.g. \"aspirin\"."],
-    });
+    throw new ChemAgentError(
+      "not_found",
+      `No compound with ID ${text.toUpperCase()} in the offline dataset (ChEMBL 18 drugs + DrugCentral).`,
+      {
+        suggestions: ['Check the ID, or search by name, e.g. "aspirin".'],
+      },
+    );
   }
   if (INCHIKEY.test(text)) {
     const [c, ...rest] = data.compoundsByInChIKey(text);
@@ -53,10 +59,14 @@ export function resolveCompound(ref: string, ctx: ToolContext): Resolved {
     const facts = ctx.chem.facts(text);
     const [c, ...rest] = data.compoundsByInChIKey(facts.inchikey);
     if (c) return { compound: c, matched_by: "structure", alternatives: rest };
-    throw new ChemAgentError("not_found", `The structure ${facts.canonical_smiles} is not in the offline dataset.`, {
-      suggestions: ["Its properties can still be computed: ask for the properties of the SMILES."],
-      details: { canonical_smiles: facts.canonical_smiles, inchikey: facts.inchikey },
-    });
+    throw new ChemAgentError(
+      "not_found",
+      `The structure ${facts.canonical_smiles} is not in the offline dataset.`,
+      {
+        suggestions: ["Its properties can still be computed: ask for the properties of the SMILES."],
+        details: { canonical_smiles: facts.canonical_smiles, inchikey: facts.inchikey },
+      },
+    );
   }
   throw notFoundCompound(text, ctx);
 }
@@ -65,7 +75,8 @@ export function notFoundCompound(text: string, ctx: ToolContext): ChemAgentError
   const suggestions = ctx.data.compoundSuggestions.suggest(normalizeName(text), 5);
   return new ChemAgentError(
     "not_found",
-    `No compound named "${text}" in the offline dataset.` + (suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).join(", ")}?` : ""),
+    `No compound named "${text}" in the offline dataset.` +
+      (suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).join(", ")}?` : ""),
     { suggestions },
   );
 }
@@ -89,7 +100,10 @@ export function looksLikeSmiles(text: string): boolean {
 }
 
 /** Either a dataset compound or a raw SMILES (which need not be in the dataset). */
-export function resolveMolecule(ref: { compound?: string; smiles?: string }, ctx: ToolContext): AdHocMolecule {
+export function resolveMolecule(
+  ref: { compound?: string; smiles?: string },
+  ctx: ToolContext,
+): AdHocMolecule {
   if (ref.smiles) {
     const facts = ctx.chem.facts(ref.smiles); // throws invalid_smiles
     const known = ctx.data.compoundsByInChIKey(facts.inchikey)[0] ?? null;
@@ -98,7 +112,12 @@ export function resolveMolecule(ref: { compound?: string; smiles?: string }, ctx
   if (!ref.compound) throw new ChemAgentError("invalid_parameter", "Give a compound (name/ID) or a SMILES.");
   const { compound } = resolveCompound(ref.compound, ctx);
   if (!compound.canonical_smiles) {
-    throw new ChemAgentError("not_found", `${compound.name} (${compound.id}) has no small-molecule structure in the dataset (${compound.drug_type ?? "biologic"}).`);
+    throw new ChemAgentError(
+      "not_found",
+      `${compound.name} (${compound.id}) has no small-molecule structure in the dataset (${
+        compound.drug_type ?? "biologic"
+      }).`,
+    );
   }
   return { smiles: compound.canonical_smiles, compound };
 }
@@ -106,13 +125,23 @@ export function resolveMolecule(ref: { compound?: string; smiles?: string }, ctx
 /** Resolves a target reference (gene, alias, name, ChEMBL target ID, UniProt) or throws not_found. */
 export function resolveTargets(ref: string, ctx: ToolContext): Target[] {
   const text = cleanReference(ref);
-  if (!text) throw new ChemAgentError("invalid_parameter", "A target (gene symbol, name or ChEMBL target ID) is required.");
+  if (!text) {
+    throw new ChemAgentError(
+      "invalid_parameter",
+      "A target (gene symbol, name or ChEMBL target ID) is required.",
+    );
+  }
   const byId = ctx.data.targetById(text);
   if (byId) return [byId];
   const found = ctx.data.targetsByText(text);
   if (found.length) return found;
   const suggestions = ctx.data.targetSuggestions.suggest(normalizeName(text), 5);
-  throw new ChemAgentError("not_found", `No target "${text}" in the offline dataset.` + (suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).join(", ")}?` : ""), {
-    suggestions,
-  });
+  throw new ChemAgentError(
+    "not_found",
+    `No target "${text}" in the offline dataset.` +
+      (suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).join(", ")}?` : ""),
+    {
+      suggestions,
+    },
+  );
 }

@@ -7,7 +7,8 @@ import { compoundProvenance, summarize } from "./views.ts";
 
 export const similaritySearch = defineTool({
   name: "similarity_search",
-  description: "Compounds whose Morgan (r=2, 2048 bits) Tanimoto similarity to a compound or SMILES is ≥ threshold.",
+  description:
+    "Compounds whose Morgan (r=2, 2048 bits) Tanimoto similarity to a compound or SMILES is ≥ threshold.",
   args: z.object({
     compound: ref.compound.optional(),
     smiles: ref.compound.optional(),
@@ -28,7 +29,10 @@ export const similaritySearch = defineTool({
     }
     // Sorted by similarity; ties keep dataset order (stable sort), so results are reproducible.
     hits.sort((a, b) => b.s - a.s);
-    const top = hits.slice(0, args.limit).map(({ i, s }) => ({ ...summarize(ctx.data.compounds[i]), similarity: Math.round(s * 1e4) / 1e4 }));
+    const top = hits.slice(0, args.limit).map(({ i, s }) => ({
+      ...summarize(ctx.data.compounds[i]),
+      similarity: Math.round(s * 1e4) / 1e4,
+    }));
     return {
       query: mol.compound ? summarize(mol.compound) : { smiles: mol.smiles },
       threshold: args.threshold,

@@ -34,8 +34,13 @@ function byKey<T>(list: Mechanism[], key: (m: Mechanism) => T): Map<T, Mechanism
 /** Targets of one dataset compound, curated mechanisms first. */
 export function targetsFor(compoundId: string, ctx: ToolContext, includeActivity = true) {
   const mechs = ctx.data.mechanismsOf(compoundId).filter((m) => includeActivity || m.primary);
-  return [...byKey(mechs, (m) => m.target)].map(([id, ms]) => ({ ...targetView(ctx.data.targetById(id)!), ...group(ms) }))
-    .sort((a, b) => Number(b.primary) - Number(a.primary) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return [...byKey(mechs, (m) => m.target)].map(([id, ms]) => ({
+    ...targetView(ctx.data.targetById(id)!),
+    ...group(ms),
+  }))
+    .sort((a, b) =>
+      Number(b.primary) - Number(a.primary) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
+    );
 }
 
 export const targetsOfCompound = defineTool({
@@ -49,30 +54,45 @@ export const targetsOfCompound = defineTool({
       compound: summarize(c),
       targets,
       curated_count: targets.filter((t) => t.primary).length,
-      provenance: dedupeProvenance([...compoundProvenance(c), ...targets.flatMap((t) => t.sources.map((source) => ({ source, id: c.id })))]),
+      provenance: dedupeProvenance([
+        ...compoundProvenance(c),
+        ...targets.flatMap((t) => t.sources.map((source) => ({ source, id: c.id }))),
+      ]),
     };
   },
 });
 
 export const ligandsOfTarget = defineTool({
   name: "ligands_of_target",
-  description: "Compounds acting on a target given by gene symbol, name, alias (COX-2), ChEMBL target ID or UniProt.",
-  args: z.object({ target: ref.compound, limit: ref.limit(2000, 200), include_activity: z.boolean().default(true) }),
+  description:
+    "Compounds acting on a target given by gene symbol, name, alias (COX-2), ChEMBL target ID or UniProt.",
+  args: z.object({
+    target: ref.compound,
+    limit: ref.limit(2000, 200),
+    include_activity: z.boolean().default(true),
+  }),
   run({ target, limit, include_activity }, ctx) {
     const targets = resolveTargets(target, ctx);
     const ids = new Set(targets.map((t) => t.id));
-    const mechs = [...ids].flatMap((id) => ctx.data.mechanismsAt(id)).filter((m) => include_activity || m.primary);
+    const mechs = [...ids].flatMap((id) => ctx.data.mechanismsAt(id)).filter((m) =>
+      include_activity || m.primary
+    );
     const ligands = [...byKey(mechs, (m) => m.compound)].map(([cid, ms]) => ({
       ...summarize(ctx.data.compoundById(cid)!),
       ...group(ms),
       via_targets: [...new Set(ms.map((m) => m.target))].sort(),
-    })).sort((a, b) => Number(b.primary) - Number(a.primary) || (b.phase ?? -1) - (a.phase ?? -1) || a.name.localeCompare(b.name));
+    })).sort((a, b) =>
+      Number(b.primary) - Number(a.primary) || (b.phase ?? -1) - (a.phase ?? -1) ||
+      a.name.localeCompare(b.name)
+    );
     return {
       query: target,
       targets: targets.map(targetView),
       total: ligands.length,
       ligands: ligands.slice(0, limit),
-      provenance: dedupeProvenance(ligands.flatMap((l) => l.sources.map((source) => ({ source, id: [...ids][0] })))),
+      provenance: dedupeProvenance(
+        ligands.flatMap((l) => l.sources.map((source) => ({ source, id: [...ids][0] }))),
+      ),
     };
   },
 });

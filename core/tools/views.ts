@@ -73,9 +73,19 @@ export const targetView = (t: Target): TargetView => ({
 });
 
 export const compoundProvenance = (c: Compound): Provenance[] =>
-  c.sources.map((source) => ({ source, id: source.startsWith("ChEMBL") ? c.id : c.drugcentral_ids.length ? `DrugCentral:${c.drugcentral_ids[0]}` : c.id }));
+  c.sources.map((source) => ({
+    source,
+    id: source.startsWith("ChEMBL")
+      ? c.id
+      : c.drugcentral_ids.length
+      ? `DrugCentral:${c.drugcentral_ids[0]}`
+      : c.id,
+  }));
 
-export const mechanismProvenance = (m: Mechanism): Provenance => ({ source: m.source, id: `${m.compound}→${m.target}` });
+export const mechanismProvenance = (m: Mechanism): Provenance => ({
+  source: m.source,
+  id: `${m.compound}→${m.target}`,
+});
 
 /** Removes duplicate provenance rows, keeping first-seen order. */
 export function dedupeProvenance(list: Provenance[]): Provenance[] {

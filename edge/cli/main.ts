@@ -11,19 +11,46 @@ import { createInterface } from "node:readline";
 import { type Agent, ChemAgentError, createAgent, type QueryResponse, toErrorBody } from "../../core/mod.ts";
 import { renderOutput } from "../../core/answer/render.ts";
 
-const COMMANDS: Record<string, { tool: string; usage: string; args: (pos: string[], o: Opts) => Record<string, unknown> }> = {
-  lookup: { tool: "compound_lookup", usage: "lookup <name|ChEMBL ID|SMILES>", args: (p) => ({ query: p.join(" ") }) },
+const COMMANDS: Record<
+  string,
+  { tool: string; usage: string; args: (pos: string[], o: Opts) => Record<string, unknown> }
+> = {
+  lookup: {
+    tool: "compound_lookup",
+    usage: "lookup <name|ChEMBL ID|SMILES>",
+    args: (p) => ({ query: p.join(" ") }),
+  },
   props: { tool: "properties", usage: "props <SMILES|name|ChEMBL ID>", args: (p) => molecule(p.join(" ")) },
   lipinski: { tool: "lipinski", usage: "lipinski <SMILES|name>", args: (p) => molecule(p.join(" ")) },
   similar: {
     tool: "similarity_search",
     usage: "similar <SMILES|name> [--threshold 0.7] [--limit 10]",
-    args: (p, o) => ({ ...molecule(p.join(" ")), threshold: num(o.threshold, 0.7, "threshold"), limit: num(o.limit, 10, "limit") }),
+    args: (p, o) => ({
+      ...molecule(p.join(" ")),
+      threshold: num(o.threshold, 0.7, "threshold"),
+      limit: num(o.limit, 10, "limit"),
+    }),
   },
-  substructure: { tool: "substructure_search", usage: "substructure <SMARTS|SMILES> [--limit 20]", args: (p, o) => ({ query: p.join(" "), limit: num(o.limit, 20, "limit") }) },
-  targets: { tool: "targets_of_compound", usage: "targets <compound>", args: (p) => ({ compound: p.join(" ") }) },
-  ligands: { tool: "ligands_of_target", usage: "ligands <gene|target name|ChEMBL target ID> [--limit 200]", args: (p, o) => ({ target: p.join(" "), limit: num(o.limit, 200, "limit") }) },
-  compare: { tool: "compare_properties", usage: "compare <compound> <compound> [...]", args: (p) => ({ compounds: p }) },
+  substructure: {
+    tool: "substructure_search",
+    usage: "substructure <SMARTS|SMILES> [--limit 20]",
+    args: (p, o) => ({ query: p.join(" "), limit: num(o.limit, 20, "limit") }),
+  },
+  targets: {
+    tool: "targets_of_compound",
+    usage: "targets <compound>",
+    args: (p) => ({ compound: p.join(" ") }),
+  },
+  ligands: {
+    tool: "ligands_of_target",
+    usage: "ligands <gene|target name|ChEMBL target ID> [--limit 200]",
+    args: (p, o) => ({ target: p.join(" "), limit: num(o.limit, 200, "limit") }),
+  },
+  compare: {
+    tool: "compare_properties",
+    usage: "compare <compound> <compound> [...]",
+    args: (p) => ({ compounds: p }),
+  },
 };
 
 interface Opts {
@@ -46,7 +73,8 @@ ${Object.values(COMMANDS).map((c) => "    " + c.usage).join("\n")}
 class UsageError extends Error {}
 
 function molecule(text: string): Record<string, string> {
-  return /^[A-Za-z0-9@+\-\[\]()=#$%\\/.:*~]+$/.test(text) && /[^A-Za-z]|^[CNOS]+$/.test(text) && !/^CHEMBL\d+$/i.test(text)
+  return /^[A-Za-z0-9@+\-\[\]()=#$%\\/.:*~]+$/.test(text) && /[^A-Za-z]|^[CNOS]+$/.test(text) &&
+      !/^CHEMBL\d+$/i.test(text)
     ? { smiles: text }
     : { compound: text };
 }
@@ -59,7 +87,10 @@ function num(v: string | undefined, dflt: number, name: string): number {
 }
 
 async function ask(agent: Agent, question: string, o: Opts): Promise<number> {
-  const r: QueryResponse = await agent.query({ query: question, ...(o.session ? { session_id: o.session } : {}) });
+  const r: QueryResponse = await agent.query({
+    query: question,
+    ...(o.session ? { session_id: o.session } : {}),
+  });
   console.log(o.json ? JSON.stringify(r, null, 2) : r.answer);
   return r.success ? 0 : 1;
 }
@@ -98,7 +129,9 @@ async function main(argv: string[]): Promise<number> {
     const cmd = COMMANDS[pos[0]];
     if (cmd && pos.length > 1) {
       const out = await agent.runTool(cmd.tool, cmd.args(pos.slice(1), o));
-      console.log(o.json ? JSON.stringify({ success: true, result: out }, null, 2) : renderOutput(cmd.tool, out));
+      console.log(
+        o.json ? JSON.stringify({ success: true, result: out }, null, 2) : renderOutput(cmd.tool, out),
+      );
       return 0;
     }
     if (cmd && pos.length === 1) throw new UsageError(`usage: ${cmd.usage}`);
@@ -111,16 +144,26 @@ async function main(argv: string[]): Promise<number> {
     }
     const body = toErrorBody(e);
     if (o.json) console.log(JSON.stringify({ success: false, error: body }, null, 2));
-    else console.error(`error (${body.code}): ${body.message}${body.suggestions?.length ? `\nsuggestions: ${body.suggestions.join(", ")}` : ""}`);
+    else {console.error(
+        `error (${body.code}): ${body.message}${
+          body.suggestions?.length ? `\nsuggestions: ${body.suggestions.join(", ")}` : ""
+        }`,
+      );}
     if (!(e instanceof ChemAgentError)) console.error(e);
     return e instanceof ChemAgentError ? 1 : 1;
   }
 }
 
 async function interactive(agent: Agent, o: Opts): Promise<number> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: Deno.stdin.isTerminal() });
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Deno.stdin.isTerminal(),
+  });
   const session = o.session ?? `s_cli_${Date.now().toString(36)}`;
-  console.log(`ChemAgent (${agent.data.version}, ${agent.data.compounds.length} compounds). Ask a question; "exit" to quit.`);
+  console.log(
+    `ChemAgent (${agent.data.version}, ${agent.data.compounds.length} compounds). Ask a question; "exit" to quit.`,
+  );
   rl.setPrompt("chemagent> ");
   rl.prompt();
   for await (const line of rl) {

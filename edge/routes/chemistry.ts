@@ -17,7 +17,9 @@ export function chemistryRoutes(agent: Agent, maxBody: number) {
   app.post("/properties", async (c) => {
     const t0 = performance.now();
     const body = await readJson(c, propertiesBody, maxBody);
-    if (body.smiles !== undefined && !body.smiles.trim()) throw new ChemAgentError("invalid_smiles", "SMILES is empty.");
+    if (body.smiles !== undefined && !body.smiles.trim()) {
+      throw new ChemAgentError("invalid_smiles", "SMILES is empty.");
+    }
     return ok(c, await agent.runTool("properties", body), t0);
   });
 
@@ -28,16 +30,22 @@ export function chemistryRoutes(agent: Agent, maxBody: number) {
   });
 
   app.get("/depict", (c) => {
-    const q = queryParams(c, z.object({
-      smiles: z.string({ error: "smiles is required" }).min(1, "smiles is required"),
-      width: num("width", 50, 2000, true),
-      height: num("height", 50, 2000, true),
-      highlight: z.string().max(1000).optional(),
-    }));
+    const q = queryParams(
+      c,
+      z.object({
+        smiles: z.string({ error: "smiles is required" }).min(1, "smiles is required"),
+        width: num("width", 50, 2000, true),
+        height: num("height", 50, 2000, true),
+        highlight: z.string().max(1000).optional(),
+      }),
+    );
     const known = agent.data.compoundById(q.smiles);
     const smiles = known?.canonical_smiles ?? q.smiles;
     const svg = agent.chem.depict(smiles, { width: q.width, height: q.height, highlight: q.highlight });
-    return c.body(svg, 200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=86400" });
+    return c.body(svg, 200, {
+      "content-type": "image/svg+xml; charset=utf-8",
+      "cache-control": "public, max-age=86400",
+    });
   });
 
   return app;

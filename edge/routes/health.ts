@@ -13,7 +13,11 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
   app.get("/ready", (c) => {
     const body = {
       status: life.draining ? "draining" : "ready",
-      dataset: { version: agent.data.version, compounds: agent.data.compounds.length, targets: agent.data.targets.length },
+      dataset: {
+        version: agent.data.version,
+        compounds: agent.data.compounds.length,
+        targets: agent.data.targets.length,
+      },
       rdkit: agent.chem.version,
       uptime_s: Math.round((performance.now() - life.startedAt) / 1000),
     };

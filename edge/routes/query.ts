@@ -8,7 +8,8 @@ import { readJson } from "../middleware/json-body/index.ts";
 
 export const queryBody = z.object({
   query: z.string({ error: "query must be a string" }),
-  session_id: z.string().max(100).regex(/^[\w:.-]+$/, "session_id may hold letters, digits and _ : . -").optional(),
+  session_id: z.string().max(100).regex(/^[\w:.-]+$/, "session_id may hold letters, digits and _ : . -")
+    .optional(),
   options: z.object({
     cache: z.boolean().optional(),
     llm: z.enum(["auto", "off"]).optional(),
@@ -53,7 +54,8 @@ export function queryRoutes(agent: Agent, maxBody: number) {
       const pending: Promise<void>[] = [];
       await agent.query({ query: q, ...(session ? { session_id: session } : {}) }, {
         signal: ac.signal,
-        onEvent: (ev) => pending.push(stream.writeSSE({ event: ev.type, id: ev.event_id, data: JSON.stringify(ev) })),
+        onEvent: (ev) =>
+          pending.push(stream.writeSSE({ event: ev.type, id: ev.event_id, data: JSON.stringify(ev) })),
       });
       await Promise.all(pending);
     });

@@ -9,8 +9,19 @@ export function targetRoutes(agent: Agent) {
   const app = new Hono();
   app.get("/:id/ligands", async (c) => {
     const t0 = performance.now();
-    const q = queryParams(c, z.object({ limit: num("limit", 1, 2000, true), curated: z.enum(["true", "false"]).optional() }));
-    return ok(c, await agent.runTool("ligands_of_target", { target: c.req.param("id"), limit: q.limit ?? 200, include_activity: q.curated !== "true" }), t0);
+    const q = queryParams(
+      c,
+      z.object({ limit: num("limit", 1, 2000, true), curated: z.enum(["true", "false"]).optional() }),
+    );
+    return ok(
+      c,
+      await agent.runTool("ligands_of_target", {
+        target: c.req.param("id"),
+        limit: q.limit ?? 200,
+        include_activity: q.curated !== "true",
+      }),
+      t0,
+    );
   });
   return app;
 }

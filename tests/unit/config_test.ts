@@ -36,6 +36,12 @@ for (const [env, re] of bad) {
 }
 
 Deno.test("secret values are never echoed in config errors", () => {
-  assert.throws(() => loadConfig({ JWT_SECRET: "hunter2-secret" }), (e: Error) => !e.message.includes("hunter2"));
-  assert.throws(() => loadConfig({ REDIS_URL: "redis://user:pa55word@" }), (e: Error) => !e.message.includes("pa55word"));
+  assert.throws(
+    () => loadConfig({ JWT_SECRET: "hunter2-secret" }),
+    (e: Error) => !e.message.includes("hunter2"),
+  );
+  assert.throws(
+    () => loadConfig({ REDIS_URL: "redis://user:pa55word@" }),
+    (e: Error) => !e.message.includes("pa55word"),
+  );
 });

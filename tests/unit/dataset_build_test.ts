@@ -3,14 +3,24 @@ import assert from "node:assert/strict";
 import { buildDataset } from "../../data/scripts/build_dataset.ts";
 
 const sha = async (bytes: Uint8Array<ArrayBuffer>) =>
-  [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) =>
+    b.toString(16).padStart(2, "0")
+  ).join("");
 
 Deno.test("rebuilding the dataset reproduces the committed files byte for byte", async () => {
   const built = await buildDataset();
   const committedJson = await Deno.readFile(new URL("../../data/dataset.json", import.meta.url));
   const committedFp = await Deno.readFile(new URL("../../data/fingerprints.bin", import.meta.url));
-  assert.equal(await sha(new TextEncoder().encode(built.json) as Uint8Array<ArrayBuffer>), await sha(committedJson), "dataset.json differs: run `deno task data:build`");
-  assert.equal(await sha(built.fingerprints as Uint8Array<ArrayBuffer>), await sha(committedFp), "fingerprints.bin differs");
+  assert.equal(
+    await sha(new TextEncoder().encode(built.json) as Uint8Array<ArrayBuffer>),
+    await sha(committedJson),
+    "dataset.json differs: run `deno task data:build`",
+  );
+  assert.equal(
+    await sha(built.fingerprints as Uint8Array<ArrayBuffer>),
+    await sha(committedFp),
+    "fingerprints.bin differs",
+  );
 });
 
 Deno.test("the dataset records its sources with checksums and joins ChEMBL and DrugCentral", async () => {

@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { FP_WORDS, tanimoto } from "../../core/chem/mod.ts";
 import { testAgent } from "../helpers.ts";
 
-const ref = JSON.parse(await Deno.readTextFile(new URL("../fixtures/rdkit_reference.json", import.meta.url))) as {
+const ref = JSON.parse(
+  await Deno.readTextFile(new URL("../fixtures/rdkit_reference.json", import.meta.url)),
+) as {
   rdkit_version: string;
   fields: string[];
   compounds: Record<string, number[]>;
@@ -27,15 +29,34 @@ Deno.test("descriptors of every embedded compound match python RDKit within 0.01
       continue;
     }
     const d = agent.chem.descriptors(c.smiles!);
-    const got = [d.molecular_weight, d.clogp, d.hbd, d.hba, d.tpsa, d.rotatable_bonds, d.aromatic_rings, d.heavy_atoms, d.hba];
+    const got = [
+      d.molecular_weight,
+      d.clogp,
+      d.hbd,
+      d.hba,
+      d.tpsa,
+      d.rotatable_bonds,
+      d.aromatic_rings,
+      d.heavy_atoms,
+      d.hba,
+    ];
     compared++;
     ref.fields.forEach((f, i) => {
-      if (Math.abs(got[i] - expected[i]) > 0.01) diffs.push(`${c.id} ${f}: wasm ${got[i]} vs python ${expected[i]}`);
+      if (Math.abs(got[i] - expected[i]) > 0.01) {
+        diffs.push(`${c.id} ${f}: wasm ${got[i]} vs python ${expected[i]}`);
+      }
     });
   }
   assert.ok(compared > 8000, `compared ${compared}`);
-  const byField = Object.fromEntries(ref.fields.map((f) => [f, diffs.filter((d) => d.includes(` ${f}:`)).length]));
-  console.log(`compared ${compared} compounds × ${ref.fields.length - 1} descriptors vs RDKit ${ref.rdkit_version}; differing values`, byField);
+  const byField = Object.fromEntries(
+    ref.fields.map((f) => [f, diffs.filter((d) => d.includes(` ${f}:`)).length]),
+  );
+  console.log(
+    `compared ${compared} compounds × ${
+      ref.fields.length - 1
+    } descriptors vs RDKit ${ref.rdkit_version}; differing values`,
+    byField,
+  );
   // Explained version differences (docs/chemistry-validation.md):
   // - hba: RDKit PR #9060 (2026) stopped counting degree-3 aromatic N; against the same SMARTS evaluated by
   //   python RDKit (hba_pr9060) there must be no difference at all.

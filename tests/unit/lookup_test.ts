@@ -9,7 +9,19 @@ const run = (tool: string, args: unknown) => agent.runTool(tool, args) as Promis
 const lookup = (q: string) => run("compound_lookup", { query: q });
 
 Deno.test("aspirin spellings, its ID and a non-canonical SMILES all resolve to CHEMBL25", async () => {
-  for (const q of ["aspirin", "Aspirin", "acetylsalicylic acid", "ASPIRIN?", "CHEMBL25", "chembl25", " aspirin. ", "CC(=O)OC1=CC=CC=C1C(=O)O", "OC(=O)c1ccccc1OC(C)=O"]) {
+  for (
+    const q of [
+      "aspirin",
+      "Aspirin",
+      "acetylsalicylic acid",
+      "ASPIRIN?",
+      "CHEMBL25",
+      "chembl25",
+      " aspirin. ",
+      "CC(=O)OC1=CC=CC=C1C(=O)O",
+      "OC(=O)c1ccccc1OC(C)=O",
+    ]
+  ) {
     const r = await lookup(q);
     assert.equal(r.compound.id, "CHEMBL25", q);
   }

@@ -29,7 +29,12 @@ for (const [q, code, suggestion] of cases) {
     assert.equal(r.success, false);
     assert.equal(r.error?.code, code, `${r.intent.type}: ${r.error?.message}`);
     assert.ok(r.error!.message.length > 10);
-    if (suggestion) assert.ok(r.error!.suggestions?.map((s) => s.toLowerCase()).includes(suggestion), r.error!.suggestions?.join());
+    if (suggestion) {
+      assert.ok(
+        r.error!.suggestions?.map((s) => s.toLowerCase()).includes(suggestion),
+        r.error!.suggestions?.join(),
+      );
+    }
   });
 }
 
@@ -54,7 +59,14 @@ Deno.test("repeated entities are deduplicated: aspirin aspirin aspirin is one lo
 
 Deno.test("trailing punctuation never matters", async () => {
   const base = await ask("What are the targets of imatinib");
-  for (const q of ["What are the targets of imatinib?", "What are the targets of imatinib??!", "What are the targets of imatinib.", "what are the targets of imatinib ?"]) {
+  for (
+    const q of [
+      "What are the targets of imatinib?",
+      "What are the targets of imatinib??!",
+      "What are the targets of imatinib.",
+      "what are the targets of imatinib ?",
+    ]
+  ) {
     const r = await ask(q);
     assert.equal(r.intent.type, base.intent.type, q);
     assert.deepEqual(r.intent.entities.compounds, base.intent.entities.compounds, q);
@@ -76,14 +88,18 @@ Deno.test("potency constraints are reported as not available offline instead of 
 
 Deno.test("events: gap-free seq, monotone progress, accepted first and result last", async () => {
   const events: { type: string; seq: number; progress: number; event_id: string }[] = [];
-  const r = await agent.query({ query: "Find compounds similar to aspirin and get their targets" }, { onEvent: (e) => events.push(e) });
+  const r = await agent.query({ query: "Find compounds similar to aspirin and get their targets" }, {
+    onEvent: (e) => events.push(e),
+  });
   assert.equal(r.status, "success");
   assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
   assert.equal(events[0].type, "accepted");
   assert.equal(events.at(-1)!.type, "result");
   assert.equal(events.at(-1)!.progress, 1);
   for (let i = 1; i < events.length; i++) assert.ok(events[i].progress >= events[i - 1].progress);
-  for (const t of ["parsing", "planning", "step_start", "step_complete", "partial_result"]) assert.ok(events.some((e) => e.type === t), t);
+  for (const t of ["parsing", "planning", "step_start", "step_complete", "partial_result"]) {
+    assert.ok(events.some((e) => e.type === t), t);
+  }
   assert.equal(new Set(events.map((e) => e.event_id)).size, events.length);
 });
 

@@ -54,10 +54,22 @@ Deno.test("similarity search by a SMILES not in the dataset works", async () => 
 });
 
 Deno.test("bad tool arguments are invalid_parameter", async () => {
-  await assert.rejects(() => run("similarity_search", { compound: "aspirin", threshold: 1.5 }), code("invalid_parameter"));
-  await assert.rejects(() => run("similarity_search", { compound: "aspirin", threshold: -0.1 }), code("invalid_parameter"));
-  await assert.rejects(() => run("similarity_search", { compound: "aspirin", limit: -3 }), code("invalid_parameter"));
-  await assert.rejects(() => run("similarity_search", { compound: "aspirin", limit: 10_000_000 }), code("invalid_parameter"));
+  await assert.rejects(
+    () => run("similarity_search", { compound: "aspirin", threshold: 1.5 }),
+    code("invalid_parameter"),
+  );
+  await assert.rejects(
+    () => run("similarity_search", { compound: "aspirin", threshold: -0.1 }),
+    code("invalid_parameter"),
+  );
+  await assert.rejects(
+    () => run("similarity_search", { compound: "aspirin", limit: -3 }),
+    code("invalid_parameter"),
+  );
+  await assert.rejects(
+    () => run("similarity_search", { compound: "aspirin", limit: 10_000_000 }),
+    code("invalid_parameter"),
+  );
   await assert.rejects(() => run("properties", {}), code("invalid_parameter"));
   await assert.rejects(() => run("no_such_tool", {}), code("invalid_parameter"));
 });
@@ -68,7 +80,10 @@ Deno.test("invalid SMILES report where RDKit stopped", async () => {
     assert.match(e.message, /position 10/);
     return true;
   });
-  await assert.rejects(() => run("properties", { smiles: "c1cccc1" }), (e: ChemAgentError) => e.code === "invalid_smiles" && /kekul/.test(e.message));
+  await assert.rejects(
+    () => run("properties", { smiles: "c1cccc1" }),
+    (e: ChemAgentError) => e.code === "invalid_smiles" && /kekul/.test(e.message),
+  );
   await assert.rejects(() => run("properties", { smiles: "C".repeat(10_000) }), code("invalid_parameter"));
 });
 
@@ -83,7 +98,10 @@ Deno.test("substructure search finds carboxylic acids including aspirin and ibup
 Deno.test("compare, filter and rank agree with the descriptors", async () => {
   const cmp = await run("compare_properties", { compounds: ["aspirin", "ibuprofen"], properties: ["clogp"] });
   assert.equal(cmp.extremes.clogp.highest, "CHEMBL521");
-  const f = await run("filter_by_properties", { compounds: ["aspirin", "ibuprofen", "imatinib"], filters: [{ property: "molecular_weight", op: "<", value: 300 }] });
+  const f = await run("filter_by_properties", {
+    compounds: ["aspirin", "ibuprofen", "imatinib"],
+    filters: [{ property: "molecular_weight", op: "<", value: 300 }],
+  });
   assert.deepEqual(f.compounds.map((c: Any) => c.id).sort(), ["CHEMBL25", "CHEMBL521"]);
   const rk = await run("rank", { compounds: ["aspirin", "ibuprofen", "imatinib"], by: "molecular_weight" });
   assert.deepEqual(rk.compounds.map((c: Any) => c.id), ["CHEMBL941", "CHEMBL521", "CHEMBL25"]);
@@ -92,7 +110,9 @@ Deno.test("compare, filter and rank agree with the descriptors", async () => {
 Deno.test("intersect_targets: imatinib and nilotinib share ABL1 and KIT", async () => {
   const a = await run("targets_of_compound", { compound: "imatinib", include_activity: false });
   const b = await run("targets_of_compound", { compound: "nilotinib", include_activity: false });
-  const r = await run("intersect_targets", { sets: [a.targets.map((t: Any) => t.id), b.targets.map((t: Any) => t.id)] });
+  const r = await run("intersect_targets", {
+    sets: [a.targets.map((t: Any) => t.id), b.targets.map((t: Any) => t.id)],
+  });
   const genes = new Set(r.common.flatMap((t: Any) => t.genes));
   assert.ok(genes.has("ABL1"), [...genes].join());
 });

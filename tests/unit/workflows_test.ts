@@ -25,17 +25,34 @@ Deno.test("targets of compounds similar to aspirin = union of targets_of_compoun
 });
 
 Deno.test("similar → filter (MW < 300) → rank equals the chain done by hand", async () => {
-  const r = await agent.query({ query: "Find compounds similar to ibuprofen with MW < 300 and rank them by logP" });
+  const r = await agent.query({
+    query: "Find compounds similar to ibuprofen with MW < 300 and rank them by logP",
+  });
   assert.deepEqual(r.plan.steps.map((s) => s.tool), ["similarity_search", "filter_by_properties", "rank"]);
   const sim = await run("similarity_search", { compound: "ibuprofen", threshold: 0.5, limit: 500 });
-  const filtered = await run("filter_by_properties", { compounds: ids(sim.hits), filters: [{ property: "molecular_weight", op: "<", value: 300 }], limit: 500 });
-  const ranked = await run("rank", { compounds: ids(filtered.compounds), by: "clogp", order: "desc", limit: 10 });
+  const filtered = await run("filter_by_properties", {
+    compounds: ids(sim.hits),
+    filters: [{ property: "molecular_weight", op: "<", value: 300 }],
+    limit: 500,
+  });
+  const ranked = await run("rank", {
+    compounds: ids(filtered.compounds),
+    by: "clogp",
+    order: "desc",
+    limit: 10,
+  });
   assert.deepEqual(ids((r.result.ranked as Any).compounds), ids(ranked.compounds));
-  assert.ok((r.result.ranked as Any).compounds.every((c: Any) => agent.data.compoundById(c.id)!.descriptors!.molecular_weight < 300));
+  assert.ok(
+    (r.result.ranked as Any).compounds.every((c: Any) =>
+      agent.data.compoundById(c.id)!.descriptors!.molecular_weight < 300
+    ),
+  );
 });
 
 Deno.test("lookup → properties → similar runs as a chain on the looked-up compound", async () => {
-  const r = await agent.query({ query: "Look up aspirin, compute its properties, then find similar compounds" });
+  const r = await agent.query({
+    query: "Look up aspirin, compute its properties, then find similar compounds",
+  });
   assert.deepEqual(r.plan.steps.map((s) => s.tool), ["compound_lookup", "properties", "similarity_search"]);
   assert.equal(r.status, "success");
   const direct = await run("similarity_search", { compound: "CHEMBL25", threshold: 0.5, limit: 10 });
@@ -63,8 +80,16 @@ Deno.test("targets of A ∩ targets of B", async () => {
 });
 
 Deno.test("property comparison → conditional next step on the winner", async () => {
-  const r = await agent.query({ query: "Which has higher LogP, aspirin or ibuprofen, then find compounds similar to the one with higher LogP" });
-  assert.deepEqual(r.plan.steps.map((s) => s.tool), ["compound_lookup", "compound_lookup", "compare_properties", "similarity_search"]);
+  const r = await agent.query({
+    query:
+      "Which has higher LogP, aspirin or ibuprofen, then find compounds similar to the one with higher LogP",
+  });
+  assert.deepEqual(r.plan.steps.map((s) => s.tool), [
+    "compound_lookup",
+    "compound_lookup",
+    "compare_properties",
+    "similarity_search",
+  ]);
   const sim = r.result.similar as Any;
   assert.equal(sim.query.id, "CHEMBL521", "ibuprofen has the higher cLogP");
 });

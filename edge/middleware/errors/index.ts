@@ -10,12 +10,20 @@ export interface ErrorHandlerOptions {
 }
 
 /** Maps thrown errors to the envelope with the right status. */
-export const errorHandler = ({ onUnexpected = (e) => console.error(e) }: ErrorHandlerOptions = {}): ErrorHandler =>
+export const errorHandler = (
+  { onUnexpected = (e) => console.error(e) }: ErrorHandlerOptions = {},
+): ErrorHandler =>
   function handleError(err, c) {
     if (err instanceof ChemAgentError) return fail(c, err);
     if (err instanceof HTTPException) {
       const status = err.status;
-      const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 403 ? "forbidden" : "invalid_request";
+      const code = status === 413
+        ? "payload_too_large"
+        : status === 401
+        ? "unauthorized"
+        : status === 403
+        ? "forbidden"
+        : "invalid_request";
       return fail(c, new ChemAgentError(code, err.message || "The request was rejected."), status);
     }
     onUnexpected(err, c.get("requestId"));
@@ -25,5 +33,9 @@ export const errorHandler = ({ onUnexpected = (e) => console.error(e) }: ErrorHa
 /** Unknown routes get the envelope too. */
 export const notFoundHandler = (): NotFoundHandler =>
   function handleNotFound(c) {
-    return fail(c, new ChemAgentError("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);
+    return fail(
+      c,
+      new ChemAgentError("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`),
+      404,
+    );
   };

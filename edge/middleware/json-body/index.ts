@@ -4,15 +4,29 @@ import type { z } from "zod";
 import { ChemAgentError } from "../../../core/mod.ts";
 
 /** Parses the request body as JSON and validates it; throws typed errors for every way it can be wrong. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes: number): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes: number,
+): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new ChemAgentError("invalid_request", `Content-Type must be application/json (got "${type.slice(0, 60) || "none"}").`);
+    throw new ChemAgentError(
+      "invalid_request",
+      `Content-Type must be application/json (got "${type.slice(0, 60) || "none"}").`,
+    );
   }
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) throw new ChemAgentError("payload_too_large", `Body is ${declared} bytes; the limit is ${maxBytes}.`);
+  if (declared > maxBytes) {
+    throw new ChemAgentError("payload_too_large", `Body is ${declared} bytes; the limit is ${maxBytes}.`);
+  }
   const buf = new Uint8Array(await c.req.arrayBuffer());
-  if (buf.byteLength > maxBytes) throw new ChemAgentError("payload_too_large", `Body is ${buf.byteLength} bytes; the limit is ${maxBytes}.`);
+  if (buf.byteLength > maxBytes) {
+    throw new ChemAgentError(
+      "payload_too_large",
+      `Body is ${buf.byteLength} bytes; the limit is ${maxBytes}.`,
+    );
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder().decode(buf));

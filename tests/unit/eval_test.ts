@@ -1,0 +1,33 @@
+/** The evaluation set must stay at ≥ 95% intent and outcome accuracy (fails when the parser regresses). */
+import assert from "node:assert/strict";
+import { evaluate, loadCases, summarize } from "../eval/evaluate.ts";
+import { testAgent } from "../helpers.ts";
+
+Deno.test("evaluation set: ≥ 150 questions, ≥ 95% intent accuracy and ≥ 95% correct outcomes", async () => {
+  const cases = await loadCases();
+  assert.ok(cases.length >= 150, `${cases.length} questions`);
+  const intents = new Set(cases.map((c) => c.intent));
+  for (
+    const t of [
+      "compound_lookup",
+      "property_query",
+      "property_comparison",
+      "property_filter",
+      "similarity_search",
+      "substructure_search",
+      "target_query",
+      "reverse_target_query",
+      "target_comparison",
+      "batch_query",
+      "multi_step_workflow",
+      "out_of_scope",
+      "unknown",
+    ]
+  ) {
+    assert.ok(intents.has(t), `no question for ${t}`);
+  }
+  const s = summarize(await evaluate(await testAgent(), cases));
+  const detail = s.failures.map((f) => `${f.case.q}: ${f.why}`).join("\n");
+  assert.ok(s.intentAccuracy >= 0.95, `intent accuracy ${s.intentAccuracy}\n${detail}`);
+  assert.ok(s.outcomeAccuracy >= 0.95, `outcome accuracy ${s.outcomeAccuracy}\n${detail}`);
+});
