@@ -83,7 +83,7 @@ function clauseActions(clause: string, hasTargetEntity: boolean, hasCompoundEnti
     hasTargetEntity && !hasCompoundEntity && (CUES.ligands.test(clause) || !CUES.targets.test(clause))
   ) a.push("ligands");
   else if (
-    /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|moa|targeted|targeting|what\s+does\s+\S+\s+(?:target|bind|inhibit|do)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|act\s+on)\b/
+    /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|moa|targeted|targeting|(?:what|which)\s+(?:\w+\s+){0,2}(?:does|do)\s+\S+(?:\s+\S+)?\s+(?:target|bind|inhibit|block|activate|hit|do)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|act\s+on)\b/
       .test(lower)
   ) a.push("targets");
   if (/\b(?:compare|comparison|which\s+(?:one\s+)?(?:has|is)|versus|vs\.?)\b/.test(lower)) a.push("compare");

@@ -18,8 +18,9 @@ export interface CaseResult {
   why?: string;
 }
 
-export async function loadCases(): Promise<Case[]> {
-  const text = await Deno.readTextFile(new URL("./questions.jsonl", import.meta.url));
+/** questions.jsonl: the main set; holdout.jsonl: 40 questions written blind after the parser (see docs). */
+export async function loadCases(file = "questions.jsonl"): Promise<Case[]> {
+  const text = await Deno.readTextFile(new URL(`./${file}`, import.meta.url));
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 

@@ -31,3 +31,10 @@ Deno.test("evaluation set: ≥ 150 questions, ≥ 95% intent accuracy and ≥ 95
   assert.ok(s.intentAccuracy >= 0.95, `intent accuracy ${s.intentAccuracy}\n${detail}`);
   assert.ok(s.outcomeAccuracy >= 0.95, `outcome accuracy ${s.outcomeAccuracy}\n${detail}`);
 });
+
+Deno.test("holdout set (written blind after the parser) stays at ≥ 95%", async () => {
+  const s = summarize(await evaluate(await testAgent(), await loadCases("holdout.jsonl")));
+  assert.equal(s.n, 40);
+  const detail = s.failures.map((f) => `${f.case.q}: ${f.why}`).join("\n");
+  assert.ok(s.intentAccuracy >= 0.95 && s.outcomeAccuracy >= 0.95, detail);
+});

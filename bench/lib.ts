@@ -1,0 +1,90 @@
+/** @module Small helpers shared by the benchmarks: percentiles, python RDKit runner, server process, load. */
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export const fmt = (x: number, d = 2) => x.toFixed(d);
+
+/** Runs a python snippet with Debian's python3-rdkit; null when it is not installed. */
+export async function python(code: string, stdin = ""): Promise<string | null> {
+  try {
+    const p = new Deno.Command("/usr/bin/python3", { args: ["-c", code], stdin: "piped", stdout: "piped", stderr: "piped" }).spawn();
+    const w = p.stdin.getWriter();
+    await w.write(new TextEncoder().encode(stdin));
+    await w.close();
+    const out = await p.output();
+    if (!out.success) return null;
+    return new TextDecoder().decode(out.stdout);
+  } catch {
+    return null;
+  }
+}
+
+/** Starts `deno run main.ts` on a free port and resolves once /ready answers 200. */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<{ url: string; readyMs: number; stop(): Promise<void> }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const t0 = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-env", "--allow-write=.chemagent", "--allow-sys", "main.ts"],
+    env: { CHEMAGENT_PORT: String(port), CHEMAGENT_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(url + "/ready");
+      await r.body?.cancel();
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = performance.now() - t0;
+  return {
+    url,
+    readyMs,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+/** Requests per second on one URL: wrk when installed, else a keep-alive fetch loop (bounded in time). */
+export async function loadTest(url: string, opts: { seconds?: number; connections?: number; method?: string; body?: string } = {}): Promise<{ rps: number; tool: string; p50?: number; p99?: number }> {
+  const seconds = opts.seconds ?? 5;
+  const connections = opts.connections ?? 32;
+  if (!opts.body && await hasWrk()) {
+    const out = await new Deno.Command("wrk", { args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url], stdout: "piped" }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
+    return { rps, tool: "wrk" };
+  }
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const lat: number[] = [];
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const r = await fetch(url, opts.body ? { method: "POST", headers: { "content-type": "application/json" }, body: opts.body } : {});
+      await r.arrayBuffer();
+      lat.push(performance.now() - t);
+      n++;
+    }
+  }));
+  return { rps: n / seconds, tool: "fetch loop", p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+let wrk: boolean | undefined;
+async function hasWrk(): Promise<boolean> {
+  if (wrk === undefined) {
+    try {
+      wrk = (await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output()).code !== 127;
+    } catch {
+      wrk = false;
+    }
+  }
+  return wrk;
+}
