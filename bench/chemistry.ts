@@ -38,10 +38,18 @@ ts.sort(); print(json.dumps({"p50":ts[len(ts)//2],"n":len(fps)}))`,
     withFp.map((c) => c.smiles).join("\n"),
   );
   const k50 = percentile(kernel, 50);
-  lines.push(`similarity search over ${withFp.length} fingerprints: tool p50 ${fmt(percentile(tool, 50))} ms (p99 ${fmt(percentile(tool, 99))} ms), kernel p50 ${fmt(k50)} ms  [target p50 < 20 ms]`);
+  lines.push(
+    `similarity search over ${withFp.length} fingerprints: tool p50 ${fmt(percentile(tool, 50))} ms (p99 ${
+      fmt(percentile(tool, 99))
+    } ms), kernel p50 ${fmt(k50)} ms  [target p50 < 20 ms]`,
+  );
   if (py) {
     const p = JSON.parse(py);
-    lines.push(`  python RDKit BulkTanimotoSimilarity p50 ${fmt(p.p50)} ms over ${p.n} → time ratio ours/python ${fmt(k50 / p.p50)} (ours is ${fmt(p.p50 / k50)}× the speed of python)`);
+    lines.push(
+      `  python RDKit BulkTanimotoSimilarity p50 ${fmt(p.p50)} ms over ${p.n} → time ratio ours/python ${
+        fmt(k50 / p.p50)
+      } (ours is ${fmt(p.p50 / k50)}× the speed of python)`,
+    );
   } else lines.push("  python RDKit not installed: no ratio (apt-get install python3-rdkit)");
 
   // Descriptor throughput on 2,000 structures.
@@ -62,8 +70,13 @@ for s in smis:
 print(len(smis)/(time.perf_counter()-t))`,
     sample.join("\n"),
   );
-  lines.push(`descriptors (parse + 14 descriptors + formula): ${fmt(ours, 0)} mol/s` + (pyd ? `; python RDKit ${fmt(Number(pyd), 0)} mol/s → ratio ours/python ${fmt(ours / Number(pyd))}` : "; python RDKit not installed"));
+  lines.push(
+    `descriptors (parse + 14 descriptors + formula): ${fmt(ours, 0)} mol/s` +
+      (pyd
+        ? `; python RDKit ${fmt(Number(pyd), 0)} mol/s → ratio ours/python ${fmt(ours / Number(pyd))}`
+        : "; python RDKit not installed"),
+  );
   return lines;
 }
 
-if (import.meta.main) for (const l of await benchChemistry()) console.log(l);
+if (import.meta.main) { for (const l of await benchChemistry()) console.log(l); }

@@ -10,7 +10,12 @@ export const fmt = (x: number, d = 2) => x.toFixed(d);
 /** Runs a python snippet with Debian's python3-rdkit; null when it is not installed. */
 export async function python(code: string, stdin = ""): Promise<string | null> {
   try {
-    const p = new Deno.Command("/usr/bin/python3", { args: ["-c", code], stdin: "piped", stdout: "piped", stderr: "piped" }).spawn();
+    const p = new Deno.Command("/usr/bin/python3", {
+      args: ["-c", code],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
     const w = p.stdin.getWriter();
     await w.write(new TextEncoder().encode(stdin));
     await w.close();
@@ -23,11 +28,21 @@ export async function python(code: string, stdin = ""): Promise<string | null> {
 }
 
 /** Starts `deno run main.ts` on a free port and resolves once /ready answers 200. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<{ url: string; readyMs: number; stop(): Promise<void> }> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+): Promise<{ url: string; readyMs: number; stop(): Promise<void> }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "--allow-env", "--allow-write=.chemagent", "--allow-sys", "main.ts"],
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      "--allow-write=.chemagent",
+      "--allow-sys",
+      "main.ts",
+    ],
     env: { CHEMAGENT_PORT: String(port), CHEMAGENT_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdout: "null",
     stderr: "null",
@@ -53,11 +68,17 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
 }
 
 /** Requests per second on one URL: wrk when installed, else a keep-alive fetch loop (bounded in time). */
-export async function loadTest(url: string, opts: { seconds?: number; connections?: number; method?: string; body?: string } = {}): Promise<{ rps: number; tool: string; p50?: number; p99?: number }> {
+export async function loadTest(
+  url: string,
+  opts: { seconds?: number; connections?: number; method?: string; body?: string } = {},
+): Promise<{ rps: number; tool: string; p50?: number; p99?: number }> {
   const seconds = opts.seconds ?? 5;
   const connections = opts.connections ?? 32;
   if (!opts.body && await hasWrk()) {
-    const out = await new Deno.Command("wrk", { args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url], stdout: "piped" }).output();
+    const out = await new Deno.Command("wrk", {
+      args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url],
+      stdout: "piped",
+    }).output();
     const text = new TextDecoder().decode(out.stdout);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
     return { rps, tool: "wrk" };
@@ -68,7 +89,10 @@ export async function loadTest(url: string, opts: { seconds?: number; connection
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const r = await fetch(url, opts.body ? { method: "POST", headers: { "content-type": "application/json" }, body: opts.body } : {});
+      const r = await fetch(
+        url,
+        opts.body ? { method: "POST", headers: { "content-type": "application/json" }, body: opts.body } : {},
+      );
       await r.arrayBuffer();
       lat.push(performance.now() - t);
       n++;
@@ -81,7 +105,8 @@ let wrk: boolean | undefined;
 async function hasWrk(): Promise<boolean> {
   if (wrk === undefined) {
     try {
-      wrk = (await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output()).code !== 127;
+      wrk = (await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output())
+        .code !== 127;
     } catch {
       wrk = false;
     }

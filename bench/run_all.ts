@@ -3,6 +3,10 @@ import { benchChemistry } from "./chemistry.ts";
 import { benchHttp } from "./http.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
-console.log(`# ChemAgent benchmarks — ${new Date().toISOString()} — ${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`);
+console.log(
+  `# ChemAgent benchmarks — ${
+    new Date().toISOString()
+  } — ${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+);
 for (const l of await benchChemistry()) console.log(l);
 for (const l of await benchHttp(seconds)) console.log(l);

@@ -5,12 +5,24 @@ import { evaluate, loadCases, summarize } from "./evaluate.ts";
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function report(s: ReturnType<typeof summarize>): boolean {
-  console.log(`${"intent".padEnd(24)} ${"n".padStart(4)} ${"intent acc".padStart(11)} ${"outcome acc".padStart(12)}`);
+  console.log(
+    `${"intent".padEnd(24)} ${"n".padStart(4)} ${"intent acc".padStart(11)} ${"outcome acc".padStart(12)}`,
+  );
   for (const [intent, v] of s.byIntent) {
-    console.log(`${intent.padEnd(24)} ${String(v.n).padStart(4)} ${pct(v.intent / v.n).padStart(11)} ${pct(v.outcome / v.n).padStart(12)}`);
+    console.log(
+      `${intent.padEnd(24)} ${String(v.n).padStart(4)} ${pct(v.intent / v.n).padStart(11)} ${
+        pct(v.outcome / v.n).padStart(12)
+      }`,
+    );
   }
-  console.log(`${"ALL".padEnd(24)} ${String(s.n).padStart(4)} ${pct(s.intentAccuracy).padStart(11)} ${pct(s.outcomeAccuracy).padStart(12)}`);
-  for (const f of s.failures) console.log(`  ✗ [${f.case.intent} → ${f.case.outcome}] ${JSON.stringify(f.case.q)}: ${f.why}`);
+  console.log(
+    `${"ALL".padEnd(24)} ${String(s.n).padStart(4)} ${pct(s.intentAccuracy).padStart(11)} ${
+      pct(s.outcomeAccuracy).padStart(12)
+    }`,
+  );
+  for (const f of s.failures) {
+    console.log(`  ✗ [${f.case.intent} → ${f.case.outcome}] ${JSON.stringify(f.case.q)}: ${f.why}`);
+  }
   return s.intentAccuracy < 0.95 || s.outcomeAccuracy < 0.95;
 }
 
