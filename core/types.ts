@@ -67,6 +67,8 @@ export interface Step {
 
 export interface Plan {
   steps: Step[];
+  /** Present when a batch named more inputs than MAX_BATCH: only the first `used` were planned. */
+  truncated?: { given: number; used: number };
 }
 
 export type QueryStatus = "success" | "partial" | "error" | "clarification_needed";

@@ -49,6 +49,11 @@ export function composeAnswer(
       }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
     );
   }
+  if (plan.truncated) {
+    notes.push(
+      `Only the first ${plan.truncated.used} of ${plan.truncated.given} compounds were processed (batch limit ${plan.truncated.used}).`,
+    );
+  }
   if (parsed.error) {
     return {
       status: "error",

@@ -45,10 +45,11 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
   const { intent, actions } = parsed;
   const e = intent.entities;
   const b = new PlanBuilder();
-  const molecules: { compound?: string; smiles?: string; label: string }[] = [
+  const named: { compound?: string; smiles?: string; label: string }[] = [
     ...e.compounds.map((c) => ({ compound: refText(c), label: c.text })),
     ...e.smiles.map((s) => ({ smiles: s, label: s })),
-  ].slice(0, MAX_BATCH);
+  ];
+  const molecules = named.slice(0, MAX_BATCH);
   const limit = e.limit ?? defaults.limit;
   const threshold = e.threshold ?? DEFAULT_NL_THRESHOLD;
   if (parsed.error) return { steps: [] };
@@ -217,7 +218,10 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
     default:
       break;
   }
-  return { steps: b.steps };
+  return {
+    steps: b.steps,
+    ...(named.length > MAX_BATCH ? { truncated: { given: named.length, used: MAX_BATCH } } : {}),
+  };
 }
 
 function rankKey(parsed: Parsed): { property: string; order: "asc" | "desc" } {

@@ -117,3 +117,41 @@ Deno.test("cancel through AbortSignal stops the query with a cancelled event", a
   assert.equal(r.error?.code, "cancelled");
   assert.ok(types.includes("cancelled"));
 });
+
+Deno.test("batches above the documented limit are answered for the first 25 with a note, never silently cut", async () => {
+  const ids = [
+    "CHEMBL25",
+    "CHEMBL112",
+    "CHEMBL521",
+    "CHEMBL941",
+    "CHEMBL113",
+    "CHEMBL1642",
+    "CHEMBL553",
+    "CHEMBL939",
+    "CHEMBL554",
+    "CHEMBL1173655",
+    "CHEMBL24828",
+    "CHEMBL1336",
+    "CHEMBL1421",
+    "CHEMBL255863",
+    "CHEMBL3353410",
+    "CHEMBL2105717",
+    "CHEMBL502",
+    "CHEMBL1229517",
+    "CHEMBL288441",
+    "CHEMBL1201585",
+    "CHEMBL15770",
+    "CHEMBL562",
+    "CHEMBL108",
+    "CHEMBL15891",
+    "CHEMBL118",
+    "CHEMBL154",
+    "CHEMBL1464",
+    "CHEMBL4",
+    "CHEMBL5",
+    "CHEMBL6",
+  ];
+  const r = await agent.query({ query: "molecular weight of " + ids.join(" ") });
+  assert.equal(r.plan.steps.length, 25);
+  assert.ok(r.notes?.some((n) => /first 25 of \d+/.test(n)), JSON.stringify(r.notes));
+});

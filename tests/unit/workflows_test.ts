@@ -17,7 +17,7 @@ Deno.test("targets of compounds similar to aspirin = union of targets_of_compoun
   const each = r.result.targets_each as Any[];
   assert.deepEqual(each.map((e) => e.input), ids(sim.hits));
   for (const e of each) {
-    const direct = await run("targets_of_compound", { compound: e.input, include_activity: false });
+    const direct = await run("targets_of_compound", { compound: e.input, include_activity: true });
     assert.deepEqual(ids(e.output.targets), ids(direct.targets));
   }
   const same = await agent.query({ query: "What are the targets of compounds similar to aspirin?" });
