@@ -4,6 +4,9 @@
  */
 import { ConfigError, createAgent, loadConfig } from "./core/mod.ts";
 import { createLogger } from "./core/obs/log.ts";
+import { Metrics } from "./core/obs/metrics.ts";
+import { createCacheStack } from "./core/cache/factory.ts";
+import { commonQueries, warmCache } from "./core/cache/warm.ts";
 import { createApp } from "./edge/app.ts";
 import { uiRoutes } from "./edge/routes/ui.ts";
 
@@ -24,15 +27,22 @@ if (config.CHEMAGENT_DATA === "chembl") {
   Deno.exit(2);
 }
 
+const metrics = new Metrics();
+const stack = config.CACHE_ENABLED ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields)) : undefined;
+if (stack) metrics.watchCache(stack.cache);
 const agent = await createAgent({
   stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
   maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
+  cache: stack?.cache,
+  frequency: stack?.frequency,
+  observers: [metrics.listener()],
 });
 const lifecycle = { draining: false, startedAt };
 const app = createApp({
   agent,
   config,
   lifecycle,
+  metrics,
   onUnexpected: (err, requestId) => log.error("unexpected error", { request_id: requestId, error: err }),
 });
 app.route("/ui", uiRoutes());
@@ -45,19 +55,30 @@ const server = Deno.serve({
       url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`,
       dataset: agent.data.version,
       compounds: agent.data.compounds.length,
+      cache: stack?.describe ?? "disabled",
       ready_ms: Math.round(performance.now() - startedAt),
     });
   },
 }, app.fetch);
 
-// Slow optional indices (substructure library, "did you mean") build after we are serving.
-agent.warm().then(() => log.info("warm-up done", { ms: Math.round(performance.now() - startedAt) }));
+// Slow optional indices (substructure library, "did you mean") build after we are serving, then the cache warms
+// from common and recently frequent questions — in the background, never delaying readiness.
+agent.warm().then(async () => {
+  log.info("indices ready", { ms: Math.round(performance.now() - startedAt) });
+  if (!stack || !config.CACHE_WARM) return;
+  const queries = [...await commonQueries(), ...(await stack.frequency?.top(100).catch(() => []) ?? [])];
+  const report = await warmCache(agent, queries, {
+    onProgress: (done, total) => done % 50 === 0 && log.info("cache warming", { done, total }),
+  });
+  log.info("cache warmed", { ...report });
+});
 
 const shutdown = async (signal: string) => {
   if (lifecycle.draining) return;
   lifecycle.draining = true;
   log.info("draining", { signal });
   await server.shutdown();
+  await stack?.cache.close();
   Deno.exit(0);
 };
 for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, () => void shutdown(sig));

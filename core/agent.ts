@@ -1,17 +1,17 @@
-/** @module The agent: owns the dataset, the chemistry engine and the tools; answers tool calls and queries. */
+/** @module The agent: owns the dataset, chemistry engine, tools and (optional) cache; answers tool calls and queries. */
+import { cacheKey, type LayeredCache, normalizeQuery } from "./cache/mod.ts";
+import type { QueryFrequency } from "./cache/frequency.ts";
 import { type ChemEngine, createChemEngine } from "./chem/mod.ts";
 import type { Dataset } from "./data/dataset.ts";
-import type { DataSource } from "./data/source.ts";
-import { embeddedSource } from "./data/sources/embedded.ts";
-import { composeAnswer } from "./answer/mod.ts";
-import { ChemAgentError, toErrorBody } from "./errors.ts";
-import { type EventListener, EventStream, newId } from "./execute/events.ts";
-import { executePlan } from "./execute/mod.ts";
-import { type Parsed, parseQuestion } from "./intent/parse.ts";
-import { planFor } from "./plan/mod.ts";
-import type { Intent, Plan, QueryRequest, QueryResponse } from "./types.ts";
 import type { Compound } from "./data/model.ts";
 import { normalizeName } from "./data/normalize.ts";
+import type { DataSource } from "./data/source.ts";
+import { embeddedSource } from "./data/sources/embedded.ts";
+import { ChemAgentError, type ErrorCode } from "./errors.ts";
+import { type EventListener, EventStream, newId } from "./execute/events.ts";
+import { type Parsed, parseQuestion } from "./intent/parse.ts";
+import { planFor } from "./plan/mod.ts";
+import { runPipeline } from "./query_pipeline.ts";
 import {
   type AnyTool,
   cleanReference,
@@ -24,6 +24,7 @@ import {
   type ToolOutput,
   TOOLS,
 } from "./tools/mod.ts";
+import type { Plan, QueryRequest, QueryResponse } from "./types.ts";
 
 export interface AgentOptions {
   source?: DataSource;
@@ -32,6 +33,12 @@ export interface AgentOptions {
   stepTimeoutMs?: number;
   /** Longest accepted question (characters). */
   maxQueryLength?: number;
+  /** Multi-tier cache for tool results and whole responses; none = always compute. */
+  cache?: LayeredCache;
+  /** Where recent questions are counted (for warming); optional. */
+  frequency?: QueryFrequency;
+  /** Listeners that see every query's events (metrics, logs, replay). */
+  observers?: EventListener[];
 }
 
 export interface QueryOptions {
@@ -43,39 +50,46 @@ export interface QueryOptions {
   parallel?: boolean;
 }
 
+/** Error outcomes that depend only on the question and the dataset, so caching them is safe. */
+const CACHEABLE_ERRORS = new Set<ErrorCode>(["not_found", "out_of_scope", "unrecognized_query", "incomplete_query", "ambiguous_input", "invalid_smiles", "invalid_parameter"]);
+
 export class Agent {
   readonly data: Dataset;
   readonly chem: ChemEngine;
   readonly substructures: SubstructureIndex;
   readonly stepTimeoutMs: number;
   readonly maxQueryLength: number;
+  readonly cache?: LayeredCache;
+  readonly frequency?: QueryFrequency;
+  readonly observers: EventListener[];
 
   constructor(data: Dataset, chem: ChemEngine, opts: AgentOptions = {}) {
-    this.maxQueryLength = opts.maxQueryLength ?? 2000;
     this.data = data;
     this.chem = chem;
     this.substructures = new SubstructureIndex(data);
     this.stepTimeoutMs = opts.stepTimeoutMs ?? 10_000;
+    this.maxQueryLength = opts.maxQueryLength ?? 2000;
+    this.cache = opts.cache;
+    this.frequency = opts.frequency;
+    this.observers = opts.observers ?? [];
   }
 
   context(signal?: AbortSignal): ToolContext {
     return { data: this.data, chem: this.chem, substructures: this.substructures, signal };
   }
 
-  /** Runs one tool by name with raw (unvalidated) arguments. */
-  async runTool(
-    name: string,
-    args: unknown,
-    signal?: AbortSignal,
-  ): Promise<ToolOutput & Record<string, unknown>> {
+  /** Runs one tool by name with raw (unvalidated) arguments; results are cached per tool + args + dataset. */
+  async runTool(name: string, args: unknown, signal?: AbortSignal, opts: { cache?: boolean } = {}): Promise<ToolOutput & Record<string, unknown>> {
     const tool = (TOOLS as Record<string, AnyTool>)[name];
-    if (!tool) {
-      throw new ChemAgentError(
-        "invalid_parameter",
-        `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
-      );
-    }
-    return await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
+    if (!tool) throw new ChemAgentError("invalid_parameter", `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`);
+    const run = async () => await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
+    if (!this.cache || opts.cache === false) return await run();
+    const key = cacheKey("tool", name, args, this.data.version);
+    const r = await this.cache.getOrCompute(key, run, {
+      tags: (v) => [`tool:${name}`, "source:chembl", `dataset:${this.data.version}`, ...compoundTags(v)],
+      label: `${name} ${JSON.stringify(args).slice(0, 80)}`,
+    });
+    return r.value;
   }
 
   /** Understands a question (no LLM) and plans it; no tool runs. */
@@ -87,128 +101,57 @@ export class Agent {
   /** Answers a natural-language question, streaming QueryEvents to `onEvent`. Never throws. */
   async query(req: QueryRequest, opts: QueryOptions = {}): Promise<QueryResponse> {
     const queryId = opts.queryId ?? newId("q");
-    const events = new EventStream(queryId, opts.onEvent);
+    const listeners = opts.onEvent ? [...this.observers, opts.onEvent] : this.observers;
+    const events = new EventStream(queryId, listeners.length === 1 ? listeners[0] : (e) => {
+      for (const l of listeners) l(e);
+    });
     const t0 = performance.now();
-    const timing = { total: 0, parse: 0, plan: 0, execute: 0 };
-    const base = {
-      query_id: queryId,
-      ...(req.session_id ? { session_id: req.session_id } : {}),
-      cached: false,
-    };
-    const unknownIntent: Intent = {
-      type: "unknown",
-      confidence: 0,
-      source: "rules",
-      entities: { compounds: [], smiles: [], targets: [], properties: [], filters: [] },
-    };
     events.emit("accepted", { query: req.query, session_id: req.session_id ?? null }, 0);
-    events.emit("parsing", {}, 0.05);
-    let parsed: Parsed;
-    let plan: Plan;
-    try {
-      const tp = performance.now();
-      parsed = parseQuestion(req.query ?? "", {
-        data: this.data,
-        chem: this.chem,
-        maxLength: this.maxQueryLength,
-      });
-      timing.parse = elapsed(tp);
-      const tl = performance.now();
-      plan = planFor(parsed, { limit: req.options?.limit });
-      timing.plan = elapsed(tl);
-    } catch (e) {
-      const error = toErrorBody(e);
-      timing.total = elapsed(t0);
-      events.emit("error", { error }, 1);
-      return {
-        ...base,
-        status: "error",
-        success: false,
-        intent: unknownIntent,
-        plan: { steps: [] },
-        result: {},
-        answer: `**${error.message}**`,
-        error,
-        provenance: [],
-        timing_ms: timing,
-      };
-    }
-    events.emit("planning", { intent: parsed.intent, plan }, 0.1);
-    const te = performance.now();
-    const total = plan.steps.length || 1;
-    try {
-      const outcomes = await executePlan(plan, (tool, args, signal) => this.runTool(tool, args, signal), {
-        signal: opts.signal,
+    const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" && !!req.query.trim();
+    const pipelineCache = req.options?.cache === false ? false : undefined;
+    const run = () =>
+      runPipeline(req, events, {
+        parse: { data: this.data, chem: this.chem, maxLength: this.maxQueryLength },
+        runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: pipelineCache }),
         stepTimeoutMs: this.stepTimeoutMs,
-        parallel: opts.parallel,
-        gate: opts.gate,
-        onStepStart: (step) =>
-          events.emit("step_start", {
-            step_id: step.id,
-            tool: step.tool,
-            label: step.label ?? step.tool,
-            depends_on: step.depends_on,
-          }),
-        onStepEnd: (o, done) => {
-          const progress = 0.1 + 0.85 * (done / total);
-          if (o.status === "ok") {
-            events.emit("step_complete", { step_id: o.id, tool: o.tool, ms: o.ms }, progress);
-            events.emit("partial_result", { step_id: o.id, tool: o.tool, output: o.output }, progress);
-          } else {events.emit("step_error", {
-              step_id: o.id,
-              tool: o.tool,
-              status: o.status,
-              error: o.error,
-              ms: o.ms,
-            }, progress);}
+        datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
+      }, opts);
+    let response: QueryResponse;
+    if (useCache) {
+      this.frequency?.record(normalizeQuery(req.query)).catch(() => {});
+      let computedHere = false;
+      const key = cacheKey("query", normalizeQuery(req.query), req.options?.limit ?? null, this.data.version);
+      const r = await this.cache!.getOrCompute(key, async () => {
+        computedHere = true;
+        return await run();
+      }, {
+        cacheable: (v) => {
+          const resp = v as QueryResponse;
+          return resp.status === "success" || resp.status === "partial" || (!!resp.error && CACHEABLE_ERRORS.has(resp.error.code));
         },
+        tags: (v) => queryTags(v as QueryResponse, this.data.version),
+        label: normalizeQuery(req.query).slice(0, 120),
       });
-      timing.execute = elapsed(te);
-      const answer = composeAnswer(parsed, plan, outcomes, `${this.data.version} (ChEMBL 18 + DrugCentral)`);
-      timing.total = elapsed(t0);
-      const response: QueryResponse = {
-        ...base,
-        status: answer.status,
-        success: answer.status === "success" || answer.status === "partial",
-        intent: parsed.intent,
-        plan,
-        result: answer.result,
-        answer: answer.answer,
-        ...(answer.error ? { error: answer.error } : {}),
-        provenance: answer.provenance,
-        timing_ms: timing,
-        ...(answer.notes.length ? { notes: answer.notes } : {}),
+      const { session_id: _other, ...shared } = r.value;
+      response = computedHere ? r.value : {
+        ...shared,
+        query_id: queryId,
+        ...(req.session_id ? { session_id: req.session_id } : {}),
+        cached: true,
+        cache_tier: r.tier === "compute" ? "l1" : r.tier,
+        timing_ms: { total: Math.round((performance.now() - t0) * 1000) / 1000, parse: 0, plan: 0, execute: 0 },
       };
-      if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
-      else events.emit("result", { response }, 1);
-      return response;
-    } catch (e) {
-      const error = opts.signal?.aborted
-        ? { code: "cancelled" as const, message: "The query was cancelled." }
-        : toErrorBody(e);
-      timing.execute = elapsed(te);
-      timing.total = elapsed(t0);
-      events.emit(error.code === "cancelled" ? "cancelled" : "error", { error });
-      return {
-        ...base,
-        status: "error",
-        success: false,
-        intent: parsed.intent,
-        plan,
-        result: {},
-        answer: `**${error.message}**`,
-        error,
-        provenance: [],
-        timing_ms: timing,
-      };
+    } else {
+      response = await run();
     }
+    if (response.error?.code === "cancelled") events.emit("cancelled", { error: response.error });
+    else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
+    else events.emit("result", { response }, 1);
+    return response;
   }
 
   /** Name search for autocomplete and the REST API: exact matches, then prefix, then substring, then "did you mean". */
-  searchCompounds(
-    text: string,
-    limit = 10,
-  ): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
+  searchCompounds(text: string, limit = 10): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
     const key = normalizeName(cleanReference(text));
     const found: Compound[] = [];
     const add = (c: Compound) => found.length < limit && !found.includes(c) && found.push(c);
@@ -238,13 +181,33 @@ export class Agent {
   }
 }
 
-const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
+/** `compound:CHEMBL…` tags for every compound ID a value mentions (bounded scan). */
+function compoundTags(v: unknown): string[] {
+  const ids = new Set<string>();
+  const walk = (x: unknown, depth: number) => {
+    if (ids.size >= 200 || depth > 6) return;
+    if (typeof x === "string") {
+      if (/^CHEMBL\d+$/.test(x) || x.startsWith("DrugCentral:")) ids.add(x);
+    } else if (Array.isArray(x)) for (const y of x.slice(0, 500)) walk(y, depth + 1);
+    else if (x && typeof x === "object") for (const y of Object.values(x)) walk(y, depth + 1);
+  };
+  walk(v, 0);
+  return [...ids].map((id) => `compound:${id}`);
+}
+
+function queryTags(r: QueryResponse, version: string): string[] {
+  return [
+    "kind:query",
+    "source:chembl",
+    `dataset:${version}`,
+    `intent:${r.intent.type}`,
+    ...new Set(r.plan.steps.map((s) => `tool:${s.tool}`)),
+    ...compoundTags([r.intent.entities, r.result]),
+  ];
+}
 
 /** Loads the data source and RDKit in parallel and returns a ready agent. */
 export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
-  const [data, chem] = await Promise.all([
-    (opts.source ?? embeddedSource()).load(),
-    opts.chem ?? createChemEngine(),
-  ]);
+  const [data, chem] = await Promise.all([(opts.source ?? embeddedSource()).load(), opts.chem ?? createChemEngine()]);
   return new Agent(data, chem, opts);
 }

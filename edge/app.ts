@@ -4,7 +4,10 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import type { Agent, Config } from "../core/mod.ts";
 import { errorHandler, notFoundHandler } from "./middleware/errors/index.ts";
+import type { Metrics } from "../core/obs/metrics.ts";
 import { DOCS_HTML, openApiDocument } from "./openapi.ts";
+import { cacheRoutes } from "./routes/cache.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { chemistryRoutes } from "./routes/chemistry.ts";
 import { compoundRoutes } from "./routes/compounds.ts";
 import { healthRoutes, type Lifecycle } from "./routes/health.ts";
@@ -15,12 +18,13 @@ export interface AppOptions {
   agent: Agent;
   config: Pick<Config, "CHEMAGENT_MAX_BODY_BYTES" | "corsOrigins">;
   lifecycle?: Lifecycle;
+  metrics?: Metrics;
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
 }
 
 export const VERSION = "0.1.0";
 
-export function createApp({ agent, config, lifecycle, onUnexpected }: AppOptions) {
+export function createApp({ agent, config, lifecycle, onUnexpected, metrics }: AppOptions) {
   const app = new Hono();
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
   const maxBody = config.CHEMAGENT_MAX_BODY_BYTES;
@@ -36,6 +40,14 @@ export function createApp({ agent, config, lifecycle, onUnexpected }: AppOptions
       exposeHeaders: ["x-request-id", "Retry-After"],
     }),
   );
+  if (metrics) {
+    app.use("*", async (c, next) => {
+      await next();
+      // Route pattern, not the raw path: bounded label cardinality.
+      metrics.http.inc({ route: c.req.routePath ?? "unmatched", method: c.req.method, status: String(c.res.status) });
+    });
+    app.route("/", metricsRoutes(metrics));
+  }
   app.onError(errorHandler({ onUnexpected }));
   app.notFound(notFoundHandler());
 
@@ -43,6 +55,7 @@ export function createApp({ agent, config, lifecycle, onUnexpected }: AppOptions
   app.route("/api/query", queryRoutes(agent, maxBody));
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));
+  app.route("/api/cache", cacheRoutes(agent, maxBody));
   app.route("/api", chemistryRoutes(agent, maxBody));
   const doc = openApiDocument(VERSION);
   app.get("/openapi.json", (c) => c.json(doc));
