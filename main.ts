@@ -8,6 +8,7 @@ import { Metrics } from "./core/obs/metrics.ts";
 import { createCacheStack } from "./core/cache/factory.ts";
 import { commonQueries, warmCache } from "./core/cache/warm.ts";
 import { createApp } from "./edge/app.ts";
+import type { Lifecycle } from "./edge/routes/health.ts";
 import { uiRoutes } from "./edge/routes/ui.ts";
 
 const startedAt = performance.now();
@@ -28,7 +29,9 @@ if (config.CHEMAGENT_DATA === "chembl") {
 }
 
 const metrics = new Metrics();
-const stack = config.CACHE_ENABLED ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields)) : undefined;
+const stack = config.CACHE_ENABLED
+  ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))
+  : undefined;
 if (stack) metrics.watchCache(stack.cache);
 const agent = await createAgent({
   stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
@@ -37,7 +40,7 @@ const agent = await createAgent({
   frequency: stack?.frequency,
   observers: [metrics.listener()],
 });
-const lifecycle = { draining: false, startedAt };
+const lifecycle: Lifecycle = { draining: false, startedAt };
 const app = createApp({
   agent,
   config,
@@ -64,12 +67,14 @@ const server = Deno.serve({
 // Slow optional indices (substructure library, "did you mean") build after we are serving, then the cache warms
 // from common and recently frequent questions — in the background, never delaying readiness.
 agent.warm().then(async () => {
+  lifecycle.indicesReady = true;
   log.info("indices ready", { ms: Math.round(performance.now() - startedAt) });
   if (!stack || !config.CACHE_WARM) return;
   const queries = [...await commonQueries(), ...(await stack.frequency?.top(100).catch(() => []) ?? [])];
   const report = await warmCache(agent, queries, {
     onProgress: (done, total) => done % 50 === 0 && log.info("cache warming", { done, total }),
   });
+  lifecycle.warmed = true;
   log.info("cache warmed", { ...report });
 });
 

@@ -30,6 +30,7 @@ export async function python(code: string, stdin = ""): Promise<string | null> {
 /** Starts `deno run main.ts` on a free port and resolves once /ready answers 200. */
 export async function startServerProcess(
   env: Record<string, string> = {},
+  waitFor: "ready" | "indices" | "warmed" = "ready",
 ): Promise<{ url: string; readyMs: number; stop(): Promise<void> }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
@@ -57,6 +58,12 @@ export async function startServerProcess(
     await new Promise((r) => setTimeout(r, 5));
   }
   const readyMs = performance.now() - t0;
+  // Optionally wait for background work so measurements do not overlap start-up activity.
+  for (let i = 0; waitFor !== "ready" && i < 1200; i++) {
+    const b = await (await fetch(url + "/ready")).json();
+    if (waitFor === "indices" ? b.indices_ready : b.cache_warmed) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return {
     url,
     readyMs,
@@ -74,14 +81,26 @@ export async function loadTest(
 ): Promise<{ rps: number; tool: string; p50?: number; p99?: number }> {
   const seconds = opts.seconds ?? 5;
   const connections = opts.connections ?? 32;
-  if (!opts.body && await hasWrk()) {
-    const out = await new Deno.Command("wrk", {
-      args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url],
-      stdout: "piped",
-    }).output();
+  if (await hasWrk()) {
+    const args = ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency"];
+    if (opts.body) {
+      const script = await Deno.makeTempFile({ suffix: ".lua" });
+      await Deno.writeTextFile(
+        script,
+        `wrk.method = "POST"\nwrk.body = ${
+          JSON.stringify(opts.body)
+        }\nwrk.headers["content-type"] = "application/json"\n`,
+      );
+      args.push("-s", script);
+    }
+    const out = await new Deno.Command("wrk", { args: [...args, url], stdout: "piped" }).output();
     const text = new TextDecoder().decode(out.stdout);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
-    return { rps, tool: "wrk" };
+    const ms = (re: RegExp) => {
+      const m = re.exec(text);
+      return m ? Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "s" ? 1000 : 1) : undefined;
+    };
+    return { rps, tool: "wrk", p50: ms(/50%\s+([\d.]+)(us|ms|s)/), p99: ms(/99%\s+([\d.]+)(us|ms|s)/) };
   }
   const end = performance.now() + seconds * 1000;
   let n = 0;

@@ -1,4 +1,5 @@
 /** `deno task bench`: every benchmark, printing side-by-side numbers and ratios measured in this run. */
+import { benchCache } from "./cache.ts";
 import { benchChemistry } from "./chemistry.ts";
 import { benchHttp } from "./http.ts";
 
@@ -10,3 +11,4 @@ console.log(
 );
 for (const l of await benchChemistry()) console.log(l);
 for (const l of await benchHttp(seconds)) console.log(l);
+for (const l of await benchCache(seconds)) console.log(l);

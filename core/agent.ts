@@ -12,6 +12,7 @@ import { type EventListener, EventStream, newId } from "./execute/events.ts";
 import { type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
 import { runPipeline } from "./query_pipeline.ts";
+import { SHARED_RESPONSE } from "./answer/serialize.ts";
 import {
   type AnyTool,
   cleanReference,
@@ -51,7 +52,15 @@ export interface QueryOptions {
 }
 
 /** Error outcomes that depend only on the question and the dataset, so caching them is safe. */
-const CACHEABLE_ERRORS = new Set<ErrorCode>(["not_found", "out_of_scope", "unrecognized_query", "incomplete_query", "ambiguous_input", "invalid_smiles", "invalid_parameter"]);
+const CACHEABLE_ERRORS = new Set<ErrorCode>([
+  "not_found",
+  "out_of_scope",
+  "unrecognized_query",
+  "incomplete_query",
+  "ambiguous_input",
+  "invalid_smiles",
+  "invalid_parameter",
+]);
 
 export class Agent {
   readonly data: Dataset;
@@ -79,10 +88,21 @@ export class Agent {
   }
 
   /** Runs one tool by name with raw (unvalidated) arguments; results are cached per tool + args + dataset. */
-  async runTool(name: string, args: unknown, signal?: AbortSignal, opts: { cache?: boolean } = {}): Promise<ToolOutput & Record<string, unknown>> {
+  async runTool(
+    name: string,
+    args: unknown,
+    signal?: AbortSignal,
+    opts: { cache?: boolean } = {},
+  ): Promise<ToolOutput & Record<string, unknown>> {
     const tool = (TOOLS as Record<string, AnyTool>)[name];
-    if (!tool) throw new ChemAgentError("invalid_parameter", `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`);
-    const run = async () => await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
+    if (!tool) {
+      throw new ChemAgentError(
+        "invalid_parameter",
+        `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
+      );
+    }
+    const run = async () =>
+      await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
     if (!this.cache || opts.cache === false) return await run();
     const key = cacheKey("tool", name, args, this.data.version);
     const r = await this.cache.getOrCompute(key, run, {
@@ -102,12 +122,16 @@ export class Agent {
   async query(req: QueryRequest, opts: QueryOptions = {}): Promise<QueryResponse> {
     const queryId = opts.queryId ?? newId("q");
     const listeners = opts.onEvent ? [...this.observers, opts.onEvent] : this.observers;
-    const events = new EventStream(queryId, listeners.length === 1 ? listeners[0] : (e) => {
-      for (const l of listeners) l(e);
-    });
+    const events = new EventStream(
+      queryId,
+      listeners.length === 1 ? listeners[0] : (e) => {
+        for (const l of listeners) l(e);
+      },
+    );
     const t0 = performance.now();
     events.emit("accepted", { query: req.query, session_id: req.session_id ?? null }, 0);
-    const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" && !!req.query.trim();
+    const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" &&
+      !!req.query.trim();
     const pipelineCache = req.options?.cache === false ? false : undefined;
     const run = () =>
       runPipeline(req, events, {
@@ -127,7 +151,8 @@ export class Agent {
       }, {
         cacheable: (v) => {
           const resp = v as QueryResponse;
-          return resp.status === "success" || resp.status === "partial" || (!!resp.error && CACHEABLE_ERRORS.has(resp.error.code));
+          return resp.status === "success" || resp.status === "partial" ||
+            (!!resp.error && CACHEABLE_ERRORS.has(resp.error.code));
         },
         tags: (v) => queryTags(v as QueryResponse, this.data.version),
         label: normalizeQuery(req.query).slice(0, 120),
@@ -139,8 +164,16 @@ export class Agent {
         ...(req.session_id ? { session_id: req.session_id } : {}),
         cached: true,
         cache_tier: r.tier === "compute" ? "l1" : r.tier,
-        timing_ms: { total: Math.round((performance.now() - t0) * 1000) / 1000, parse: 0, plan: 0, execute: 0 },
+        timing_ms: {
+          total: Math.round((performance.now() - t0) * 1000) / 1000,
+          parse: 0,
+          plan: 0,
+          execute: 0,
+        },
       };
+      if (!computedHere) {
+        Object.defineProperty(response, SHARED_RESPONSE, { value: r.value, enumerable: false });
+      }
     } else {
       response = await run();
     }
@@ -151,7 +184,10 @@ export class Agent {
   }
 
   /** Name search for autocomplete and the REST API: exact matches, then prefix, then substring, then "did you mean". */
-  searchCompounds(text: string, limit = 10): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
+  searchCompounds(
+    text: string,
+    limit = 10,
+  ): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
     const key = normalizeName(cleanReference(text));
     const found: Compound[] = [];
     const add = (c: Compound) => found.length < limit && !found.includes(c) && found.push(c);
@@ -188,8 +224,8 @@ function compoundTags(v: unknown): string[] {
     if (ids.size >= 200 || depth > 6) return;
     if (typeof x === "string") {
       if (/^CHEMBL\d+$/.test(x) || x.startsWith("DrugCentral:")) ids.add(x);
-    } else if (Array.isArray(x)) for (const y of x.slice(0, 500)) walk(y, depth + 1);
-    else if (x && typeof x === "object") for (const y of Object.values(x)) walk(y, depth + 1);
+    } else if (Array.isArray(x)) { for (const y of x.slice(0, 500)) walk(y, depth + 1); }
+    else if (x && typeof x === "object") { for (const y of Object.values(x)) walk(y, depth + 1); }
   };
   walk(v, 0);
   return [...ids].map((id) => `compound:${id}`);
@@ -208,6 +244,9 @@ function queryTags(r: QueryResponse, version: string): string[] {
 
 /** Loads the data source and RDKit in parallel and returns a ready agent. */
 export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
-  const [data, chem] = await Promise.all([(opts.source ?? embeddedSource()).load(), opts.chem ?? createChemEngine()]);
+  const [data, chem] = await Promise.all([
+    (opts.source ?? embeddedSource()).load(),
+    opts.chem ?? createChemEngine(),
+  ]);
   return new Agent(data, chem, opts);
 }

@@ -20,12 +20,21 @@ const schema = z.object({
   CHEMAGENT_STEP_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
   CHEMBL_BASE_URL: url("CHEMBL_BASE_URL").default("https://www.ebi.ac.uk/chembl/api/data"),
   REDIS_URL: url("REDIS_URL").optional(),
-  REDIS_SENTINELS: z.string().regex(/^[\w.-]+(:\d+)?(,[\w.-]+(:\d+)?)*$/, "REDIS_SENTINELS must be host:port,host:port").optional(),
+  REDIS_SENTINELS: z.string().regex(
+    /^[\w.-]+(:\d+)?(,[\w.-]+(:\d+)?)*$/,
+    "REDIS_SENTINELS must be host:port,host:port",
+  ).optional(),
   REDIS_SENTINEL_NAME: z.string().default("mymaster"),
   CACHE_ENABLED: bool.default(true),
-  CACHE_TTL_S: z.coerce.number({ error: "CACHE_TTL_S must be a number of seconds" }).int().min(1).max(30 * 86400).default(3600),
-  CACHE_L1_TTL_S: z.coerce.number({ error: "CACHE_L1_TTL_S must be a number of seconds" }).int().min(1).max(86400).default(600),
-  CACHE_GRACE_S: z.coerce.number({ error: "CACHE_GRACE_S must be a number of seconds" }).int().min(0).max(86400).default(60),
+  CACHE_TTL_S: z.coerce.number({ error: "CACHE_TTL_S must be a number of seconds" }).int().min(1).max(
+    30 * 86400,
+  ).default(3600),
+  CACHE_L1_TTL_S: z.coerce.number({ error: "CACHE_L1_TTL_S must be a number of seconds" }).int().min(1).max(
+    86400,
+  ).default(600),
+  CACHE_GRACE_S: z.coerce.number({ error: "CACHE_GRACE_S must be a number of seconds" }).int().min(0).max(
+    86400,
+  ).default(60),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(1).max(64_000).default(128),
   CACHE_DISK_DIR: z.string().optional(),

@@ -7,3 +7,4 @@ export type { ChemEngine, Descriptors } from "./chem/mod.ts";
 export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
+export { responseToJson } from "./answer/serialize.ts";

@@ -44,7 +44,11 @@ export function createApp({ agent, config, lifecycle, onUnexpected, metrics }: A
     app.use("*", async (c, next) => {
       await next();
       // Route pattern, not the raw path: bounded label cardinality.
-      metrics.http.inc({ route: c.req.routePath ?? "unmatched", method: c.req.method, status: String(c.res.status) });
+      metrics.http.inc({
+        route: c.req.routePath ?? "unmatched",
+        method: c.req.method,
+        status: String(c.res.status),
+      });
     });
     app.route("/", metricsRoutes(metrics));
   }

@@ -13,7 +13,18 @@ export async function startRedis(port = 20000 + Math.floor(Math.random() * 30000
   let child: Deno.ChildProcess | undefined;
   const launch = async () => {
     child = new Deno.Command("redis-server", {
-      args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+      args: [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--loglevel",
+        "warning",
+      ],
       stdout: "null",
       stderr: "null",
     }).spawn();
@@ -50,7 +61,10 @@ export async function startRedis(port = 20000 + Math.floor(Math.random() * 30000
 
 /** An HTTP server speaking Upstash's REST protocol (POST /, /pipeline, /multi-exec; base64 responses),
  * executing commands on a real Redis. Lets the real @upstash/redis client be tested over real HTTP. */
-export function startUpstashServer(redisUrl: string, token: string): { url: string; close(): Promise<void>; requests: () => number } {
+export function startUpstashServer(
+  redisUrl: string,
+  token: string,
+): { url: string; close(): Promise<void>; requests: () => number } {
   const redis = new Redis(redisUrl);
   let count = 0;
   const enc = (v: unknown, b64: boolean): unknown => {
@@ -70,7 +84,9 @@ export function startUpstashServer(redisUrl: string, token: string): { url: stri
   };
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
     count++;
-    if (req.headers.get("authorization") !== `Bearer ${token}`) return Response.json({ error: "Unauthorized" }, { status: 401 });
+    if (req.headers.get("authorization") !== `Bearer ${token}`) {
+      return Response.json({ error: "Unauthorized" }, { status: 401 });
+    }
     const b64 = req.headers.get("upstash-encoding") === "base64";
     const path = new URL(req.url).pathname;
     const body = await req.json();

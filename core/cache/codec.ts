@@ -25,7 +25,10 @@ export function decodeEntry(bytes: Uint8Array | null | undefined): StoredEntry |
   if (!bytes || bytes.length < 5 || MAGIC.some((b, i) => bytes[i] !== b)) return null;
   try {
     const e = decode(bytes.subarray(4)) as StoredEntry;
-    if (!e || typeof e !== "object" || typeof e.e !== "number" || typeof e.s !== "number" || !Array.isArray(e.t) || !("v" in e)) return null;
+    if (
+      !e || typeof e !== "object" || typeof e.e !== "number" || typeof e.s !== "number" ||
+      !Array.isArray(e.t) || !("v" in e)
+    ) return null;
     return e;
   } catch {
     return null;

@@ -29,7 +29,10 @@ export interface CacheStack {
   describe: string;
 }
 
-export async function createCacheStack(c: CacheConfig, log?: (level: "warn" | "info", msg: string, fields?: Record<string, unknown>) => void): Promise<CacheStack> {
+export async function createCacheStack(
+  c: CacheConfig,
+  log?: (level: "warn" | "info", msg: string, fields?: Record<string, unknown>) => void,
+): Promise<CacheStack> {
   let l2: L2Driver | undefined;
   let lock: DistributedLock | undefined;
   let bus: CacheBus | undefined;
@@ -40,7 +43,9 @@ export async function createCacheStack(c: CacheConfig, log?: (level: "warn" | "i
     const client = createRedisClient(conn);
     client.on("error", () => {}); // connection errors surface as failed commands; the cache logs those once
     const tier = new RedisTier(client);
-    if (!await tier.ready(1500)) log?.("warn", "cache: Redis not reachable at start; running on L1 until it is");
+    if (!await tier.ready(1500)) {
+      log?.("warn", "cache: Redis not reachable at start; running on L1 until it is");
+    }
     l2 = tier;
     lock = tier;
     bus = new RedisBus(client, () => {

@@ -10,14 +10,29 @@ export interface QueryFrequency {
 const KEY = `${NAMESPACE}:freq:queries`;
 const MAX = 5000;
 
+/** Counts are batched in memory and flushed once a second in one pipeline (no Redis round trip per query). */
 export class RedisFrequency implements QueryFrequency {
-  #writes = 0;
-  constructor(private readonly client: Redis) {}
+  #pending = new Map<string, number>();
+  #timer?: ReturnType<typeof setTimeout>;
+  constructor(private readonly client: Redis, private readonly flushMs = 1000) {}
 
-  async record(query: string): Promise<void> {
-    await this.client.zincrby(KEY, 1, query.slice(0, 500));
-    // Keep the set bounded: trim the least frequent every few hundred writes.
-    if (++this.#writes % 500 === 0) await this.client.zremrangebyrank(KEY, 0, -MAX - 1);
+  record(query: string): Promise<void> {
+    const q = query.slice(0, 500);
+    this.#pending.set(q, (this.#pending.get(q) ?? 0) + 1);
+    this.#timer ??= setTimeout(() => this.flush().catch(() => {}), this.flushMs);
+    return Promise.resolve();
+  }
+
+  async flush(): Promise<void> {
+    this.#timer = undefined;
+    if (!this.#pending.size) return;
+    const batch = this.#pending;
+    this.#pending = new Map();
+    const p = this.client.pipeline();
+    for (const [q, n] of batch) p.zincrby(KEY, n, q);
+    // Keep the set bounded: drop the least frequent beyond MAX.
+    p.zremrangebyrank(KEY, 0, -MAX - 1);
+    await p.exec();
   }
 
   async top(n: number): Promise<string[]> {

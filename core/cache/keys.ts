@@ -7,7 +7,11 @@ export const NAMESPACE = "chemagent";
 export function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
   if (v && typeof v === "object") {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${
+      Object.keys(v).sort().map((k) =>
+        `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`
+      ).join(",")
+    }}`;
   }
   return JSON.stringify(v ?? null);
 }

@@ -64,7 +64,11 @@ export class LayeredCache {
   }
 
   /** Read-through: L1 → L2 → compute (once across instances), writing through to both tiers. */
-  async getOrCompute<T>(key: string, compute: () => Promise<T>, opts: CacheOptions = {}): Promise<CacheResult<T>> {
+  async getOrCompute<T>(
+    key: string,
+    compute: () => Promise<T>,
+    opts: CacheOptions = {},
+  ): Promise<CacheResult<T>> {
     const kind = kindOf(key);
     if (opts.bypass) {
       const value = await compute();
@@ -144,7 +148,11 @@ export class LayeredCache {
     return await this.#computeAndStore(key, compute, opts);
   }
 
-  async #computeAndStore<T>(key: string, compute: () => Promise<T>, opts: CacheOptions): Promise<CacheResult<T>> {
+  async #computeAndStore<T>(
+    key: string,
+    compute: () => Promise<T>,
+    opts: CacheOptions,
+  ): Promise<CacheResult<T>> {
     const value = await compute();
     this.stats.computations++;
     if (!opts.cacheable || opts.cacheable(value)) await this.set(key, value, opts);
@@ -172,18 +180,28 @@ export class LayeredCache {
         const t0 = performance.now();
         await this.#l2op(() => this.l2!.set(key, bytes!, ttl + grace, tags));
         this.stats.record("l2", kind, "set", performance.now() - t0);
-        this.#bus && this.#l2op(() => this.#bus!.publish({ op: "evict", origin: this.id, keys: [key] })).catch(() => {});
+        this.#bus &&
+          this.#l2op(() => this.#bus!.publish({ op: "evict", origin: this.id, keys: [key] })).catch(() => {});
       } catch (e) {
         if (!(e instanceof L2Unavailable)) this.stats.record("l2", kind, "error");
       }
     }
     const l1Ttl = Math.min(opts.l1TtlMs ?? this.#o.defaultL1TtlMs, ttl);
-    const l1: L1Entry = { value, tags, expiresAt: now + l1Ttl, staleUntil: now + l1Ttl + grace, size: bytes?.byteLength ?? approxSize(value) };
+    const l1: L1Entry = {
+      value,
+      tags,
+      expiresAt: now + l1Ttl,
+      staleUntil: now + l1Ttl + grace,
+      size: bytes?.byteLength ?? approxSize(value),
+    };
     this.l1.set(key, l1, l1Ttl + grace);
     this.stats.record("l1", kind, "set");
   }
 
-  async #readL2(key: string, count = true): Promise<{ v: unknown; e: number; s: number; t: string[] } | null> {
+  async #readL2(
+    key: string,
+    count = true,
+  ): Promise<{ v: unknown; e: number; s: number; t: string[] } | null> {
     if (!this.l2Healthy) return null;
     const kind = kindOf(key);
     const t0 = performance.now();
@@ -211,7 +229,13 @@ export class LayeredCache {
     // Promote to L1 for the rest of its freshness.
     const remaining = Math.min(entry.e - Date.now(), this.#o.defaultL1TtlMs);
     if (remaining > 0) {
-      this.l1.set(key, { value: entry.v, tags: entry.t, expiresAt: Date.now() + remaining, staleUntil: entry.s, size: bytes.byteLength }, remaining + (entry.s - entry.e));
+      this.l1.set(key, {
+        value: entry.v,
+        tags: entry.t,
+        expiresAt: Date.now() + remaining,
+        staleUntil: entry.s,
+        size: bytes.byteLength,
+      }, remaining + (entry.s - entry.e));
     }
     return entry;
   }
@@ -223,7 +247,9 @@ export class LayeredCache {
     try {
       const r = await Promise.race([
         op(),
-        new Promise<never>((_, rej) => timer = setTimeout(() => rej(new Error("L2 operation timed out")), this.#o.l2TimeoutMs)),
+        new Promise<never>((_, rej) =>
+          timer = setTimeout(() => rej(new Error("L2 operation timed out")), this.#o.l2TimeoutMs)
+        ),
       ]);
       if (this.#incident) {
         this.#incident = false;
@@ -234,7 +260,10 @@ export class LayeredCache {
       this.#l2DownUntil = Date.now() + this.#o.l2RetryMs;
       if (!this.#incident) {
         this.#incident = true;
-        this.#o.log("warn", "cache: L2 unavailable, serving from L1/compute", { tier: this.l2.name, error: String((e as Error)?.message ?? e) });
+        this.#o.log("warn", "cache: L2 unavailable, serving from L1/compute", {
+          tier: this.l2.name,
+          error: String((e as Error)?.message ?? e),
+        });
       }
       throw e;
     } finally {

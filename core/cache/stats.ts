@@ -10,10 +10,20 @@ export interface TierCounters {
   latency_samples: number;
 }
 
-const counters = (): TierCounters => ({ hits: 0, misses: 0, sets: 0, evictions: 0, errors: 0, latency_ms_total: 0, latency_samples: 0 });
+const counters = (): TierCounters => ({
+  hits: 0,
+  misses: 0,
+  sets: 0,
+  evictions: 0,
+  errors: 0,
+  latency_ms_total: 0,
+  latency_samples: 0,
+});
 
 /** A listener for every cache observation (metrics exporters subscribe here). */
-export type CacheObserver = (ev: { tier: string; kind: string; outcome: "hit" | "miss" | "set" | "evict" | "error"; ms?: number }) => void;
+export type CacheObserver = (
+  ev: { tier: string; kind: string; outcome: "hit" | "miss" | "set" | "evict" | "error"; ms?: number },
+) => void;
 
 export class CacheStats {
   readonly tiers: Record<string, TierCounters> = { l1: counters(), l2: counters() };
@@ -62,14 +72,30 @@ export class CacheStats {
   }
 
   snapshot(extra: Record<string, unknown> = {}) {
-    const tiers = Object.fromEntries(Object.entries(this.tiers).map(([name, t]) => [name, {
-      ...t,
-      hit_ratio: t.hits + t.misses ? round(t.hits / (t.hits + t.misses)) : null,
-      avg_latency_ms: t.latency_samples ? round(t.latency_ms_total / t.latency_samples, 4) : null,
-    }]));
-    const kinds = Object.fromEntries([...this.kinds.entries()].map(([k, v]) => [k, { ...v, hit_ratio: v.requests ? round(v.hits / v.requests) : null }]));
-    const top_keys = [...this.#top.entries()].sort((a, b) => b[1].hits - a[1].hits).slice(0, 10).map(([key, v]) => ({ key, label: v.label, hits: v.hits }));
-    return { tiers, kinds, top_keys, computations: this.computations, stale_served: this.staleServed, lock_waits: this.lockWaits, ...extra };
+    const tiers = Object.fromEntries(
+      Object.entries(this.tiers).map(([name, t]) => [name, {
+        ...t,
+        hit_ratio: t.hits + t.misses ? round(t.hits / (t.hits + t.misses)) : null,
+        avg_latency_ms: t.latency_samples ? round(t.latency_ms_total / t.latency_samples, 4) : null,
+      }]),
+    );
+    const kinds = Object.fromEntries(
+      [...this.kinds.entries()].map((
+        [k, v],
+      ) => [k, { ...v, hit_ratio: v.requests ? round(v.hits / v.requests) : null }]),
+    );
+    const top_keys = [...this.#top.entries()].sort((a, b) => b[1].hits - a[1].hits).slice(0, 10).map((
+      [key, v],
+    ) => ({ key, label: v.label, hits: v.hits }));
+    return {
+      tiers,
+      kinds,
+      top_keys,
+      computations: this.computations,
+      stale_served: this.staleServed,
+      lock_waits: this.lockWaits,
+      ...extra,
+    };
   }
 }
 

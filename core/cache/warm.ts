@@ -9,7 +9,9 @@ export interface WarmReport {
 }
 
 /** Loads data/common_queries.json (a list of questions). */
-export async function commonQueries(url = new URL("../../data/common_queries.json", import.meta.url)): Promise<string[]> {
+export async function commonQueries(
+  url = new URL("../../data/common_queries.json", import.meta.url),
+): Promise<string[]> {
   const doc = JSON.parse(await Deno.readTextFile(url)) as { queries: string[] };
   return doc.queries;
 }

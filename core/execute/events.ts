@@ -19,7 +19,7 @@ export class EventStream {
       event_id: `${this.queryId}:${this.#seq}`,
       data,
       progress: Math.round(this.#progress * 1000) / 1000,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
     };
     try {
       this.listener?.(event);
@@ -34,10 +34,25 @@ export class EventStream {
   }
 }
 
-/** Short random ids: q_… for queries, s_… for sessions. */
+// A random per-process prefix plus a counter: unique across instances, and cheap on the hot path.
+const PROCESS_TAG = Array.from(crypto.getRandomValues(new Uint8Array(5)), (b) => (b % 36).toString(36)).join(
+  "",
+);
+let counter = 0;
+
+/** Short unique ids: q_… for queries, s_… for sessions. */
 export function newId(prefix: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return prefix + "_" +
-    btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => (c === "+" ? "A" : c === "/" ? "B" : ""))
-      .slice(0, 12);
+  return `${prefix}_${PROCESS_TAG}${(++counter).toString(36).padStart(6, "0")}`;
+}
+
+let lastMs = 0;
+let lastIso = "";
+/** ISO timestamp, formatted at most once per millisecond. */
+export function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }

@@ -17,7 +17,12 @@ export class Metrics {
   constructor() {
     const r = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: "chemagent_" });
-    this.queries = new client.Counter({ name: "chemagent_queries_total", help: "Queries answered", labelNames: ["intent_type", "status", "cache_hit"], registers: r });
+    this.queries = new client.Counter({
+      name: "chemagent_queries_total",
+      help: "Queries answered",
+      labelNames: ["intent_type", "status", "cache_hit"],
+      registers: r,
+    });
     this.queryLatency = new client.Histogram({
       name: "chemagent_query_duration_seconds",
       help: "Query latency",
@@ -25,23 +30,77 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     });
-    this.tools = new client.Counter({ name: "chemagent_tool_executions_total", help: "Tool executions", labelNames: ["tool_name", "status"], registers: r });
-    this.toolLatency = new client.Histogram({ name: "chemagent_tool_duration_seconds", help: "Tool latency", labelNames: ["tool_name"], buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: r });
-    this.activeQueries = new client.Gauge({ name: "chemagent_active_queries", help: "Queries in progress", registers: r });
-    this.cacheOps = new client.Counter({ name: "chemagent_cache_operations_total", help: "Cache operations by tier and outcome", labelNames: ["tier", "kind", "outcome"], registers: r });
-    this.cacheLatency = new client.Histogram({ name: "chemagent_cache_latency_seconds", help: "Cache tier latency", labelNames: ["tier"], buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.25], registers: r });
-    this.http = new client.Counter({ name: "chemagent_http_requests_total", help: "HTTP requests", labelNames: ["route", "method", "status"], registers: r });
+    this.tools = new client.Counter({
+      name: "chemagent_tool_executions_total",
+      help: "Tool executions",
+      labelNames: ["tool_name", "status"],
+      registers: r,
+    });
+    this.toolLatency = new client.Histogram({
+      name: "chemagent_tool_duration_seconds",
+      help: "Tool latency",
+      labelNames: ["tool_name"],
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: r,
+    });
+    this.activeQueries = new client.Gauge({
+      name: "chemagent_active_queries",
+      help: "Queries in progress",
+      registers: r,
+    });
+    this.cacheOps = new client.Counter({
+      name: "chemagent_cache_operations_total",
+      help: "Cache operations by tier and outcome",
+      labelNames: ["tier", "kind", "outcome"],
+      registers: r,
+    });
+    this.cacheLatency = new client.Histogram({
+      name: "chemagent_cache_latency_seconds",
+      help: "Cache tier latency",
+      labelNames: ["tier"],
+      buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.25],
+      registers: r,
+    });
+    this.http = new client.Counter({
+      name: "chemagent_http_requests_total",
+      help: "HTTP requests",
+      labelNames: ["route", "method", "status"],
+      registers: r,
+    });
   }
 
   /** Subscribes to a cache's observations and exports its size as gauges. */
   watchCache(cache: LayeredCache): void {
     cache.stats.observe(({ tier, kind, outcome, ms }) => {
       this.cacheOps.inc({ tier, kind, outcome });
-      if (ms !== undefined && (outcome === "hit" || outcome === "miss")) this.cacheLatency.observe({ tier }, ms / 1000);
+      if (ms !== undefined && (outcome === "hit" || outcome === "miss")) {
+        this.cacheLatency.observe({ tier }, ms / 1000);
+      }
     });
-    new client.Gauge({ name: "chemagent_cache_l1_entries", help: "Entries in the L1 memory tier", registers: [this.registry], collect() { this.set(cache.l1.entries); } });
-    new client.Gauge({ name: "chemagent_cache_l1_bytes", help: "Approximate bytes in the L1 memory tier", registers: [this.registry], collect() { this.set(cache.l1.bytes); } });
-    new client.Gauge({ name: "chemagent_cache_l2_healthy", help: "1 when the L2 tier answers", registers: [this.registry], collect() { this.set(cache.l2 ? Number(cache.l2Healthy) : 0); } });
+    new client.Gauge({
+      name: "chemagent_cache_l1_entries",
+      help: "Entries in the L1 memory tier",
+      registers: [this.registry],
+      collect() {
+        this.set(cache.l1.entries);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_cache_l1_bytes",
+      help: "Approximate bytes in the L1 memory tier",
+      registers: [this.registry],
+      collect() {
+        this.set(cache.l1.bytes);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_cache_l2_healthy",
+      help: "1 when the L2 tier answers",
+      registers: [this.registry],
+      collect() {
+        this.set(cache.l2 ? Number(cache.l2Healthy) : 0);
+      },
+    });
   }
 
   /** An event listener that turns a query's events into metrics. */
@@ -58,14 +117,23 @@ export class Metrics {
         const t = stepStart.get(k);
         stepStart.delete(k);
         const tool = String(e.data.tool);
-        this.tools.inc({ tool_name: tool, status: e.type === "step_complete" ? "ok" : String(e.data.status ?? "error") });
+        this.tools.inc({
+          tool_name: tool,
+          status: e.type === "step_complete" ? "ok" : String(e.data.status ?? "error"),
+        });
         if (t !== undefined) this.toolLatency.observe({ tool_name: tool }, (performance.now() - t) / 1000);
       } else if (e.type === "result" || e.type === "error" || e.type === "cancelled") {
         const t = started.get(e.query_id);
         started.delete(e.query_id);
         this.activeQueries.dec();
-        const resp = e.data.response as { intent?: { type: string }; status?: string; cached?: boolean } | undefined;
-        const labels = { intent_type: resp?.intent?.type ?? "unknown", status: resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error"), cache_hit: String(!!resp?.cached) };
+        const resp = e.data.response as
+          | { intent?: { type: string }; status?: string; cached?: boolean }
+          | undefined;
+        const labels = {
+          intent_type: resp?.intent?.type ?? "unknown",
+          status: resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error"),
+          cache_hit: String(!!resp?.cached),
+        };
         this.queries.inc(labels);
         if (t !== undefined) this.queryLatency.observe(labels, (performance.now() - t) / 1000);
       }

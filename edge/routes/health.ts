@@ -5,6 +5,10 @@ import type { Agent } from "../../core/mod.ts";
 export interface Lifecycle {
   draining: boolean;
   startedAt: number;
+  /** Background indices (substructure library, suggestions) are built. */
+  indicesReady?: boolean;
+  /** Cache warming finished. */
+  warmed?: boolean;
 }
 
 export function healthRoutes(agent: Agent, life: Lifecycle) {
@@ -19,6 +23,8 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
         targets: agent.data.targets.length,
       },
       rdkit: agent.chem.version,
+      indices_ready: !!life.indicesReady,
+      cache_warmed: !!life.warmed,
       uptime_s: Math.round((performance.now() - life.startedAt) / 1000),
     };
     return c.json(body, life.draining ? 503 : 200);

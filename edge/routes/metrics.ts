@@ -4,6 +4,10 @@ import type { Metrics } from "../../core/obs/metrics.ts";
 
 export function metricsRoutes(metrics: Metrics) {
   const app = new Hono();
-  app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
+  app.get(
+    "/metrics",
+    async (c) =>
+      c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
+  );
   return app;
 }

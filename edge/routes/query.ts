@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { type Agent, ChemAgentError, type QueryResponse } from "../../core/mod.ts";
+import { type Agent, ChemAgentError, type QueryResponse, responseToJson } from "../../core/mod.ts";
 import { readJson } from "../middleware/json-body/index.ts";
 
 export const queryBody = z.object({
@@ -41,7 +41,30 @@ export function queryRoutes(agent: Agent, maxBody: number) {
   app.post("/", async (c) => {
     const body = await readJson(c, queryBody, maxBody);
     const response = await agent.query(body);
-    return c.json(response, httpStatusFor(response));
+    c.header("content-type", "application/json");
+    return c.body(responseToJson(response), httpStatusFor(response));
+  });
+
+  // GET /api/query?q=… : the same answer for idempotent reads (cacheable by HTTP caches and CDNs).
+  app.get("/", async (c) => {
+    const q = c.req.query("q") ?? c.req.query("query");
+    if (q === undefined) throw new ChemAgentError("invalid_request", "Give the question as ?q=…");
+    const parsed = queryBody.safeParse({
+      query: q,
+      ...(c.req.query("session_id") ? { session_id: c.req.query("session_id") } : {}),
+      ...(c.req.query("cache") || c.req.query("limit")
+        ? {
+          options: {
+            ...(c.req.query("cache") ? { cache: c.req.query("cache") !== "false" } : {}),
+            ...(c.req.query("limit") ? { limit: Number(c.req.query("limit")) } : {}),
+          },
+        }
+        : {}),
+    });
+    if (!parsed.success) throw new ChemAgentError("invalid_parameter", parsed.error.issues[0].message);
+    const response = await agent.query(parsed.data);
+    c.header("content-type", "application/json");
+    return c.body(responseToJson(response), httpStatusFor(response));
   });
 
   app.get("/stream", (c) => {

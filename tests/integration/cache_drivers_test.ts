@@ -1,7 +1,15 @@
 /** One contract, run against every L2 driver: Redis (real server), Upstash (real client over HTTP to a local
  * Upstash-protocol server backed by Redis), and disk. */
 import assert from "node:assert/strict";
-import { DiskTier, encodeEntry, LayeredCache, type L2Driver, RedisTier, UpstashTier, createRedisClient } from "../../core/cache/mod.ts";
+import {
+  createRedisClient,
+  DiskTier,
+  encodeEntry,
+  type L2Driver,
+  LayeredCache,
+  RedisTier,
+  UpstashTier,
+} from "../../core/cache/mod.ts";
 import { startRedis, startUpstashServer } from "../services.ts";
 
 const redis = await startRedis();
@@ -60,22 +68,29 @@ for (const [name, make] of drivers) {
         assert.equal(await d.delete(["chemagent:test:d"]), 1);
         assert.equal(await d.get("chemagent:test:d"), null);
       });
-      await t.step("corrupted or foreign values are misses through the orchestrator, never a crash", async () => {
-        const cache = new LayeredCache({ l2: d });
-        await d.set("chemagent:tool:bad", bytes("not ours at all"), 5000, []);
-        await d.set("chemagent:tool:bad2", new Uint8Array([0x43, 0x41, 0x43, 0x31, 0xc1, 0xff]), 5000, []);
-        let computed = 0;
-        for (const k of ["chemagent:tool:bad", "chemagent:tool:bad2"]) {
-          const r = await cache.getOrCompute(k, () => Promise.resolve(++computed));
-          assert.equal(r.tier, "compute");
-        }
-        assert.equal(computed, 2);
-        // And a good entry written by one orchestrator is read by another.
-        const other = new LayeredCache({ l2: d });
-        await cache.set("chemagent:tool:good", { hello: "world" });
-        assert.deepEqual((await other.getOrCompute("chemagent:tool:good", () => Promise.resolve({ hello: "recomputed" }))).value, { hello: "world" });
-        assert.ok(encodeEntry({ v: 1, e: 1, s: 1, t: [] }).length > 4);
-      });
+      await t.step(
+        "corrupted or foreign values are misses through the orchestrator, never a crash",
+        async () => {
+          const cache = new LayeredCache({ l2: d });
+          await d.set("chemagent:tool:bad", bytes("not ours at all"), 5000, []);
+          await d.set("chemagent:tool:bad2", new Uint8Array([0x43, 0x41, 0x43, 0x31, 0xc1, 0xff]), 5000, []);
+          let computed = 0;
+          for (const k of ["chemagent:tool:bad", "chemagent:tool:bad2"]) {
+            const r = await cache.getOrCompute(k, () => Promise.resolve(++computed));
+            assert.equal(r.tier, "compute");
+          }
+          assert.equal(computed, 2);
+          // And a good entry written by one orchestrator is read by another.
+          const other = new LayeredCache({ l2: d });
+          await cache.set("chemagent:tool:good", { hello: "world" });
+          assert.deepEqual(
+            (await other.getOrCompute("chemagent:tool:good", () => Promise.resolve({ hello: "recomputed" })))
+              .value,
+            { hello: "world" },
+          );
+          assert.ok(encodeEntry({ v: 1, e: 1, s: 1, t: [] }).length > 4);
+        },
+      );
       await d.close();
     },
   });

@@ -1,5 +1,5 @@
 /** @module L2 on local disk for single-machine deployments: one file per key, size-bounded (oldest evicted). */
-import { mkdir, readdir, readFile, rm, stat, writeFile, rename } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { L2Driver } from "../types.ts";
 
@@ -28,7 +28,9 @@ export class DiskTier implements L2Driver {
   async #load() {
     await mkdir(this.dir, { recursive: true });
     // Entries from an earlier run are readable but carry no index: they are removed (cheap and safe).
-    for (const f of await readdir(this.dir)) if (f.endsWith(".bin") || f.endsWith(".tmp")) await rm(join(this.dir, f), { force: true });
+    for (const f of await readdir(this.dir)) {
+      if (f.endsWith(".bin") || f.endsWith(".tmp")) await rm(join(this.dir, f), { force: true });
+    }
   }
 
   async get(key: string): Promise<Uint8Array | null> {

@@ -3,7 +3,8 @@ import { Redis, type RedisOptions } from "ioredis";
 import { NAMESPACE, tagKey } from "../keys.ts";
 import type { BusMessage, CacheBus, DistributedLock, L2Driver } from "../types.ts";
 
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+const RELEASE =
+  `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
 export interface RedisConnectOptions {
   url?: string;
@@ -65,7 +66,12 @@ export class RedisTier implements L2Driver, DistributedLock {
   }
 
   async set(key: string, value: Uint8Array, ttlMs: number, tags: string[]): Promise<void> {
-    const p = this.client.pipeline().set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), "PX", Math.max(1, Math.round(ttlMs)));
+    const p = this.client.pipeline().set(
+      key,
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+      "PX",
+      Math.max(1, Math.round(ttlMs)),
+    );
     // A tag set lives a little longer than the newest entry it names.
     for (const t of tags) p.sadd(tagKey(t), key).pexpire(tagKey(t), Math.round(ttlMs) + 60_000);
     const res = await p.exec();
@@ -101,7 +107,10 @@ export class RedisTier implements L2Driver, DistributedLock {
     do {
       const [next, keys] = await this.client.scan(cursor, "MATCH", `${NAMESPACE}:*`, "COUNT", 1000);
       cursor = next;
-      n += keys.filter((k) => !k.startsWith(`${NAMESPACE}:tag:`) && !k.startsWith(`${NAMESPACE}:lock:`) && !k.startsWith(`${NAMESPACE}:freq`)).length;
+      n += keys.filter((k) =>
+        !k.startsWith(`${NAMESPACE}:tag:`) && !k.startsWith(`${NAMESPACE}:lock:`) &&
+        !k.startsWith(`${NAMESPACE}:freq`)
+      ).length;
     } while (cursor !== "0");
     return n;
   }
@@ -116,8 +125,9 @@ export class RedisTier implements L2Driver, DistributedLock {
     return (await this.client.eval(RELEASE, 1, key, token)) === 1;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.client.disconnect();
+    return Promise.resolve();
   }
 }
 
@@ -125,7 +135,11 @@ export class RedisTier implements L2Driver, DistributedLock {
 export class RedisBus implements CacheBus {
   readonly #channel: string;
   #sub?: Redis;
-  constructor(private readonly pub: Redis, private readonly makeSub: () => Redis, channel = `${NAMESPACE}:cache:bus`) {
+  constructor(
+    private readonly pub: Redis,
+    private readonly makeSub: () => Redis,
+    channel = `${NAMESPACE}:cache:bus`,
+  ) {
     this.#channel = channel;
   }
 
@@ -144,7 +158,8 @@ export class RedisBus implements CacheBus {
     await this.#sub.subscribe(this.#channel).catch(() => {});
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#sub?.disconnect();
+    return Promise.resolve();
   }
 }

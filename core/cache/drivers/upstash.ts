@@ -3,7 +3,8 @@ import { Redis } from "@upstash/redis";
 import { tagKey } from "../keys.ts";
 import type { DistributedLock, L2Driver } from "../types.ts";
 
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+const RELEASE =
+  `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
 /** Values travel as base64 strings (REST is JSON); automatic JSON deserialisation is off so bytes stay bytes. */
 export class UpstashTier implements L2Driver, DistributedLock {
@@ -11,7 +12,12 @@ export class UpstashTier implements L2Driver, DistributedLock {
   readonly #r: Redis;
 
   constructor(url: string, token: string) {
-    this.#r = new Redis({ url, token, automaticDeserialization: false, retry: { retries: 1, backoff: () => 50 } });
+    this.#r = new Redis({
+      url,
+      token,
+      automaticDeserialization: false,
+      retry: { retries: 1, backoff: () => 50 },
+    });
   }
 
   async get(key: string): Promise<Uint8Array | null> {
@@ -26,7 +32,9 @@ export class UpstashTier implements L2Driver, DistributedLock {
 
   async set(key: string, value: Uint8Array, ttlMs: number, tags: string[]): Promise<void> {
     let bin = "";
-    for (let i = 0; i < value.length; i += 0x8000) bin += String.fromCharCode(...value.subarray(i, i + 0x8000));
+    for (let i = 0; i < value.length; i += 0x8000) {
+      bin += String.fromCharCode(...value.subarray(i, i + 0x8000));
+    }
     const p = this.#r.pipeline();
     p.set(key, btoa(bin), { px: Math.max(1, Math.round(ttlMs)) });
     for (const t of tags) {
@@ -51,7 +59,10 @@ export class UpstashTier implements L2Driver, DistributedLock {
     let cursor: string | number = 0;
     let n = 0;
     do {
-      const [next, keys]: [string | number, string[]] = await this.#r.scan(cursor, { match: `${prefix}*`, count: 500 });
+      const [next, keys]: [string | number, string[]] = await this.#r.scan(cursor, {
+        match: `${prefix}*`,
+        count: 500,
+      });
       cursor = next;
       if (keys.length) n += await this.#r.del(...keys);
     } while (String(cursor) !== "0");
