@@ -7,6 +7,7 @@ import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
 import { createCacheStack } from "./core/cache/factory.ts";
 import { commonQueries, warmCache } from "./core/cache/warm.ts";
+import { createSessionStore } from "./core/memory/factory.ts";
 import { createApp } from "./edge/app.ts";
 import type { Lifecycle } from "./edge/routes/health.ts";
 import { uiRoutes } from "./edge/routes/ui.ts";
@@ -33,13 +34,19 @@ const stack = config.CACHE_ENABLED
   ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))
   : undefined;
 if (stack) metrics.watchCache(stack.cache);
+const memory = config.MEMORY_ENABLED ? await createSessionStore(config) : undefined;
 const agent = await createAgent({
   stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
   maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
   cache: stack?.cache,
   frequency: stack?.frequency,
   observers: [metrics.listener()],
+  memory,
+  contextWindow: config.MEMORY_CONTEXT_WINDOW,
 });
+// Expired sessions are purged hourly (Redis expires them by itself).
+const purge = setInterval(() => memory?.purgeExpired().catch(() => {}), 3_600_000);
+Deno.unrefTimer(purge);
 const lifecycle: Lifecycle = { draining: false, startedAt };
 const app = createApp({
   agent,

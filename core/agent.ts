@@ -12,6 +12,14 @@ import { type EventListener, EventStream, newId } from "./execute/events.ts";
 import { type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
 import { runPipeline } from "./query_pipeline.ts";
+import { clarificationFor } from "./intent/clarify.ts";
+import {
+  answerClarification,
+  type Exchange,
+  resolveFollowUp,
+  type SessionStore,
+  summarizeResponse,
+} from "./memory/mod.ts";
 import { SHARED_RESPONSE } from "./answer/serialize.ts";
 import {
   type AnyTool,
@@ -40,6 +48,16 @@ export interface AgentOptions {
   frequency?: QueryFrequency;
   /** Listeners that see every query's events (metrics, logs, replay). */
   observers?: EventListener[];
+  /** Conversation memory (SQLite or Redis); without it every question stands alone. */
+  memory?: SessionStore;
+  /** Exchanges used to resolve follow-ups (default 5). */
+  contextWindow?: number;
+  /** Second opinion for low-confidence questions (the LLM layer). */
+  refiner?: (
+    parsed: Parsed,
+    text: string,
+    signal?: AbortSignal,
+  ) => Promise<{ parsed: Parsed; note?: string } | null>;
 }
 
 export interface QueryOptions {
@@ -71,6 +89,9 @@ export class Agent {
   readonly cache?: LayeredCache;
   readonly frequency?: QueryFrequency;
   readonly observers: EventListener[];
+  readonly memory?: SessionStore;
+  readonly contextWindow: number;
+  readonly refiner?: AgentOptions["refiner"];
 
   constructor(data: Dataset, chem: ChemEngine, opts: AgentOptions = {}) {
     this.data = data;
@@ -81,6 +102,9 @@ export class Agent {
     this.cache = opts.cache;
     this.frequency = opts.frequency;
     this.observers = opts.observers ?? [];
+    this.memory = opts.memory;
+    this.contextWindow = opts.contextWindow ?? 5;
+    this.refiner = opts.refiner;
   }
 
   context(signal?: AbortSignal): ToolContext {
@@ -130,16 +154,22 @@ export class Agent {
     );
     const t0 = performance.now();
     events.emit("accepted", { query: req.query, session_id: req.session_id ?? null }, 0);
+    // Conversation: resolve follow-ups and clarification answers against the session's recent exchanges.
+    const context = await this.#context(req.session_id);
+    const resolved = typeof req.query === "string" ? this.#resolve(req.query, context) : null;
+    const effective: QueryRequest = resolved ? { ...req, query: resolved.text } : req;
     const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" &&
-      !!req.query.trim();
+      !!req.query.trim() && !resolved;
     const pipelineCache = req.options?.cache === false ? false : undefined;
     const run = () =>
-      runPipeline(req, events, {
+      runPipeline(effective, events, {
         parse: { data: this.data, chem: this.chem, maxLength: this.maxQueryLength },
         runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: pipelineCache }),
         stepTimeoutMs: this.stepTimeoutMs,
         datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
-      }, opts);
+        clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
+        ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
+      }, { ...opts, ...(resolved ? { resolved: { original: req.query, how: resolved.how } } : {}) });
     let response: QueryResponse;
     if (useCache) {
       this.frequency?.record(normalizeQuery(req.query)).catch(() => {});
@@ -177,10 +207,87 @@ export class Agent {
     } else {
       response = await run();
     }
+    if (req.session_id && this.memory) {
+      await this.#remember(req.session_id, req.query, resolved?.text, response);
+    }
     if (response.error?.code === "cancelled") events.emit("cancelled", { error: response.error });
     else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
-    else events.emit("result", { response }, 1);
+    else if (response.status !== "clarification_needed") events.emit("result", { response }, 1);
     return response;
+  }
+
+  async #context(sessionId?: string): Promise<Exchange[]> {
+    if (!sessionId || !this.memory) return [];
+    try {
+      return (await bounded(this.memory.get(sessionId), 500))?.exchanges.slice(-this.contextWindow) ?? [];
+    } catch {
+      return []; // memory tier down: answer without context rather than fail
+    }
+  }
+
+  #resolve(text: string, context: Exchange[]): { text: string; how: string } | null {
+    if (!context.length) return null;
+    const pending = context.at(-1)!.clarification;
+    if (pending) {
+      const a = answerClarification(text, pending);
+      if (a) return a;
+    }
+    const parse = (t: string) =>
+      parseQuestion(t, { data: this.data, chem: this.chem, maxLength: this.maxQueryLength });
+    let own: Parsed;
+    try {
+      own = parse(text);
+    } catch {
+      return null;
+    }
+    const e = own.intent.entities;
+    const standalone = !own.dangling && !own.error &&
+      (e.compounds.some((c) => c.id) || e.smiles.length || e.targets.length) &&
+      !/^\s*(?:and\s+)?(?:what|how)\s+about\b|^\s*and\b|^\s*(?:the\s+)?same\s+for\b/i.test(text);
+    if (standalone && !/\b(?:its|their|them|they|those|these|the other|the first|the second)\b/i.test(text)) {
+      return null;
+    }
+    const hasEntity = (t: string) => {
+      try {
+        const p = parse(t).intent.entities;
+        return p.compounds.some((c) => c.id) || p.smiles.length > 0 || p.targets.length > 0;
+      } catch {
+        return false;
+      }
+    };
+    return resolveFollowUp(text, context, hasEntity);
+  }
+
+  async #remember(
+    sessionId: string,
+    question: string,
+    resolved: string | undefined,
+    r: QueryResponse,
+  ): Promise<void> {
+    try {
+      await bounded(
+        this.memory!.append(sessionId, {
+          question,
+          ...(resolved ? { resolved } : {}),
+          intent: r.intent.type,
+          status: r.status,
+          summary: summarizeResponse(r, this.data),
+          ...(r.clarification
+            ? {
+              clarification: {
+                question: r.clarification.question,
+                options: r.clarification.options,
+                rewrites: r.clarification.suggested_queries ?? [],
+              },
+            }
+            : {}),
+          at: Date.now(),
+        }),
+        500,
+      );
+    } catch {
+      // A lost memory write costs context for the next turn, never this answer.
+    }
   }
 
   /** Name search for autocomplete and the REST API: exact matches, then prefix, then substring, then "did you mean". */
@@ -215,6 +322,16 @@ export class Agent {
       void this.data.targetSuggestions;
     });
   }
+}
+
+/** Waits at most `ms` for a memory operation (a slow store must not hold up answers). */
+function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p,
+    new Promise<T>((_, rej) => timer = setTimeout(() => rej(new Error("memory timeout")), ms)),
+  ])
+    .finally(() => clearTimeout(timer));
 }
 
 /** `compound:CHEMBL…` tags for every compound ID a value mentions (bounded scan). */

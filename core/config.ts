@@ -40,6 +40,11 @@ const schema = z.object({
   CACHE_DISK_DIR: z.string().optional(),
   CACHE_DISK_MAX_MB: z.coerce.number().min(1).max(1_000_000).default(256),
   CACHE_WARM: bool.default(true),
+  MEMORY_ENABLED: bool.default(true),
+  MEMORY_SQLITE_PATH: z.string().default(".chemagent/sessions.db"),
+  MEMORY_CONTEXT_WINDOW: z.coerce.number().int().min(1).max(50).default(5),
+  MEMORY_MAX_EXCHANGES: z.coerce.number().int().min(1).max(10_000).default(50),
+  MEMORY_TTL_HOURS: z.coerce.number().min(0.001).max(24 * 365).default(168),
   UPSTASH_REDIS_REST_URL: url("UPSTASH_REDIS_REST_URL").optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LLM_PROVIDER: z.enum(["none", "openai", "anthropic", "ollama"], {

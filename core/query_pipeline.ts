@@ -3,18 +3,29 @@ import { composeAnswer } from "./answer/mod.ts";
 import { toErrorBody } from "./errors.ts";
 import type { EventStream } from "./execute/events.ts";
 import { executePlan, type RunTool } from "./execute/mod.ts";
+import type { Clarification } from "./intent/clarify.ts";
 import { type ParseContext, type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
 import type { Intent, Plan, QueryRequest, QueryResponse } from "./types.ts";
 
 export interface PipelineDeps {
   parse: ParseContext;
+  /** Decides whether to ask instead of guess (null = go ahead). */
+  clarify?: (parsed: Parsed, text: string) => Clarification | null;
+  /** Optional second opinion for low-confidence parses (the LLM); returns a better parse or null. */
+  refine?: (
+    parsed: Parsed,
+    text: string,
+    signal?: AbortSignal,
+  ) => Promise<{ parsed: Parsed; note?: string } | null>;
   runTool: RunTool;
   stepTimeoutMs: number;
   datasetLabel: string;
 }
 
 export interface PipelineOptions {
+  /** Set when the question was rewritten from conversation context. */
+  resolved?: { original: string; how: string };
   signal?: AbortSignal;
   gate?: () => Promise<void>;
   parallel?: boolean;
@@ -42,12 +53,24 @@ export async function runPipeline(
     ...(req.session_id ? { session_id: req.session_id } : {}),
     cached: false,
   };
+  const notes: string[] = [];
   events.emit("parsing", {}, 0.05);
   let parsed: Parsed;
   let plan: Plan;
   try {
     const tp = performance.now();
     parsed = parseQuestion(req.query ?? "", deps.parse);
+    if (deps.refine) {
+      const better = await deps.refine(parsed, req.query, opts.signal);
+      if (better) {
+        parsed = better.parsed;
+        if (better.note) notes.push(better.note);
+      } else if (parsed.llmNote) notes.push(parsed.llmNote);
+    }
+    if (opts.resolved) {
+      parsed = { ...parsed, intent: { ...parsed.intent, source: "context" } };
+      notes.push(`Interpreted from the conversation as: "${req.query}" (${opts.resolved.how}).`);
+    }
     timing.parse = elapsed(tp);
     const tl = performance.now();
     plan = planFor(parsed, { limit: req.options?.limit });
@@ -66,6 +89,31 @@ export async function runPipeline(
       error,
       provenance: [],
       timing_ms: timing,
+    };
+  }
+  const clarification = deps.clarify?.(parsed, req.query);
+  if (clarification) {
+    timing.total = elapsed(t0);
+    const c = {
+      question: clarification.question,
+      options: clarification.options,
+      suggested_queries: clarification.rewrites,
+    };
+    events.emit("clarification_needed", { clarification: c }, 0.1);
+    return {
+      ...base,
+      status: "clarification_needed",
+      success: false,
+      intent: parsed.intent,
+      plan: { steps: [] },
+      result: {},
+      answer: `**${c.question}**\n\n${
+        c.options.map((o, i) => `${i + 1}. ${o}`).join("\n")
+      }\n\nAnswer with the number or the option in the same session.`,
+      clarification: c,
+      provenance: [],
+      timing_ms: timing,
+      ...(notes.length ? { notes } : {}),
     };
   }
   events.emit("planning", { intent: parsed.intent, plan }, 0.1);
@@ -112,7 +160,7 @@ export async function runPipeline(
       ...(answer.error ? { error: answer.error } : {}),
       provenance: answer.provenance,
       timing_ms: timing,
-      ...(answer.notes.length ? { notes: answer.notes } : {}),
+      ...(answer.notes.length || notes.length ? { notes: [...notes, ...answer.notes] } : {}),
     };
   } catch (e) {
     const error = opts.signal?.aborted

@@ -89,7 +89,7 @@ export interface QueryResponse {
   result: Record<string, unknown>;
   answer: string;
   error?: ErrorBody;
-  clarification?: { question: string; options: string[] };
+  clarification?: { question: string; options: string[]; suggested_queries?: string[] };
   provenance: Provenance[];
   cached: boolean;
   cache_tier?: string;

@@ -8,6 +8,7 @@ import type { Metrics } from "../core/obs/metrics.ts";
 import { DOCS_HTML, openApiDocument } from "./openapi.ts";
 import { cacheRoutes } from "./routes/cache.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { chemistryRoutes } from "./routes/chemistry.ts";
 import { compoundRoutes } from "./routes/compounds.ts";
 import { healthRoutes, type Lifecycle } from "./routes/health.ts";
@@ -60,6 +61,7 @@ export function createApp({ agent, config, lifecycle, onUnexpected, metrics }: A
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));
   app.route("/api/cache", cacheRoutes(agent, maxBody));
+  app.route("/api/sessions", sessionRoutes(agent));
   app.route("/api", chemistryRoutes(agent, maxBody));
   const doc = openApiDocument(VERSION);
   app.get("/openapi.json", (c) => c.json(doc));

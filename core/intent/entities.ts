@@ -13,6 +13,8 @@ export interface Found {
   end: number;
   /** Also readable as the other kind (a name that is both a compound and a target). */
   alsoTarget?: boolean;
+  /** The target it could also be (when alsoTarget). */
+  targetId?: string;
   alsoCompound?: boolean;
 }
 
@@ -142,6 +144,7 @@ export function recognise(
         end: span[n - 1].end,
         alsoTarget: isCompound && isTarget,
         alsoCompound: isCompound && isTarget,
+        ...(isCompound && isTarget && target ? { targetId: target.id } : {}),
       });
       if (found.at(-1)!.kind === "target") found.at(-1)!.id = target?.id;
       i += n;

@@ -25,6 +25,10 @@ export interface Parsed {
   actions: Action[];
   /** "their"/"them"/"it" with nothing to refer to in this question (session context may resolve it). */
   dangling: boolean;
+  /** Names that are both a compound and a target, and names shared by different compounds. */
+  ambiguous?: { text: string; compoundIds: string[]; targetId?: string }[];
+  /** Why the LLM was not used when it could have been (unavailable, failed, over budget). */
+  llmNote?: string;
 }
 
 export type Action =
@@ -153,7 +157,22 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
   }
   const group = FUNCTIONAL_GROUPS.find(([re]) => re.test(text));
   const unknown = rec.unknown.map((u) => u.text);
-  const base: Omit<Parsed, "intent"> = { unknown, actions: [], dangling: false };
+  const ambiguous = rec.found.filter((f) => f.kind !== "smiles" && !/^CHEMBL\d+$/i.test(f.text)).map((f) => ({
+    text: f.text,
+    compoundIds: f.kind === "compound" || f.alsoTarget
+      ? [...new Set(ctx.data.compoundsByName(f.text).map((c) => c.id))]
+      : [],
+    ...(f.alsoTarget ? { targetId: f.targetId } : {}),
+  })).filter((a) =>
+    a.targetId ||
+    new Set(a.compoundIds.map((id) => ctx.data.compoundById(id)?.inchikey?.slice(0, 14) ?? id)).size > 1
+  );
+  const base: Omit<Parsed, "intent"> = {
+    unknown,
+    actions: [],
+    dangling: false,
+    ...(ambiguous.length ? { ambiguous } : {}),
+  };
   const mk = (type: IntentType, confidence: number, extra: Partial<Parsed> = {}): Parsed => ({
     ...base,
     ...extra,
