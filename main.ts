@@ -2,7 +2,8 @@
  * @module Composition root: validate config, build drivers and the agent, serve HTTP (+ UI) with Deno.serve.
  * The only place where runtime, config and drivers meet.
  */
-import { ConfigError, createAgent, loadConfig } from "./core/mod.ts";
+import { Agent, ConfigError, createChemEngine, embeddedSource, loadConfig } from "./core/mod.ts";
+import { createRefinerFromConfig } from "./core/llm/factory.ts";
 import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
 import { createCacheStack } from "./core/cache/factory.ts";
@@ -35,7 +36,9 @@ const stack = config.CACHE_ENABLED
   : undefined;
 if (stack) metrics.watchCache(stack.cache);
 const memory = config.MEMORY_ENABLED ? await createSessionStore(config) : undefined;
-const agent = await createAgent({
+const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
+const llm = createRefinerFromConfig(config, data, chem, metrics.llmObserver());
+const agent = new Agent(data, chem, {
   stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
   maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
   cache: stack?.cache,
@@ -43,6 +46,7 @@ const agent = await createAgent({
   observers: [metrics.listener()],
   memory,
   contextWindow: config.MEMORY_CONTEXT_WINDOW,
+  ...(llm ? { refiner: llm.refiner } : {}),
 });
 // Expired sessions are purged hourly (Redis expires them by itself).
 const purge = setInterval(() => memory?.purgeExpired().catch(() => {}), 3_600_000);
@@ -66,6 +70,8 @@ const server = Deno.serve({
       dataset: agent.data.version,
       compounds: agent.data.compounds.length,
       cache: stack?.describe ?? "disabled",
+      memory: memory?.name ?? "disabled",
+      llm: llm ? `${llm.llm.provider.name}/${llm.llm.provider.model}` : "none (rules only)",
       ready_ms: Math.round(performance.now() - startedAt),
     });
   },

@@ -53,6 +53,12 @@ const schema = z.object({
   LLM_BASE_URL: url("LLM_BASE_URL").optional(),
   LLM_MODEL: z.string().optional(),
   LLM_API_KEY: z.string().optional(),
+  LLM_CONFIDENCE_THRESHOLD: z.coerce.number({ error: "LLM_CONFIDENCE_THRESHOLD must be a number" }).min(0)
+    .max(1).default(0.8),
+  LLM_TIMEOUT_MS: z.coerce.number({ error: "LLM_TIMEOUT_MS must be a number" }).int().min(50).max(60_000)
+    .default(2000),
+  LLM_RATE_PER_SEC: z.coerce.number().min(0.01).max(1000).default(2),
+  LLM_BURST: z.coerce.number().int().min(1).max(1000).default(5),
   JWT_SECRET: z.string().min(32, { error: "JWT_SECRET must be at least 32 characters" }).optional(),
   JWT_JWKS_URL: url("JWT_JWKS_URL").optional(),
   AUTH_REQUIRED: bool.default(false),

@@ -13,6 +13,9 @@ export class Metrics {
   readonly cacheOps: client.Counter<"tier" | "kind" | "outcome">;
   readonly cacheLatency: client.Histogram<"tier">;
   readonly http: client.Counter<"route" | "method" | "status">;
+  readonly llmCalls: client.Counter<"provider" | "outcome">;
+  readonly llmLatency: client.Histogram<"provider">;
+  readonly llmTokens: client.Counter<"provider" | "direction">;
 
   constructor() {
     const r = [this.registry];
@@ -61,6 +64,25 @@ export class Metrics {
       buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.25],
       registers: r,
     });
+    this.llmCalls = new client.Counter({
+      name: "chemagent_llm_calls_total",
+      help: "LLM calls by outcome",
+      labelNames: ["provider", "outcome"],
+      registers: r,
+    });
+    this.llmLatency = new client.Histogram({
+      name: "chemagent_llm_duration_seconds",
+      help: "LLM call latency",
+      labelNames: ["provider"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: r,
+    });
+    this.llmTokens = new client.Counter({
+      name: "chemagent_llm_tokens_total",
+      help: "LLM tokens used",
+      labelNames: ["provider", "direction"],
+      registers: r,
+    });
     this.http = new client.Counter({
       name: "chemagent_http_requests_total",
       help: "HTTP requests",
@@ -101,6 +123,20 @@ export class Metrics {
         this.set(cache.l2 ? Number(cache.l2Healthy) : 0);
       },
     });
+  }
+
+  /** Observer for GuardedLLM calls. */
+  llmObserver() {
+    return (
+      e: { provider: string; outcome: string; ms: number; usage?: { input: number; output: number } },
+    ) => {
+      this.llmCalls.inc({ provider: e.provider, outcome: e.outcome });
+      this.llmLatency.observe({ provider: e.provider }, e.ms / 1000);
+      if (e.usage) {
+        this.llmTokens.inc({ provider: e.provider, direction: "input" }, e.usage.input);
+        this.llmTokens.inc({ provider: e.provider, direction: "output" }, e.usage.output);
+      }
+    };
   }
 
   /** An event listener that turns a query's events into metrics. */
