@@ -1,6 +1,7 @@
 /** `deno task bench`: every benchmark, printing side-by-side numbers and ratios measured in this run. */
 import { benchCache } from "./cache.ts";
 import { benchChemistry } from "./chemistry.ts";
+import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
@@ -12,3 +13,4 @@ console.log(
 for (const l of await benchChemistry()) console.log(l);
 for (const l of await benchHttp(seconds)) console.log(l);
 for (const l of await benchCache(seconds)) console.log(l);
+for (const l of await benchConversation()) console.log(l);

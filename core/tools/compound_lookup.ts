@@ -1,6 +1,7 @@
 /** @module compound_lookup: ChEMBL ID, name, synonym, salt form or SMILES → one dataset compound. */
 import { z } from "zod";
 import { defineTool, ref } from "./define.ts";
+import { normalizeName } from "../data/normalize.ts";
 import { resolveCompound } from "./resolve.ts";
 import { compoundProvenance, compoundView, summarize, targetView } from "./views.ts";
 
@@ -27,7 +28,17 @@ export const compoundLookup = defineTool({
         genes: [...new Set(targets.flatMap((t) => t.genes))].sort(),
         targets: targets.slice(0, 10),
       },
-      provenance: compoundProvenance(compound),
+      provenance: [
+        ...compoundProvenance(compound),
+        // Query expansion: say which synonym or salt form led to the compound.
+        ...(matched_by !== "chembl_id" && normalizeName(query) !== normalizeName(compound.name)
+          ? [{
+            source: "synonym index",
+            id: compound.id,
+            note: `"${query.trim()}" = ${compound.name} (${matched_by.replace("_", " ")})`,
+          }]
+          : []),
+      ],
     };
   },
 });
