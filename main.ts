@@ -11,6 +11,11 @@ import { commonQueries, warmCache } from "./core/cache/warm.ts";
 import { createSessionStore } from "./core/memory/factory.ts";
 import { createApp } from "./edge/app.ts";
 import type { Lifecycle } from "./edge/routes/health.ts";
+import { createVerifier } from "./edge/ws/auth.ts";
+import { MemoryEventLog, RedisEventLog } from "./edge/ws/event_log.ts";
+import { Hub } from "./edge/ws/hub.ts";
+import { LocalRoomBus, RedisRoomBus } from "./edge/ws/room_bus.ts";
+import { createRedisClient } from "./core/cache/mod.ts";
 import { uiRoutes } from "./edge/routes/ui.ts";
 
 const startedAt = performance.now();
@@ -52,11 +57,32 @@ const agent = new Agent(data, chem, {
 const purge = setInterval(() => memory?.purgeExpired().catch(() => {}), 3_600_000);
 Deno.unrefTimer(purge);
 const lifecycle: Lifecycle = { draining: false, startedAt };
+const verifier = createVerifier({
+  required: config.AUTH_REQUIRED,
+  secret: config.JWT_SECRET,
+  jwksUrl: config.JWT_JWKS_URL,
+});
+const wsRedis = config.REDIS_URL
+  ? createRedisClient({ url: config.REDIS_URL, offlineQueue: true })
+  : undefined;
+wsRedis?.on("error", () => {});
+const wsSub = config.REDIS_URL ? createRedisClient({ url: config.REDIS_URL, offlineQueue: true }) : undefined;
+wsSub?.on("error", () => {});
+const hub = new Hub({
+  agent,
+  log: wsRedis ? new RedisEventLog(wsRedis) : new MemoryEventLog(),
+  bus: wsRedis && wsSub ? new RedisRoomBus(wsRedis, wsSub) : new LocalRoomBus(),
+  verifier,
+  authRequired: config.AUTH_REQUIRED,
+  onMetric: (name, delta) => metrics.ws(name, delta),
+});
 const app = createApp({
   agent,
   config,
   lifecycle,
   metrics,
+  ws: { hub, verifier, authRequired: config.AUTH_REQUIRED },
+  auth: { verifier, required: config.AUTH_REQUIRED },
   onUnexpected: (err, requestId) => log.error("unexpected error", { request_id: requestId, error: err }),
 });
 app.route("/ui", uiRoutes());
@@ -94,7 +120,8 @@ agent.warm().then(async () => {
 const shutdown = async (signal: string) => {
   if (lifecycle.draining) return;
   lifecycle.draining = true;
-  log.info("draining", { signal });
+  log.info("draining", { signal, running_queries: hub.runningQueries, connections: hub.connections.size });
+  await hub.drain(10_000);
   await server.shutdown();
   await stack?.cache.close();
   Deno.exit(0);

@@ -9,6 +9,10 @@ import { DOCS_HTML, openApiDocument } from "./openapi.ts";
 import { cacheRoutes } from "./routes/cache.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { wsRoutes } from "./routes/ws.ts";
+import { jwtAuth } from "./middleware/auth/index.ts";
+import type { Verifier } from "./ws/auth.ts";
+import type { Hub } from "./ws/hub.ts";
 import { chemistryRoutes } from "./routes/chemistry.ts";
 import { compoundRoutes } from "./routes/compounds.ts";
 import { healthRoutes, type Lifecycle } from "./routes/health.ts";
@@ -20,12 +24,15 @@ export interface AppOptions {
   config: Pick<Config, "CHEMAGENT_MAX_BODY_BYTES" | "corsOrigins">;
   lifecycle?: Lifecycle;
   metrics?: Metrics;
+  /** WebSocket hub and auth; without it /ws is not served. */
+  ws?: { hub: Hub; verifier?: Verifier; authRequired: boolean };
+  auth?: { verifier?: Verifier; required: boolean };
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
 }
 
 export const VERSION = "0.1.0";
 
-export function createApp({ agent, config, lifecycle, onUnexpected, metrics }: AppOptions) {
+export function createApp({ agent, config, lifecycle, onUnexpected, metrics, ws, auth }: AppOptions) {
   const app = new Hono();
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
   const maxBody = config.CHEMAGENT_MAX_BODY_BYTES;
@@ -57,6 +64,8 @@ export function createApp({ agent, config, lifecycle, onUnexpected, metrics }: A
   app.notFound(notFoundHandler());
 
   app.route("/", healthRoutes(agent, life));
+  if (auth?.verifier || auth?.required) app.use("/api/*", jwtAuth(auth));
+  if (ws) app.route("/ws", wsRoutes({ ...ws, origins: config.corsOrigins }));
   app.route("/api/query", queryRoutes(agent, maxBody));
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));

@@ -13,6 +13,8 @@ export class Metrics {
   readonly cacheOps: client.Counter<"tier" | "kind" | "outcome">;
   readonly cacheLatency: client.Histogram<"tier">;
   readonly http: client.Counter<"route" | "method" | "status">;
+  readonly wsConnections: client.Gauge;
+  readonly wsMessages: client.Counter<"direction">;
   readonly llmCalls: client.Counter<"provider" | "outcome">;
   readonly llmLatency: client.Histogram<"provider">;
   readonly llmTokens: client.Counter<"provider" | "direction">;
@@ -83,6 +85,17 @@ export class Metrics {
       labelNames: ["provider", "direction"],
       registers: r,
     });
+    this.wsConnections = new client.Gauge({
+      name: "chemagent_ws_connections",
+      help: "Open WebSocket connections",
+      registers: r,
+    });
+    this.wsMessages = new client.Counter({
+      name: "chemagent_ws_messages_total",
+      help: "WebSocket messages",
+      labelNames: ["direction"],
+      registers: r,
+    });
     this.http = new client.Counter({
       name: "chemagent_http_requests_total",
       help: "HTTP requests",
@@ -123,6 +136,14 @@ export class Metrics {
         this.set(cache.l2 ? Number(cache.l2Healthy) : 0);
       },
     });
+  }
+
+  /** WebSocket hub observations. */
+  ws(name: "connections" | "messages_in" | "messages_out" | "dropped", delta: number): void {
+    if (name === "connections") this.wsConnections.inc(delta);
+    else {this.wsMessages.inc({
+        direction: name === "messages_in" ? "in" : name === "messages_out" ? "out" : "dropped",
+      }, delta);}
   }
 
   /** Observer for GuardedLLM calls. */

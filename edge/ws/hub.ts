@@ -1,0 +1,464 @@
+/** @module The WebSocket hub: connections, rooms (local + cross-instance), running queries with cancel,
+ * pause/resume and clarification, replay/recovery from the event log, rate limits, backpressure, drain. */
+import { type Agent, type QueryEvent } from "../../core/mod.ts";
+import { isoNow, newId } from "../../core/execute/events.ts";
+import { answerClarification } from "../../core/memory/followup.ts";
+import type { Principal, Verifier } from "./auth.ts";
+import { type EventLog, isTerminal } from "./event_log.ts";
+import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, seqOf } from "./protocol.ts";
+import type { RoomBus } from "./room_bus.ts";
+
+export interface HubLimits {
+  msgsPerSec: number;
+  burst: number;
+  userMsgsPerSec: number;
+  userBurst: number;
+  maxConcurrentQueries: number;
+  /** Bytes queued to a client before it is dropped as a slow consumer. */
+  maxBufferedBytes: number;
+  /** Rate-limit violations tolerated before the connection is closed. */
+  maxStrikes: number;
+  /** Time an unauthenticated connection has to send {action:"auth"}. */
+  authTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: HubLimits = {
+  msgsPerSec: 20,
+  burst: 40,
+  userMsgsPerSec: 50,
+  userBurst: 100,
+  maxConcurrentQueries: 4,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxStrikes: 20,
+  authTimeoutMs: 5000,
+};
+
+export interface HubOptions {
+  agent: Agent;
+  log: EventLog;
+  bus: RoomBus;
+  verifier?: Verifier;
+  authRequired?: boolean;
+  limits?: Partial<HubLimits>;
+  onMetric?: (name: "connections" | "messages_in" | "messages_out" | "dropped", delta: number) => void;
+}
+
+class Bucket {
+  #tokens: number;
+  #last = performance.now();
+  constructor(private readonly rate: number, private readonly burst: number) {
+    this.#tokens = burst;
+  }
+  take(): number {
+    const now = performance.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.rate);
+    this.#last = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.#tokens) / this.rate) * 1000);
+  }
+}
+
+interface Running {
+  abort: AbortController;
+  owner: Connection;
+  session?: string;
+  paused: boolean;
+  release?: () => void;
+  clarification?: { question: string; options: string[]; rewrites: string[] };
+}
+
+export class Connection {
+  readonly id = newId("c");
+  readonly rooms = new Set<string>();
+  readonly lastSeq = new Map<string, number>();
+  readonly bucket: Bucket;
+  strikes = 0;
+  closing = false;
+  principal?: Principal;
+  queries = 0;
+  #timers: ReturnType<typeof setTimeout>[] = [];
+  constructor(readonly ws: WebSocket, limits: HubLimits) {
+    this.bucket = new Bucket(limits.msgsPerSec, limits.burst);
+  }
+  timer(fn: () => void, ms: number) {
+    this.#timers.push(setTimeout(fn, ms));
+  }
+  clearTimers() {
+    for (const t of this.#timers) clearTimeout(t);
+  }
+  get open() {
+    return this.ws.readyState === WebSocket.OPEN && !this.closing;
+  }
+  /** Closes after the frames already in flight are read, so the client sees a clean close with our code. */
+  closeSoon(code: number, reason: string) {
+    if (this.closing) return;
+    this.closing = true;
+    setTimeout(() => {
+      try {
+        this.ws.close(code, reason);
+      } catch { /* already closed */ }
+    }, 50);
+  }
+}
+
+export class Hub {
+  readonly connections = new Set<Connection>();
+  readonly #rooms = new Map<string, Set<Connection>>();
+  readonly #running = new Map<string, Running>();
+  readonly #users = new Map<string, Bucket>();
+  readonly #limits: HubLimits;
+  draining = false;
+
+  constructor(private readonly o: HubOptions) {
+    this.#limits = { ...DEFAULT_LIMITS, ...o.limits };
+    void o.bus.subscribe((rooms, ev) => this.#fanOut(rooms, ev, true));
+  }
+
+  get runningQueries(): number {
+    return this.#running.size;
+  }
+
+  /** Wires a freshly upgraded socket; `principal` is set when the handshake carried a valid token. */
+  attach(ws: WebSocket, principal?: Principal): Connection {
+    const conn = new Connection(ws, this.#limits);
+    conn.principal = principal;
+    this.connections.add(conn);
+    this.o.onMetric?.("connections", 1);
+    if (principal?.exp) this.#expireAt(conn, principal.exp);
+    if (this.o.authRequired && !principal) {
+      conn.timer(
+        () => !conn.principal && conn.open && ws.close(CLOSE.unauthorized, "authentication required"),
+        this.#limits.authTimeoutMs,
+      );
+    }
+    ws.onmessage = (m) => void this.#onMessage(conn, m.data);
+    ws.onclose = () => this.#detach(conn);
+    ws.onerror = () => {};
+    return conn;
+  }
+
+  #detach(conn: Connection) {
+    if (!this.connections.delete(conn)) return;
+    conn.clearTimers();
+    for (const r of conn.rooms) this.#rooms.get(r)?.delete(conn);
+    this.o.onMetric?.("connections", -1);
+    // Running queries keep going so a reconnecting client can resume from the event log.
+  }
+
+  #expireAt(conn: Connection, exp: number) {
+    const ms = exp * 1000 - Date.now();
+    conn.timer(
+      () => conn.open && conn.ws.close(CLOSE.tokenExpired, "token expired"),
+      Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+    );
+  }
+
+  /** A connection-level event (errors, pong, rate limits): same envelope, seq 0. */
+  #notice(conn: Connection, type: string, data: Record<string, unknown>, queryId = "") {
+    this.#send(conn, {
+      type: type as QueryEvent["type"],
+      query_id: queryId,
+      seq: 0,
+      event_id: "",
+      data,
+      progress: 0,
+      timestamp: isoNow(),
+    });
+  }
+
+  #send(conn: Connection, ev: QueryEvent) {
+    if (!conn.open) return;
+    // Backpressure: a client that does not read is dropped before it costs unbounded memory.
+    if ((conn.ws as WebSocket & { bufferedAmount: number }).bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.o.onMetric?.("dropped", 1);
+      conn.closeSoon(CLOSE.slowConsumer, "slow consumer: reconnect and replay");
+      return;
+    }
+    conn.ws.send(JSON.stringify(ev));
+    this.o.onMetric?.("messages_out", 1);
+  }
+
+  /** Delivers a query event once per connection (duplicates from log + live are dropped by seq). */
+  #deliver(conn: Connection, ev: QueryEvent) {
+    const last = conn.lastSeq.get(ev.query_id) ?? 0;
+    if (ev.seq <= last) return;
+    conn.lastSeq.set(ev.query_id, ev.seq);
+    this.#send(conn, ev);
+  }
+
+  #join(conn: Connection, room: string) {
+    conn.rooms.add(room);
+    let set = this.#rooms.get(room);
+    if (!set) this.#rooms.set(room, set = new Set());
+    set.add(conn);
+  }
+
+  #fanOut(rooms: string[], ev: QueryEvent, remote: boolean) {
+    const seen = new Set<Connection>();
+    for (const r of rooms) {
+      for (const c of this.#rooms.get(r) ?? []) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        this.#deliver(c, ev);
+      }
+    }
+    if (!remote) this.o.bus.publish(rooms, ev);
+  }
+
+  async #onMessage(conn: Connection, raw: unknown) {
+    if (!conn.open) return; // frames queued before a close we initiated
+    this.o.onMetric?.("messages_in", 1);
+    if (typeof raw !== "string") {
+      return this.#notice(conn, "error", {
+        error: { code: "invalid_request", message: "Binary frames are not supported: send JSON text." },
+      });
+    }
+    if (raw.length > MAX_FRAME) return conn.closeSoon(CLOSE.tooBig, `frame larger than ${MAX_FRAME} bytes`);
+    const wait = Math.max(conn.bucket.take(), this.#userBucket(conn).take());
+    if (wait > 0) {
+      if (++conn.strikes > this.#limits.maxStrikes) {
+        return conn.closeSoon(CLOSE.policyViolation, "message flood");
+      }
+      return this.#notice(conn, "rate_limited", {
+        error: { code: "rate_limited", message: "Too many messages.", retry_after_ms: wait },
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return this.#notice(conn, "error", {
+        error: { code: "invalid_request", message: "Message is not valid JSON." },
+      });
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success) {
+      const action = (json as { action?: unknown })?.action;
+      const msg = typeof action === "string" &&
+          !["query", "cancel", "pause", "resume", "clarify", "join", "leave", "replay", "ping", "auth"]
+            .includes(action)
+        ? `Unknown action "${action.slice(0, 40)}".`
+        : `Invalid message: ${parsed.error.issues[0].path.join(".") || "message"} ${
+          parsed.error.issues[0].message
+        }`;
+      return this.#notice(conn, "error", { error: { code: "invalid_request", message: msg } });
+    }
+    const m = parsed.data;
+    if (m.action === "auth") return await this.#auth(conn, m.token);
+    if (this.o.authRequired && !conn.principal) {
+      return this.#notice(conn, "error", {
+        error: { code: "unauthorized", message: 'Send {action:"auth", token} first.' },
+      });
+    }
+    await this.#handle(conn, m);
+  }
+
+  #userBucket(conn: Connection): Bucket {
+    const key = conn.principal?.sub ?? conn.id;
+    let b = this.#users.get(key);
+    if (!b) {
+      if (this.#users.size > 10_000) this.#users.clear();
+      this.#users.set(key, b = new Bucket(this.#limits.userMsgsPerSec, this.#limits.userBurst));
+    }
+    return b;
+  }
+
+  async #auth(conn: Connection, token: string) {
+    if (!this.o.verifier) {
+      return this.#notice(conn, "error", {
+        error: { code: "invalid_request", message: "Authentication is not configured on this server." },
+      });
+    }
+    try {
+      conn.principal = await this.o.verifier(token);
+      if (conn.principal.exp) this.#expireAt(conn, conn.principal.exp);
+      this.#notice(conn, "pong", { authenticated: true, sub: conn.principal.sub });
+    } catch {
+      conn.ws.close(CLOSE.unauthorized, "invalid token");
+    }
+  }
+
+  async #handle(conn: Connection, m: ClientMessage) {
+    switch (m.action) {
+      case "ping":
+        return this.#notice(conn, "pong", { server_time: isoNow() });
+      case "join":
+        this.#join(conn, m.room);
+        return this.#notice(conn, "pong", { joined: m.room });
+      case "leave":
+        conn.rooms.delete(m.room);
+        this.#rooms.get(m.room)?.delete(conn);
+        return this.#notice(conn, "pong", { left: m.room });
+      case "query":
+        return this.#startQuery(conn, m.query, m.session_id, m.config, m.id);
+      case "cancel": {
+        const r = this.#running.get(m.query_id);
+        if (!r) {
+          return this.#notice(conn, "error", {
+            error: { code: "not_found", message: `No running query ${m.query_id}.` },
+          }, m.query_id);
+        }
+        r.release?.();
+        return r.abort.abort(new DOMException("cancelled by client", "AbortError"));
+      }
+      case "pause":
+      case "resume":
+        return this.#pause(conn, m.query_id, m.action === "pause");
+      case "clarify":
+        return await this.#clarify(conn, m.query_id, m.answer);
+      case "replay":
+        return await this.#replay(conn, m.query_id, seqOf(m.last_event_id));
+    }
+  }
+
+  #startQuery(
+    conn: Connection,
+    query: string,
+    session?: string,
+    config?: { cache?: boolean; parallel?: boolean; llm?: "auto" | "off" },
+    clientId?: string,
+    answers?: string,
+  ) {
+    if (this.draining) {
+      return this.#notice(conn, "error", {
+        error: {
+          code: "upstream_unavailable",
+          message: "Server is draining: reconnect to another instance.",
+        },
+      });
+    }
+    if (conn.queries >= this.#limits.maxConcurrentQueries) {
+      return this.#notice(conn, "rate_limited", {
+        error: {
+          code: "rate_limited",
+          message: `At most ${this.#limits.maxConcurrentQueries} concurrent queries per connection.`,
+          retry_after_ms: 500,
+        },
+      });
+    }
+    const queryId = newId("q");
+    const rooms = [`query:${queryId}`, ...(session ? [`session:${session}`] : [])];
+    this.#join(conn, `query:${queryId}`);
+    const run: Running = { abort: new AbortController(), owner: conn, session, paused: false };
+    this.#running.set(queryId, run);
+    conn.queries++;
+    const done = this.o.agent.query({
+      query,
+      ...(session ? { session_id: session } : {}),
+      options: {
+        ...(config?.cache === false ? { cache: false } : {}),
+        ...(config?.llm ? { llm: config.llm } : {}),
+      },
+    }, {
+      queryId,
+      signal: run.abort.signal,
+      parallel: config?.parallel,
+      gate: () => (run.paused ? new Promise<void>((res) => (run.release = res)) : Promise.resolve()),
+      onEvent: (ev) => {
+        if (ev.type === "accepted") {
+          ev.data = { ...ev.data, ...(clientId ? { id: clientId } : {}), ...(answers ? { answers } : {}) };
+        }
+        if (ev.type === "clarification_needed") {
+          const c = ev.data.clarification as {
+            question: string;
+            options: string[];
+            suggested_queries: string[];
+          };
+          run.clarification = { question: c.question, options: c.options, rewrites: c.suggested_queries };
+        }
+        void this.o.log.append(ev).catch(() => {});
+        this.#fanOut(rooms, ev, false);
+      },
+    });
+    done.finally(() => {
+      conn.queries--;
+      // Keep a finished query's clarification for a while so {action:"clarify"} can answer it.
+      const keep = run.clarification ? 10 * 60_000 : 0;
+      setTimeout(() => this.#running.delete(queryId), keep);
+    });
+  }
+
+  #pause(conn: Connection, queryId: string, pause: boolean) {
+    const r = this.#running.get(queryId);
+    if (!r) {
+      return this.#notice(conn, "error", {
+        error: { code: "not_found", message: `No running query ${queryId}.` },
+      }, queryId);
+    }
+    r.paused = pause;
+    if (!pause) r.release?.();
+    const ev: QueryEvent = {
+      type: pause ? "paused" : "resumed",
+      query_id: queryId,
+      seq: 0,
+      event_id: "",
+      data: {},
+      progress: 0,
+      timestamp: isoNow(),
+    };
+    this.#send(conn, ev);
+  }
+
+  async #clarify(conn: Connection, queryId: string, answer: string) {
+    const r = this.#running.get(queryId);
+    if (!r?.clarification) {
+      return this.#notice(conn, "error", {
+        error: { code: "not_found", message: `Query ${queryId} is not waiting for a clarification.` },
+      }, queryId);
+    }
+    const a = answerClarification(answer, r.clarification);
+    if (!a) {
+      return this.#notice(conn, "error", {
+        error: {
+          code: "invalid_parameter",
+          message: `Answer with one of: ${
+            r.clarification.options.map((o, i) => `${i + 1}. ${o}`).join("; ")
+          }`,
+        },
+      }, queryId);
+    }
+    this.#running.delete(queryId);
+    await Promise.resolve();
+    this.#startQuery(conn, a.text, r.session, undefined, undefined, queryId);
+  }
+
+  /** Sends the events of a query after `afterSeq` exactly once, then follows it live if it is still running. */
+  async #replay(conn: Connection, queryId: string, afterSeq: number) {
+    // Join first so live events are not missed while the log is read; #deliver drops duplicates by seq.
+    this.#join(conn, `query:${queryId}`);
+    if ((conn.lastSeq.get(queryId) ?? 0) < afterSeq) conn.lastSeq.set(queryId, afterSeq);
+    const events = await this.o.log.since(queryId, afterSeq);
+    for (const ev of events) this.#deliver(conn, ev);
+    if (!events.length && afterSeq === 0 && !this.#running.has(queryId)) {
+      this.#notice(conn, "error", {
+        error: { code: "not_found", message: `No event log for ${queryId} (unknown or expired).` },
+      }, queryId);
+    }
+    if (events.some(isTerminal)) {
+      conn.rooms.delete(`query:${queryId}`);
+      this.#rooms.get(`query:${queryId}`)?.delete(conn);
+    }
+  }
+
+  /** Graceful shutdown: tell clients to reconnect elsewhere, let running queries finish, then close. */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    this.draining = true;
+    for (const c of this.connections) {
+      this.#notice(c, "error", {
+        error: { code: "upstream_unavailable", message: "Server restarting: reconnect and replay." },
+        drain: true,
+      });
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (
+      [...this.#running.values()].some((r) => !r.abort.signal.aborted && !r.clarification) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const c of this.connections) c.ws.close(CLOSE.serviceRestart, "server restarting");
+  }
+}

@@ -1,0 +1,2 @@
+/** @module ChemAgent SDK entry point. */
+export * from "./client.ts";
