@@ -16,7 +16,6 @@ import { MemoryEventLog, RedisEventLog } from "./edge/ws/event_log.ts";
 import { Hub } from "./edge/ws/hub.ts";
 import { LocalRoomBus, RedisRoomBus } from "./edge/ws/room_bus.ts";
 import { createRedisClient } from "./core/cache/mod.ts";
-import { uiRoutes } from "./edge/routes/ui.ts";
 
 const startedAt = performance.now();
 let config;
@@ -85,7 +84,6 @@ const app = createApp({
   auth: { verifier, required: config.AUTH_REQUIRED },
   onUnexpected: (err, requestId) => log.error("unexpected error", { request_id: requestId, error: err }),
 });
-app.route("/ui", uiRoutes());
 
 const server = Deno.serve({
   port: config.CHEMAGENT_PORT,

@@ -10,6 +10,7 @@ import { cacheRoutes } from "./routes/cache.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { wsRoutes } from "./routes/ws.ts";
+import { uiRoutes } from "./routes/ui.ts";
 import { jwtAuth } from "./middleware/auth/index.ts";
 import type { Verifier } from "./ws/auth.ts";
 import type { Hub } from "./ws/hub.ts";
@@ -75,6 +76,8 @@ export function createApp({ agent, config, lifecycle, onUnexpected, metrics, ws,
   const doc = openApiDocument(VERSION);
   app.get("/openapi.json", (c) => c.json(doc));
   app.get("/docs", (c) => c.html(DOCS_HTML));
+  app.route("/ui", uiRoutes());
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/", (c) => c.redirect("/ui"));
   return app;
 }

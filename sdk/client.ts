@@ -227,6 +227,15 @@ export class ChemAgentClient {
         p.resolveId(e.query_id);
       }
     }
+    // The server answers a clarification with a new query; it continues the same handle.
+    if (e.type === "accepted" && typeof e.data.answers === "string") {
+      const prev = this.#byQuery.get(e.data.answers);
+      if (prev && !prev.done) {
+        prev.queryId = e.query_id;
+        prev.lastEventId = undefined;
+        this.#byQuery.set(e.query_id, prev);
+      }
+    }
     const p = this.#byQuery.get(e.query_id);
     if (!p) {
       if (e.type === "error" && e.data?.drain) this.#ws?.close(); // server draining: reconnect now
