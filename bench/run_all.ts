@@ -3,6 +3,7 @@ import { benchCache } from "./cache.ts";
 import { benchChemistry } from "./chemistry.ts";
 import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
+import { benchWs } from "./ws.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 console.log(
@@ -14,3 +15,4 @@ for (const l of await benchChemistry()) console.log(l);
 for (const l of await benchHttp(seconds)) console.log(l);
 for (const l of await benchCache(seconds)) console.log(l);
 for (const l of await benchConversation()) console.log(l);
+for (const l of await benchWs()) console.log(l);
