@@ -6,6 +6,16 @@ import { Agent, ConfigError, createChemEngine, embeddedSource, loadConfig } from
 import { createRefinerFromConfig } from "./core/llm/factory.ts";
 import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
+import { MetricsStore } from "./core/obs/metrics_store.ts";
+import { queryLogger } from "./core/obs/query_log.ts";
+import { AlertEngine } from "./core/obs/alerts/engine.ts";
+import {
+  type AlertChannel,
+  EmailChannel,
+  PagerDutyChannel,
+  SlackChannel,
+  WebhookChannel,
+} from "./core/obs/alerts/channels.ts";
 import { createCacheStack } from "./core/cache/factory.ts";
 import { commonQueries, warmCache } from "./core/cache/warm.ts";
 import { createSessionStore } from "./core/memory/factory.ts";
@@ -35,6 +45,43 @@ if (config.CHEMAGENT_DATA === "chembl") {
 }
 
 const metrics = new Metrics();
+if (config.METRICS_DB_PATH !== ":memory:") {
+  await Deno.mkdir(config.METRICS_DB_PATH.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
+}
+const metricsStore = new MetricsStore(config.METRICS_DB_PATH);
+const channels: AlertChannel[] = [
+  ...(config.ALERT_WEBHOOK_URL
+    ? [new WebhookChannel(config.ALERT_WEBHOOK_URL, config.ALERT_WEBHOOK_SECRET)]
+    : []),
+  ...(config.ALERT_SLACK_WEBHOOK_URL ? [new SlackChannel(config.ALERT_SLACK_WEBHOOK_URL)] : []),
+  ...(config.ALERT_PAGERDUTY_ROUTING_KEY
+    ? [new PagerDutyChannel(config.ALERT_PAGERDUTY_ROUTING_KEY, config.ALERT_PAGERDUTY_URL)]
+    : []),
+  ...(config.ALERT_SMTP_HOST && config.ALERT_EMAIL_TO
+    ? [
+      new EmailChannel(
+        {
+          host: config.ALERT_SMTP_HOST,
+          port: config.ALERT_SMTP_PORT,
+          user: config.ALERT_SMTP_USER,
+          pass: config.ALERT_SMTP_PASS,
+        },
+        config.ALERT_EMAIL_FROM,
+        config.ALERT_EMAIL_TO.split(","),
+      ),
+    ]
+    : []),
+];
+const alerts = new AlertEngine(metricsStore, channels, undefined, {
+  onError: (e, channel) => log.warn("alert delivery failed", { channel, error: String(e) }),
+});
+const evalTimer = setInterval(
+  () => alerts.evaluate().catch((e) => log.warn("alert evaluation failed", { error: String(e) })),
+  config.ALERT_EVAL_INTERVAL_S * 1000,
+);
+Deno.unrefTimer(evalTimer);
+const flushTimer = setInterval(() => metricsStore.flush(), 10_000);
+Deno.unrefTimer(flushTimer);
 const stack = config.CACHE_ENABLED
   ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))
   : undefined;
@@ -47,7 +94,7 @@ const agent = new Agent(data, chem, {
   maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
   cache: stack?.cache,
   frequency: stack?.frequency,
-  observers: [metrics.listener()],
+  observers: [metrics.listener(), metricsStore.listener(), queryLogger(log)],
   memory,
   contextWindow: config.MEMORY_CONTEXT_WINDOW,
   ...(llm ? { refiner: llm.refiner } : {}),
@@ -82,7 +129,29 @@ const app = createApp({
   metrics,
   ws: { hub, verifier, authRequired: config.AUTH_REQUIRED },
   auth: { verifier, required: config.AUTH_REQUIRED },
-  onUnexpected: (err, requestId) => log.error("unexpected error", { request_id: requestId, error: err }),
+  observability: {
+    store: metricsStore,
+    alerts,
+    showStacks: !config.AUTH_REQUIRED || config.CHEMAGENT_ENV === "dev",
+  },
+  accessLog: (
+    f,
+  ) => (f.route === "/health" || f.route === "/metrics" ? log.debug("http", f) : log.info("http", f)),
+  onUnexpected: (err, requestId) => {
+    log.error("unexpected error", { request_id: requestId, error: err });
+    metricsStore.recordError({
+      ts: Date.now(),
+      query_id: "",
+      intent: "http",
+      status: "error",
+      cached: false,
+      ms: 0,
+      error_code: "internal",
+      error_message: String((err as Error)?.message ?? err),
+      stack: (err as Error)?.stack,
+      ...(requestId ? { request_id: requestId } : {}),
+    });
+  },
 });
 
 const server = Deno.serve({
@@ -122,6 +191,7 @@ const shutdown = async (signal: string) => {
   await hub.drain(10_000);
   await server.shutdown();
   await stack?.cache.close();
+  metricsStore.close();
   Deno.exit(0);
 };
 for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, () => void shutdown(sig));

@@ -62,6 +62,8 @@ export interface AgentOptions {
 
 export interface QueryOptions {
   queryId?: string;
+  /** Correlation id of the HTTP request or WebSocket connection that asked. */
+  requestId?: string;
   signal?: AbortSignal;
   onEvent?: EventListener;
   /** Awaited before each step (pause/resume between steps). */
@@ -153,7 +155,11 @@ export class Agent {
       },
     );
     const t0 = performance.now();
-    events.emit("accepted", { query: req.query, session_id: req.session_id ?? null }, 0);
+    events.emit("accepted", {
+      query: req.query,
+      session_id: req.session_id ?? null,
+      ...(opts.requestId ? { request_id: opts.requestId } : {}),
+    }, 0);
     // Conversation: resolve follow-ups and clarification answers against the session's recent exchanges.
     const context = await this.#context(req.session_id);
     const resolved = typeof req.query === "string" ? this.#resolve(req.query, context) : null;

@@ -63,6 +63,19 @@ const schema = z.object({
   JWT_JWKS_URL: url("JWT_JWKS_URL").optional(),
   AUTH_REQUIRED: bool.default(false),
   CORS_ORIGINS: z.string().default("*"),
+  METRICS_DB_PATH: z.string().default(".chemagent/metrics.db"),
+  ALERT_EVAL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(15),
+  ALERT_WEBHOOK_URL: url("ALERT_WEBHOOK_URL").optional(),
+  ALERT_WEBHOOK_SECRET: z.string().optional(),
+  ALERT_SLACK_WEBHOOK_URL: url("ALERT_SLACK_WEBHOOK_URL").optional(),
+  ALERT_PAGERDUTY_ROUTING_KEY: z.string().optional(),
+  ALERT_PAGERDUTY_URL: url("ALERT_PAGERDUTY_URL").default("https://events.pagerduty.com/v2/enqueue"),
+  ALERT_SMTP_HOST: z.string().optional(),
+  ALERT_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+  ALERT_SMTP_USER: z.string().optional(),
+  ALERT_SMTP_PASS: z.string().optional(),
+  ALERT_EMAIL_FROM: z.string().default("chemagent@localhost"),
+  ALERT_EMAIL_TO: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
     error: "LOG_LEVEL must be debug, info, warn or error",
   }).default("info"),
@@ -74,6 +87,10 @@ const SECRET_VARS = new Set([
   "UPSTASH_REDIS_REST_TOKEN",
   "REDIS_URL",
   "UPSTASH_REDIS_REST_URL",
+  "ALERT_WEBHOOK_SECRET",
+  "ALERT_SLACK_WEBHOOK_URL",
+  "ALERT_PAGERDUTY_ROUTING_KEY",
+  "ALERT_SMTP_PASS",
 ]);
 
 export type RawConfig = z.infer<typeof schema>;

@@ -11,6 +11,9 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { wsRoutes } from "./routes/ws.ts";
 import { uiRoutes } from "./routes/ui.ts";
+import { alertRoutes, metricsApiRoutes } from "./routes/observability.ts";
+import type { AlertEngine } from "../core/obs/alerts/engine.ts";
+import type { MetricsStore } from "../core/obs/metrics_store.ts";
 import { jwtAuth } from "./middleware/auth/index.ts";
 import type { Verifier } from "./ws/auth.ts";
 import type { Hub } from "./ws/hub.ts";
@@ -27,13 +30,18 @@ export interface AppOptions {
   metrics?: Metrics;
   /** WebSocket hub and auth; without it /ws is not served. */
   ws?: { hub: Hub; verifier?: Verifier; authRequired: boolean };
+  observability?: { store: MetricsStore; alerts?: AlertEngine; showStacks: boolean };
+  /** Access log: one line per request (route pattern, status, ms, request id). */
+  accessLog?: (fields: Record<string, unknown>) => void;
   auth?: { verifier?: Verifier; required: boolean };
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
 }
 
 export const VERSION = "0.1.0";
 
-export function createApp({ agent, config, lifecycle, onUnexpected, metrics, ws, auth }: AppOptions) {
+export function createApp(
+  { agent, config, lifecycle, onUnexpected, metrics, ws, auth, observability, accessLog }: AppOptions,
+) {
   const app = new Hono();
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
   const maxBody = config.CHEMAGENT_MAX_BODY_BYTES;
@@ -49,6 +57,19 @@ export function createApp({ agent, config, lifecycle, onUnexpected, metrics, ws,
       exposeHeaders: ["x-request-id", "Retry-After"],
     }),
   );
+  if (accessLog) {
+    app.use("*", async (c, next) => {
+      const t0 = performance.now();
+      await next();
+      accessLog({
+        request_id: c.get("requestId"),
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - t0) * 100) / 100,
+      });
+    });
+  }
   if (metrics) {
     app.use("*", async (c, next) => {
       await next();
@@ -72,6 +93,13 @@ export function createApp({ agent, config, lifecycle, onUnexpected, metrics, ws,
   app.route("/api/targets", targetRoutes(agent));
   app.route("/api/cache", cacheRoutes(agent, maxBody));
   app.route("/api/sessions", sessionRoutes(agent));
+  if (observability) {
+    app.route(
+      "/api/metrics",
+      metricsApiRoutes(observability.store, { showStacks: observability.showStacks }),
+    );
+    if (observability.alerts) app.route("/api/alerts", alertRoutes(observability.alerts, maxBody));
+  }
   app.route("/api", chemistryRoutes(agent, maxBody));
   const doc = openApiDocument(VERSION);
   app.get("/openapi.json", (c) => c.json(doc));

@@ -1,5 +1,6 @@
 /** @module Prometheus metrics (npm:prom-client) fed by QueryEvents and cache observations; bounded labels. */
 import client from "prom-client";
+import process from "node:process";
 import type { LayeredCache } from "../cache/mod.ts";
 import type { QueryEvent } from "../types.ts";
 
@@ -21,7 +22,60 @@ export class Metrics {
 
   constructor() {
     const r = [this.registry];
-    client.collectDefaultMetrics({ register: this.registry, prefix: "chemagent_" });
+    // Process metrics of our own: prom-client's Node defaults include names promtool rejects
+    // (gauges ending in _total), and several do not apply to Deno.
+    const started = performance.now();
+    let lag = 0, last = performance.now();
+    const lagTimer = setInterval(() => {
+      const now = performance.now();
+      lag = Math.max(0, now - last - 500) / 1000;
+      last = now;
+    }, 500);
+    Deno.unrefTimer(lagTimer);
+    new client.Gauge({
+      name: "chemagent_process_resident_memory_bytes",
+      help: "Resident memory",
+      registers: r,
+      collect() {
+        this.set(Deno.memoryUsage().rss);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_process_heap_used_bytes",
+      help: "V8 heap in use",
+      registers: r,
+      collect() {
+        this.set(Deno.memoryUsage().heapUsed);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_process_uptime_seconds",
+      help: "Seconds since start",
+      registers: r,
+      collect() {
+        this.set((performance.now() - started) / 1000);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_event_loop_lag_seconds",
+      help: "Event loop delay over the last 500 ms tick",
+      registers: r,
+      collect() {
+        this.set(lag);
+      },
+    });
+    new client.Counter({
+      name: "chemagent_process_cpu_seconds_total",
+      help: "User + system CPU time",
+      registers: r,
+      collect() {
+        const u = process.cpuUsage();
+        const total = (u.user + u.system) / 1e6;
+        const current =
+          (this as unknown as { hashMap: Record<string, { value: number }> }).hashMap[""]?.value ?? 0;
+        if (total > current) this.inc(total - current);
+      },
+    });
     this.queries = new client.Counter({
       name: "chemagent_queries_total",
       help: "Queries answered",

@@ -40,7 +40,9 @@ export function queryRoutes(agent: Agent, maxBody: number) {
 
   app.post("/", async (c) => {
     const body = await readJson(c, queryBody, maxBody);
-    const response = await agent.query(body);
+    const response = await agent.query(body, {
+      requestId: c.get("requestId" as never) as string | undefined,
+    });
     c.header("content-type", "application/json");
     return c.body(responseToJson(response), httpStatusFor(response));
   });
@@ -62,7 +64,9 @@ export function queryRoutes(agent: Agent, maxBody: number) {
         : {}),
     });
     if (!parsed.success) throw new ChemAgentError("invalid_parameter", parsed.error.issues[0].message);
-    const response = await agent.query(parsed.data);
+    const response = await agent.query(parsed.data, {
+      requestId: c.get("requestId" as never) as string | undefined,
+    });
     c.header("content-type", "application/json");
     return c.body(responseToJson(response), httpStatusFor(response));
   });

@@ -354,6 +354,7 @@ export class Hub {
       },
     }, {
       queryId,
+      requestId: conn.id,
       signal: run.abort.signal,
       parallel: config?.parallel,
       gate: () => (run.paused ? new Promise<void>((res) => (run.release = res)) : Promise.resolve()),

@@ -1,0 +1,283 @@
+/** @module Query rollups for the metrics API and alerts: per-minute aggregates (count, errors, cache hits,
+ * latency histogram) per intent/status in SQLite with 30-day retention, plus recent errors and slow queries. */
+import { DatabaseSync } from "node:sqlite";
+import type { QueryEvent } from "../types.ts";
+
+/** Latency histogram bucket upper bounds (ms); the last bucket is open. */
+const BOUNDS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+
+interface Agg {
+  count: number;
+  errors: number;
+  cached: number;
+  sumMs: number;
+  hist: number[];
+}
+
+export interface QueryRecord {
+  ts: number;
+  query_id: string;
+  query?: string;
+  intent: string;
+  status: string;
+  cached: boolean;
+  ms: number;
+  error_code?: string;
+  error_message?: string;
+}
+
+export interface ErrorRecord extends QueryRecord {
+  stack?: string;
+  request_id?: string;
+}
+
+const SERVER_ERRORS = new Set(["internal", "timeout", "upstream_unavailable"]);
+const emptyAgg = (): Agg => ({
+  count: 0,
+  errors: 0,
+  cached: 0,
+  sumMs: 0,
+  hist: BOUNDS.map(() => 0).concat(0),
+});
+const WINDOWS: Record<string, number> = { "1m": 60_000, "5m": 300_000, "1h": 3_600_000, "1d": 86_400_000 };
+
+export class MetricsStore {
+  readonly #db: DatabaseSync;
+  #pending = new Map<string, Agg>(); // "minute|intent|status" → agg not yet in SQLite
+  readonly #recent: QueryRecord[] = [];
+  readonly #errors: ErrorRecord[] = [];
+  readonly #started = new Map<string, { t: number; query?: string; request_id?: string }>();
+
+  constructor(
+    path = ":memory:",
+    private readonly retentionDays = 30,
+    private readonly now = () => Date.now(),
+  ) {
+    this.#db = new DatabaseSync(path);
+    this.#db.exec(`PRAGMA journal_mode = WAL;
+      CREATE TABLE IF NOT EXISTS rollup (minute INTEGER, intent TEXT, status TEXT, count INTEGER, errors INTEGER, cached INTEGER, sum_ms REAL, hist TEXT,
+        PRIMARY KEY (minute, intent, status));
+      CREATE TABLE IF NOT EXISTS errors (ts INTEGER, body TEXT);
+      CREATE INDEX IF NOT EXISTS errors_ts ON errors(ts);`);
+  }
+
+  /** Event listener: one record per finished query. */
+  listener(): (e: QueryEvent) => void {
+    return (e) => {
+      if (e.type === "accepted") {
+        this.#started.set(e.query_id, {
+          t: performance.now(),
+          query: String(e.data.query ?? "").slice(0, 300),
+          request_id: e.data.request_id as string | undefined,
+        });
+        return;
+      }
+      if (e.type !== "result" && e.type !== "error" && e.type !== "cancelled") return;
+      const s = this.#started.get(e.query_id);
+      this.#started.delete(e.query_id);
+      const r = e.data.response as {
+        status: string;
+        intent: { type: string };
+        cached: boolean;
+        error?: { code: string; message: string };
+      } | undefined;
+      const err = (r?.error ?? e.data.error) as { code: string; message: string } | undefined;
+      this.record({
+        ts: this.now(),
+        query_id: e.query_id,
+        query: s?.query,
+        intent: r?.intent?.type ?? "unknown",
+        status: r?.status ?? (e.type === "cancelled" ? "cancelled" : "error"),
+        cached: !!r?.cached,
+        ms: s ? performance.now() - s.t : 0,
+        ...(err ? { error_code: err.code, error_message: err.message } : {}),
+      }, s?.request_id);
+    };
+  }
+
+  record(q: QueryRecord, requestId?: string): void {
+    const minute = Math.floor(q.ts / 60_000) * 60_000;
+    const key = `${minute}|${q.intent}|${q.status}`;
+    const a = this.#pending.get(key) ?? emptyAgg();
+    a.count++;
+    // Errors are the service's failures; a user's typo (not_found) or nonsense (unrecognized_query) is not.
+    if (q.status === "error" && SERVER_ERRORS.has(q.error_code ?? "internal")) a.errors++;
+    if (q.cached) a.cached++;
+    a.sumMs += q.ms;
+    a.hist[bucketOf(q.ms)]++;
+    this.#pending.set(key, a);
+    this.#recent.push(q);
+    if (this.#recent.length > 2000) this.#recent.splice(0, this.#recent.length - 2000);
+    if (q.status === "error") this.recordError({ ...q, ...(requestId ? { request_id: requestId } : {}) });
+  }
+
+  /** Errors with stack traces (internal ones) for operators; bounded in memory and on disk. */
+  recordError(e: ErrorRecord): void {
+    this.#errors.push(e);
+    if (this.#errors.length > 100) this.#errors.shift();
+    this.#db.prepare("INSERT INTO errors (ts, body) VALUES (?, ?)").run(e.ts, JSON.stringify(e));
+  }
+
+  /** Writes pending minutes to SQLite (UPSERT) and applies retention. */
+  flush(): void {
+    if (!this.#pending.size) return;
+    const up = this.#db.prepare(
+      `INSERT INTO rollup (minute, intent, status, count, errors, cached, sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(minute, intent, status) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors,
+      cached = cached + excluded.cached, sum_ms = sum_ms + excluded.sum_ms, hist = excluded.hist`,
+    );
+    const get = this.#db.prepare("SELECT hist FROM rollup WHERE minute = ? AND intent = ? AND status = ?");
+    this.#db.exec("BEGIN");
+    for (const [key, a] of this.#pending) {
+      const [minute, intent, status] = key.split("|");
+      const prev = get.get(Number(minute), intent, status) as { hist: string } | undefined;
+      const hist = prev ? (JSON.parse(prev.hist) as number[]).map((v, i) => v + a.hist[i]) : a.hist;
+      up.run(Number(minute), intent, status, a.count, a.errors, a.cached, a.sumMs, JSON.stringify(hist));
+    }
+    this.#db.exec("COMMIT");
+    this.#pending.clear();
+    const cutoff = this.now() - this.retentionDays * 86_400_000;
+    this.#db.prepare("DELETE FROM rollup WHERE minute < ?").run(cutoff);
+    this.#db.prepare(
+      "DELETE FROM errors WHERE ts < ? OR ts < (SELECT MIN(ts) FROM (SELECT ts FROM errors ORDER BY ts DESC LIMIT 10000))",
+    ).run(cutoff);
+  }
+
+  #rows(from: number, to: number) {
+    this.flush();
+    return this.#db.prepare(
+      "SELECT minute, intent, status, count, errors, cached, sum_ms, hist FROM rollup WHERE minute >= ? AND minute < ? ORDER BY minute",
+    )
+      .all(Math.floor(from / 60_000) * 60_000, to) as {
+        minute: number;
+        intent: string;
+        status: string;
+        count: number;
+        errors: number;
+        cached: number;
+        sum_ms: number;
+        hist: string;
+      }[];
+  }
+
+  /** Totals for the last `windowMs` (default 24 h). */
+  summary(windowMs = 86_400_000) {
+    const to = this.now() + 60_000;
+    const rows = this.#rows(this.now() - windowMs, to);
+    const total = emptyAgg();
+    const byIntent: Record<string, { count: number; errors: number }> = {};
+    for (const r of rows) {
+      total.count += r.count;
+      total.errors += r.errors;
+      total.cached += r.cached;
+      total.sumMs += r.sum_ms;
+      (JSON.parse(r.hist) as number[]).forEach((v, i) => total.hist[i] += v);
+      const b = byIntent[r.intent] ??= { count: 0, errors: 0 };
+      b.count += r.count;
+      b.errors += r.errors;
+    }
+    const successRate = total.count ? 1 - total.errors / total.count : null;
+    const p95 = quantile(total.hist, 0.95);
+    const hit = total.count ? total.cached / total.count : null;
+    // Health: 100 minus penalties for errors, slow p95 and a cold cache.
+    const health = total.count
+      ? Math.max(
+        0,
+        Math.round(
+          100 - (1 - successRate!) * 400 - (p95 > 1000 ? 20 : p95 > 250 ? 10 : 0) - (hit! < 0.5 ? 10 : 0),
+        ),
+      )
+      : 100;
+    return {
+      window_ms: windowMs,
+      queries: total.count,
+      errors: total.errors,
+      success_rate: round(successRate),
+      error_rate: round(total.count ? total.errors / total.count : null),
+      cache_hit_rate: round(hit),
+      latency_ms: {
+        avg: round(total.count ? total.sumMs / total.count : null),
+        p50: quantile(total.hist, 0.5),
+        p75: quantile(total.hist, 0.75),
+        p95,
+        p99: quantile(total.hist, 0.99),
+      },
+      by_intent: byIntent,
+      health_score: health,
+    };
+  }
+
+  /** A time series: queries | errors | error_rate | cache_hit_rate | latency_avg | latency_p95, per bucket. */
+  history(metric: string, window = "5m", from = this.now() - 86_400_000, to = this.now()) {
+    const step = WINDOWS[window] ?? 300_000;
+    const buckets = new Map<number, Agg>();
+    for (const r of this.#rows(from, to + 60_000)) {
+      const t = Math.floor(r.minute / step) * step;
+      const a = buckets.get(t) ?? emptyAgg();
+      a.count += r.count;
+      a.errors += r.errors;
+      a.cached += r.cached;
+      a.sumMs += r.sum_ms;
+      (JSON.parse(r.hist) as number[]).forEach((v, i) => a.hist[i] += v);
+      buckets.set(t, a);
+    }
+    const value = (a: Agg) => {
+      switch (metric) {
+        case "errors":
+          return a.errors;
+        case "error_rate":
+          return round(a.count ? a.errors / a.count : 0);
+        case "cache_hit_rate":
+          return round(a.count ? a.cached / a.count : 0);
+        case "latency_avg":
+          return round(a.count ? a.sumMs / a.count : 0);
+        case "latency_p95":
+          return quantile(a.hist, 0.95);
+        default:
+          return a.count;
+      }
+    };
+    return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([t, a]) => ({
+      t: new Date(t).toISOString(),
+      value: value(a),
+    }));
+  }
+
+  recentErrors(limit = 100, withStacks = false): ErrorRecord[] {
+    return this.#errors.slice(-limit).reverse().map((e) => (withStacks ? e : { ...e, stack: undefined }));
+  }
+
+  slowQueries(limit = 20, windowMs = 3_600_000): QueryRecord[] {
+    const since = this.now() - windowMs;
+    return this.#recent.filter((q) => q.ts >= since).sort((a, b) => b.ms - a.ms).slice(0, limit);
+  }
+
+  /** For alert rules: raw counts over a window (ms). */
+  window(windowMs: number) {
+    return this.summary(windowMs);
+  }
+
+  close(): void {
+    this.flush();
+    this.#db.close();
+  }
+}
+
+function bucketOf(ms: number): number {
+  const i = BOUNDS.findIndex((b) => ms <= b);
+  return i === -1 ? BOUNDS.length : i;
+}
+
+/** Quantile from histogram counts: the upper bound of the bucket holding it. */
+function quantile(hist: number[], q: number): number {
+  const n = hist.reduce((a, b) => a + b, 0);
+  if (!n) return 0;
+  let acc = 0;
+  for (let i = 0; i < hist.length; i++) {
+    acc += hist[i];
+    if (acc >= q * n) return i < BOUNDS.length ? BOUNDS[i] : BOUNDS[BOUNDS.length - 1] * 2;
+  }
+  return BOUNDS[BOUNDS.length - 1];
+}
+
+const round = (x: number | null) => (x === null ? null : Math.round(x * 10000) / 10000);
