@@ -6,6 +6,7 @@ import { Agent, ConfigError, createChemEngine, embeddedSource, loadConfig } from
 import { createRefinerFromConfig } from "./core/llm/factory.ts";
 import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
+import { setupTracing } from "./core/obs/tracing.ts";
 import { MetricsStore } from "./core/obs/metrics_store.ts";
 import { queryLogger } from "./core/obs/query_log.ts";
 import { AlertEngine } from "./core/obs/alerts/engine.ts";
@@ -44,6 +45,17 @@ if (config.CHEMAGENT_DATA === "chembl") {
   Deno.exit(2);
 }
 
+const otlp = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+  (config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces`
+    : undefined);
+const tracing = otlp
+  ? setupTracing({
+    endpoint: otlp,
+    sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
+    serviceName: config.OTEL_SERVICE_NAME,
+  })
+  : undefined;
 const metrics = new Metrics();
 if (config.METRICS_DB_PATH !== ":memory:") {
   await Deno.mkdir(config.METRICS_DB_PATH.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
@@ -134,6 +146,7 @@ const app = createApp({
     alerts,
     showStacks: !config.AUTH_REQUIRED || config.CHEMAGENT_ENV === "dev",
   },
+  tracing: !!tracing,
   accessLog: (
     f,
   ) => (f.route === "/health" || f.route === "/metrics" ? log.debug("http", f) : log.info("http", f)),
@@ -192,6 +205,7 @@ const shutdown = async (signal: string) => {
   await server.shutdown();
   await stack?.cache.close();
   metricsStore.close();
+  await tracing?.shutdown();
   Deno.exit(0);
 };
 for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, () => void shutdown(sig));

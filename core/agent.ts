@@ -12,6 +12,7 @@ import { type EventListener, EventStream, newId } from "./execute/events.ts";
 import { type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
 import { runPipeline } from "./query_pipeline.ts";
+import { withSpan } from "./obs/tracing.ts";
 import { clarificationFor } from "./intent/clarify.ts";
 import {
   answerClarification,
@@ -145,8 +146,24 @@ export class Agent {
   }
 
   /** Answers a natural-language question, streaming QueryEvents to `onEvent`. Never throws. */
-  async query(req: QueryRequest, opts: QueryOptions = {}): Promise<QueryResponse> {
+  query(req: QueryRequest, opts: QueryOptions = {}): Promise<QueryResponse> {
     const queryId = opts.queryId ?? newId("q");
+    return withSpan("query", {
+      "chemagent.query_id": queryId,
+      ...(opts.requestId ? { "chemagent.request_id": opts.requestId } : {}),
+    }, async (span) => {
+      const r = await this.#query(req, { ...opts, queryId });
+      span.setAttributes({
+        "chemagent.status": r.status,
+        "chemagent.intent": r.intent.type,
+        "chemagent.cached": r.cached,
+      });
+      return r;
+    });
+  }
+
+  async #query(req: QueryRequest, opts: QueryOptions & { queryId: string }): Promise<QueryResponse> {
+    const queryId = opts.queryId;
     const listeners = opts.onEvent ? [...this.observers, opts.onEvent] : this.observers;
     const events = new EventStream(
       queryId,

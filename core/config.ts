@@ -76,6 +76,11 @@ const schema = z.object({
   ALERT_SMTP_PASS: z.string().optional(),
   ALERT_EMAIL_FROM: z.string().default("chemagent@localhost"),
   ALERT_EMAIL_TO: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url("OTEL_EXPORTER_OTLP_ENDPOINT").optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ error: "OTEL_TRACES_SAMPLER_ARG must be a ratio 0..1" }).min(0)
+    .max(1).default(1),
+  OTEL_SERVICE_NAME: z.string().default("chemagent"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
     error: "LOG_LEVEL must be debug, info, warn or error",
   }).default("info"),

@@ -1,6 +1,7 @@
 /** @module One question end to end: parse → plan → execute → answer, as a stream of QueryEvents. */
 import { composeAnswer } from "./answer/mod.ts";
 import { toErrorBody } from "./errors.ts";
+import { withSpan } from "./obs/tracing.ts";
 import type { EventStream } from "./execute/events.ts";
 import { executePlan, type RunTool } from "./execute/mod.ts";
 import type { Clarification } from "./intent/clarify.ts";
@@ -59,9 +60,13 @@ export async function runPipeline(
   let plan: Plan;
   try {
     const tp = performance.now();
-    parsed = parseQuestion(req.query ?? "", deps.parse);
+    parsed = await withSpan("parse", {}, (span) => {
+      const p = parseQuestion(req.query ?? "", deps.parse);
+      span.setAttributes({ "chemagent.intent": p.intent.type, "chemagent.confidence": p.intent.confidence });
+      return p;
+    });
     if (deps.refine) {
-      const better = await deps.refine(parsed, req.query, opts.signal);
+      const better = await withSpan("llm.refine", {}, () => deps.refine!(parsed, req.query, opts.signal));
       if (better) {
         parsed = better.parsed;
         if (better.note) notes.push(better.note);
@@ -73,7 +78,12 @@ export async function runPipeline(
     }
     timing.parse = elapsed(tp);
     const tl = performance.now();
-    plan = planFor(parsed, { limit: req.options?.limit });
+    const p = parsed;
+    plan = await withSpan("plan", {}, (span) => {
+      const pl = planFor(p, { limit: req.options?.limit });
+      span.setAttribute("chemagent.steps", pl.steps.length);
+      return pl;
+    });
     timing.plan = elapsed(tl);
   } catch (e) {
     const error = toErrorBody(e);
@@ -120,32 +130,37 @@ export async function runPipeline(
   const te = performance.now();
   const total = plan.steps.length || 1;
   try {
-    const outcomes = await executePlan(plan, deps.runTool, {
-      signal: opts.signal,
-      stepTimeoutMs: deps.stepTimeoutMs,
-      parallel: opts.parallel,
-      gate: opts.gate,
-      onStepStart: (step) =>
-        events.emit("step_start", {
-          step_id: step.id,
-          tool: step.tool,
-          label: step.label ?? step.tool,
-          depends_on: step.depends_on,
+    const outcomes = await withSpan(
+      "execute",
+      { "chemagent.steps": plan.steps.length },
+      () =>
+        executePlan(plan, deps.runTool, {
+          signal: opts.signal,
+          stepTimeoutMs: deps.stepTimeoutMs,
+          parallel: opts.parallel,
+          gate: opts.gate,
+          onStepStart: (step) =>
+            events.emit("step_start", {
+              step_id: step.id,
+              tool: step.tool,
+              label: step.label ?? step.tool,
+              depends_on: step.depends_on,
+            }),
+          onStepEnd: (o, done) => {
+            const progress = 0.1 + 0.85 * (done / total);
+            if (o.status === "ok") {
+              events.emit("step_complete", { step_id: o.id, tool: o.tool, ms: o.ms }, progress);
+              events.emit("partial_result", { step_id: o.id, tool: o.tool, output: o.output }, progress);
+            } else {events.emit("step_error", {
+                step_id: o.id,
+                tool: o.tool,
+                status: o.status,
+                error: o.error,
+                ms: o.ms,
+              }, progress);}
+          },
         }),
-      onStepEnd: (o, done) => {
-        const progress = 0.1 + 0.85 * (done / total);
-        if (o.status === "ok") {
-          events.emit("step_complete", { step_id: o.id, tool: o.tool, ms: o.ms }, progress);
-          events.emit("partial_result", { step_id: o.id, tool: o.tool, output: o.output }, progress);
-        } else {events.emit("step_error", {
-            step_id: o.id,
-            tool: o.tool,
-            status: o.status,
-            error: o.error,
-            ms: o.ms,
-          }, progress);}
-      },
-    });
+    );
     timing.execute = elapsed(te);
     const answer = composeAnswer(parsed, plan, outcomes, deps.datasetLabel);
     timing.total = elapsed(t0);

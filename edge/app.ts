@@ -14,6 +14,7 @@ import { uiRoutes } from "./routes/ui.ts";
 import { alertRoutes, metricsApiRoutes } from "./routes/observability.ts";
 import type { AlertEngine } from "../core/obs/alerts/engine.ts";
 import type { MetricsStore } from "../core/obs/metrics_store.ts";
+import { withSpan } from "../core/obs/tracing.ts";
 import { jwtAuth } from "./middleware/auth/index.ts";
 import type { Verifier } from "./ws/auth.ts";
 import type { Hub } from "./ws/hub.ts";
@@ -31,6 +32,8 @@ export interface AppOptions {
   /** WebSocket hub and auth; without it /ws is not served. */
   ws?: { hub: Hub; verifier?: Verifier; authRequired: boolean };
   observability?: { store: MetricsStore; alerts?: AlertEngine; showStacks: boolean };
+  /** Wrap each request in an OpenTelemetry span (when a tracer provider is installed). */
+  tracing?: boolean;
   /** Access log: one line per request (route pattern, status, ms, request id). */
   accessLog?: (fields: Record<string, unknown>) => void;
   auth?: { verifier?: Verifier; required: boolean };
@@ -40,7 +43,8 @@ export interface AppOptions {
 export const VERSION = "0.1.0";
 
 export function createApp(
-  { agent, config, lifecycle, onUnexpected, metrics, ws, auth, observability, accessLog }: AppOptions,
+  { agent, config, lifecycle, onUnexpected, metrics, ws, auth, observability, accessLog, tracing }:
+    AppOptions,
 ) {
   const app = new Hono();
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
@@ -57,6 +61,21 @@ export function createApp(
       exposeHeaders: ["x-request-id", "Retry-After"],
     }),
   );
+  if (tracing) {
+    app.use(
+      "*",
+      (c, next) =>
+        withSpan(`HTTP ${c.req.method}`, {
+          "http.method": c.req.method,
+          "http.target": c.req.path,
+          "chemagent.request_id": c.get("requestId"),
+        }, async (span) => {
+          await next();
+          span.updateName(`HTTP ${c.req.method} ${c.req.routePath}`);
+          span.setAttributes({ "http.route": c.req.routePath, "http.status_code": c.res.status });
+        }),
+    );
+  }
   if (accessLog) {
     app.use("*", async (c, next) => {
       const t0 = performance.now();

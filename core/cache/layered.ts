@@ -4,6 +4,7 @@ import { decodeEntry, encodeEntry } from "./codec.ts";
 import { type L1Entry, MemoryTier, type MemoryTierOptions } from "./drivers/memory.ts";
 import { kindOf, lockKey, NAMESPACE } from "./keys.ts";
 import { CacheStats } from "./stats.ts";
+import { withSpan } from "../obs/tracing.ts";
 import type { BusMessage, CacheBus, CacheOptions, CacheResult, DistributedLock, L2Driver } from "./types.ts";
 
 export interface LayeredCacheOptions {
@@ -178,7 +179,11 @@ export class LayeredCache {
       try {
         bytes = encodeEntry(entry);
         const t0 = performance.now();
-        await this.#l2op(() => this.l2!.set(key, bytes!, ttl + grace, tags));
+        await withSpan(
+          "cache.l2.set",
+          { "cache.kind": kind, "cache.driver": this.l2!.name },
+          () => this.#l2op(() => this.l2!.set(key, bytes!, ttl + grace, tags)),
+        );
         this.stats.record("l2", kind, "set", performance.now() - t0);
         this.#bus &&
           this.#l2op(() => this.#bus!.publish({ op: "evict", origin: this.id, keys: [key] })).catch(() => {});
@@ -207,7 +212,11 @@ export class LayeredCache {
     const t0 = performance.now();
     let bytes: Uint8Array | null;
     try {
-      bytes = await this.#l2op(() => this.l2!.get(key));
+      bytes = await withSpan(
+        "cache.l2.get",
+        { "cache.kind": kind, "cache.driver": this.l2!.name },
+        () => this.#l2op(() => this.l2!.get(key)),
+      );
     } catch (e) {
       if (!(e instanceof L2Unavailable)) this.stats.record("l2", kind, "error");
       return null;

@@ -2,6 +2,7 @@
 import { ChemAgentError, type ErrorBody, toErrorBody } from "../errors.ts";
 import type { Plan, Step } from "../types.ts";
 import { resolveArgs, select } from "./select.ts";
+import { withSpan } from "../obs/tracing.ts";
 
 export interface StepOutcome {
   id: string;
@@ -71,7 +72,17 @@ export async function executePlan(
         await opts.gate?.();
         opts.signal?.throwIfAborted();
         opts.onStepStart?.(step, plan.steps.indexOf(step));
-        finish(await runStep(step, outputs, runTool, opts));
+        finish(
+          await withSpan(
+            `tool ${step.tool}`,
+            { "chemagent.step": step.id, "chemagent.tool": step.tool },
+            async (span) => {
+              const o = await runStep(step, outputs, runTool, opts);
+              span.setAttribute("chemagent.status", o.status);
+              return o;
+            },
+          ),
+        );
       })().finally(() => running.delete(step.id));
       running.set(step.id, p);
       if (opts.parallel === false) await p;

@@ -1,6 +1,7 @@
 /** @module GuardedLLM: token-bucket rate limit, retries with backoff on 429/5xx, a hard time budget,
  * a circuit breaker and usage accounting around any provider. */
 import { type ChatMessage, type Completion, LLMError, type LLMProvider } from "./types.ts";
+import { withSpan } from "../obs/tracing.ts";
 
 export interface GuardOptions {
   /** Requests per second allowed on average, and the burst size. */
@@ -90,11 +91,16 @@ export class GuardedLLM {
       }
       try {
         this.usage.calls++;
-        const r = await this.provider.complete(messages, {
-          timeoutMs: left,
-          signal: opts.signal,
-          json: opts.json,
-        });
+        const r = await withSpan("llm.complete", {
+          "llm.provider": this.provider.name,
+          "llm.model": this.provider.model,
+          "llm.attempt": attempt,
+        }, () =>
+          this.provider.complete(messages, {
+            timeoutMs: left,
+            signal: opts.signal,
+            json: opts.json,
+          }));
         this.#failures = 0;
         this.usage.inputTokens += r.usage.input;
         this.usage.outputTokens += r.usage.output;

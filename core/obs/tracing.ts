@@ -1,0 +1,58 @@
+/** @module OpenTelemetry tracing with the npm SDK (@opentelemetry/*): one tracer for requests, query stages,
+ * tools, cache tiers and LLM calls; parent/child through an AsyncLocalStorage context; OTLP/HTTP export. */
+import { context, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from "@opentelemetry/sdk-trace-base";
+
+export const tracer: Tracer = trace.getTracer("chemagent", "0.1.0");
+
+/** Runs `fn` inside a span (child of the active one); records errors; ends the span. No-op without a provider. */
+export async function withSpan<T>(
+  name: string,
+  attrs: Record<string, string | number | boolean>,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
+  return await tracer.startActiveSpan(name, { attributes: attrs }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (e) {
+      span.recordException(e as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String((e as Error)?.message ?? e) });
+      throw e;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+export interface TracingOptions {
+  /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces */
+  endpoint: string;
+  /** Fraction of root traces sampled (children follow their parent). */
+  sampleRatio?: number;
+  serviceName?: string;
+  headers?: Record<string, string>;
+}
+
+/** Installs the global provider and context manager; returns a shutdown that flushes pending spans. */
+export function setupTracing(o: TracingOptions): { shutdown(): Promise<void>; flush(): Promise<void> } {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const processor = new BatchSpanProcessor(
+    new OTLPTraceExporter({ url: o.endpoint, headers: o.headers ?? {} }),
+    { scheduledDelayMillis: 500 },
+  );
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": o.serviceName ?? "chemagent" }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(o.sampleRatio ?? 1) }),
+    spanProcessors: [processor],
+  });
+  trace.setGlobalTracerProvider(provider);
+  return { shutdown: () => provider.shutdown(), flush: () => provider.forceFlush() };
+}
