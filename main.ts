@@ -134,6 +134,7 @@ const hub = new Hub({
   authRequired: config.AUTH_REQUIRED,
   onMetric: (name, delta) => metrics.ws(name, delta),
 });
+agent.observers.push(hub.observer());
 const app = createApp({
   agent,
   config,

@@ -47,6 +47,8 @@ export class MetricsStore {
   readonly #recent: QueryRecord[] = [];
   readonly #errors: ErrorRecord[] = [];
   readonly #started = new Map<string, { t: number; query?: string; request_id?: string }>();
+  /** Per tool: executions, errors, total ms, and executions per hour of day (UTC) for the heatmap. */
+  readonly #tools = new Map<string, { count: number; errors: number; sumMs: number; byHour: number[] }>();
 
   constructor(
     path = ":memory:",
@@ -61,9 +63,19 @@ export class MetricsStore {
       CREATE INDEX IF NOT EXISTS errors_ts ON errors(ts);`);
   }
 
-  /** Event listener: one record per finished query. */
+  /** Event listener: one record per finished query, one per tool step. */
   listener(): (e: QueryEvent) => void {
     return (e) => {
+      if (e.type === "step_complete" || e.type === "step_error") {
+        const name = String(e.data.tool);
+        const t = this.#tools.get(name) ?? { count: 0, errors: 0, sumMs: 0, byHour: Array(24).fill(0) };
+        t.count++;
+        if (e.type === "step_error") t.errors++;
+        t.sumMs += Number(e.data.ms ?? 0);
+        t.byHour[new Date(this.now()).getUTCHours()]++;
+        this.#tools.set(name, t);
+        return;
+      }
       if (e.type === "accepted") {
         this.#started.set(e.query_id, {
           t: performance.now(),
@@ -203,6 +215,7 @@ export class MetricsStore {
         p99: quantile(total.hist, 0.99),
       },
       by_intent: byIntent,
+      latency_histogram: { bounds_ms: BOUNDS, counts: total.hist },
       health_score: health,
     };
   }
@@ -245,6 +258,21 @@ export class MetricsStore {
 
   recentErrors(limit = 100, withStacks = false): ErrorRecord[] {
     return this.#errors.slice(-limit).reverse().map((e) => (withStacks ? e : { ...e, stack: undefined }));
+  }
+
+  tools() {
+    return [...this.#tools.entries()].map(([tool, t]) => ({
+      tool,
+      count: t.count,
+      errors: t.errors,
+      error_rate: round(t.count ? t.errors / t.count : 0),
+      avg_ms: round(t.count ? t.sumMs / t.count : 0),
+      by_hour: t.byHour,
+    })).sort((a, b) => b.count - a.count);
+  }
+
+  recentQueries(limit = 100): QueryRecord[] {
+    return this.#recent.slice(-limit).reverse();
   }
 
   slowQueries(limit = 20, windowMs = 3_600_000): QueryRecord[] {

@@ -5,6 +5,7 @@ import { ChemAgentError } from "../../core/mod.ts";
 import type { AlertEngine } from "../../core/obs/alerts/engine.ts";
 import type { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { ok } from "../envelope.ts";
+import { metricsReportPdf } from "../../core/obs/report_pdf.ts";
 import { readJson } from "../middleware/json-body/index.ts";
 import { num, queryParams } from "../params.ts";
 
@@ -62,6 +63,20 @@ export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolea
     const t0 = performance.now();
     const q = queryParams(c, z.object({ limit: num("limit", 1, 100, true) }));
     return ok(c, { errors: store.recentErrors(q.limit ?? 100, opts.showStacks) }, t0);
+  });
+  app.get("/tools", (c) => ok(c, { tools: store.tools() }, performance.now()));
+  app.get("/queries", (c) => {
+    const q = queryParams(c, z.object({ limit: num("limit", 1, 500, true) }));
+    return ok(c, { queries: store.recentQueries(q.limit ?? 100) }, performance.now());
+  });
+  app.get("/report.pdf", async (c) => {
+    const w = c.req.query("window") ?? "24h";
+    if (!WINDOW_MS[w]) throw new ChemAgentError("invalid_parameter", "window must be 1h, 24h, 7d or 30d");
+    const pdf = await metricsReportPdf(store, WINDOW_MS[w], w);
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="chemagent-metrics-${w}.pdf"`,
+    });
   });
   app.get("/slow-queries", (c) => {
     const t0 = performance.now();

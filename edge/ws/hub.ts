@@ -444,6 +444,31 @@ export class Hub {
     }
   }
 
+  /** Agent observer: a compact line per finished query to the "ops" room (the live dashboard). */
+  observer(): (ev: QueryEvent) => void {
+    return (ev) => {
+      if (ev.type !== "result" && ev.type !== "error" && ev.type !== "cancelled") return;
+      const r = ev.data.response as {
+        status?: string;
+        intent?: { type: string };
+        cached?: boolean;
+        timing_ms?: { total: number };
+        error?: { code: string; message: string };
+      } | undefined;
+      const err = (r?.error ?? ev.data.error) as { code: string; message: string } | undefined;
+      this.#fanOut(["ops"], {
+        ...ev,
+        data: {
+          status: r?.status ?? ev.type,
+          intent: r?.intent?.type ?? "unknown",
+          cached: !!r?.cached,
+          ms: r?.timing_ms?.total ?? 0,
+          ...(err ? { error: { code: err.code, message: err.message } } : {}),
+        },
+      }, false);
+    };
+  }
+
   /** Graceful shutdown: tell clients to reconnect elsewhere, let running queries finish, then close. */
   async drain(timeoutMs = 10_000): Promise<void> {
     this.draining = true;

@@ -1,0 +1,81 @@
+/** One chart.js wrapper for every chart on the dashboard. */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from "chart.js";
+import { useEffect, useRef } from "preact/hooks";
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  Tooltip,
+  Legend,
+  Filler,
+);
+
+export interface Series {
+  label: string;
+  values: number[];
+  color?: string;
+}
+
+export function ChartView(
+  { type = "line", labels, series, height = 220 }: {
+    type?: "line" | "bar";
+    labels: string[];
+    series: Series[];
+    height?: number;
+  },
+) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Chart>();
+  useEffect(() => {
+    const data = {
+      labels,
+      datasets: series.map((s) => ({
+        label: s.label,
+        data: s.values,
+        borderColor: s.color ?? "#1f5fa8",
+        backgroundColor: (s.color ?? "#1f5fa8") + "55",
+        fill: type === "line",
+        tension: 0.25,
+        pointRadius: 0,
+      })),
+    };
+    if (!chart.current) {
+      chart.current = new Chart(canvas.current!, {
+        type,
+        data,
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: { legend: { display: series.length > 1 } },
+        },
+      });
+    } else {
+      chart.current.data = data;
+      chart.current.update();
+    }
+  }, [labels.join(), JSON.stringify(series)]);
+  useEffect(() => () => chart.current?.destroy(), []);
+  return (
+    <div style={{ height }}>
+      <canvas ref={canvas} />
+    </div>
+  );
+}
