@@ -8,6 +8,7 @@ import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
 import { setupTracing } from "./core/obs/tracing.ts";
 import { MetricsStore } from "./core/obs/metrics_store.ts";
+import { RedisRollups } from "./core/obs/shared_rollups.ts";
 import { queryLogger } from "./core/obs/query_log.ts";
 import { AlertEngine } from "./core/obs/alerts/engine.ts";
 import {
@@ -49,7 +50,8 @@ const otlp = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
   (config.OTEL_EXPORTER_OTLP_ENDPOINT
     ? `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces`
     : undefined);
-const tracing = otlp
+const instrumented = !config.features.has("no-metrics");
+const tracing = otlp && !config.features.has("no-npm-tracing")
   ? setupTracing({
     endpoint: otlp,
     sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
@@ -61,6 +63,12 @@ if (config.METRICS_DB_PATH !== ":memory:") {
   await Deno.mkdir(config.METRICS_DB_PATH.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
 }
 const metricsStore = new MetricsStore(config.METRICS_DB_PATH);
+if (config.REDIS_URL) {
+  // Fleet-wide rollups: the metrics API and alert rules see every instance.
+  const rollupClient = createRedisClient({ url: config.REDIS_URL, offlineQueue: true });
+  rollupClient.on("error", () => {});
+  metricsStore.shared = new RedisRollups(rollupClient);
+}
 const channels: AlertChannel[] = [
   ...(config.ALERT_WEBHOOK_URL
     ? [new WebhookChannel(config.ALERT_WEBHOOK_URL, config.ALERT_WEBHOOK_SECRET)]
@@ -97,7 +105,7 @@ Deno.unrefTimer(flushTimer);
 const stack = config.CACHE_ENABLED
   ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))
   : undefined;
-if (stack) metrics.watchCache(stack.cache);
+if (stack && !config.features.has("no-metrics")) metrics.watchCache(stack.cache);
 const memory = config.MEMORY_ENABLED ? await createSessionStore(config) : undefined;
 const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
 const llm = createRefinerFromConfig(config, data, chem, metrics.llmObserver());
@@ -106,7 +114,8 @@ const agent = new Agent(data, chem, {
   maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
   cache: stack?.cache,
   frequency: stack?.frequency,
-  observers: [metrics.listener(), metricsStore.listener(), queryLogger(log)],
+  // CHEMAGENT_FEATURES=no-metrics turns instrumentation off (used by bench/observability.ts to measure its cost).
+  observers: instrumented ? [metrics.listener(), metricsStore.listener(), queryLogger(log)] : [],
   memory,
   contextWindow: config.MEMORY_CONTEXT_WINDOW,
   ...(llm ? { refiner: llm.refiner } : {}),
@@ -139,7 +148,7 @@ const app = createApp({
   agent,
   config,
   lifecycle,
-  metrics,
+  ...(instrumented ? { metrics } : {}),
   ws: { hub, verifier, authRequired: config.AUTH_REQUIRED },
   auth: { verifier, required: config.AUTH_REQUIRED },
   observability: {
@@ -148,9 +157,13 @@ const app = createApp({
     showStacks: !config.AUTH_REQUIRED || config.CHEMAGENT_ENV === "dev",
   },
   tracing: !!tracing,
-  accessLog: (
-    f,
-  ) => (f.route === "/health" || f.route === "/metrics" ? log.debug("http", f) : log.info("http", f)),
+  ...(instrumented && log.enabled("info")
+    ? {
+      accessLog: (
+        f: Record<string, unknown>,
+      ) => (f.route === "/health" || f.route === "/metrics" ? log.debug("http", f) : log.info("http", f)),
+    }
+    : {}),
   onUnexpected: (err, requestId) => {
     log.error("unexpected error", { request_id: requestId, error: err });
     metricsStore.recordError({

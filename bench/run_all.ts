@@ -4,6 +4,7 @@ import { benchChemistry } from "./chemistry.ts";
 import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
 import { benchWs } from "./ws.ts";
+import { benchObservability } from "./observability.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 console.log(
@@ -16,3 +17,4 @@ for (const l of await benchHttp(seconds)) console.log(l);
 for (const l of await benchCache(seconds)) console.log(l);
 for (const l of await benchConversation()) console.log(l);
 for (const l of await benchWs()) console.log(l);
+for (const l of await benchObservability(seconds)) console.log(l);

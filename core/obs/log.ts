@@ -10,6 +10,8 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** Whether a level is written (lets hot paths skip building fields). */
+  enabled(level: Level): boolean;
 }
 
 /** Replaces values of secret-looking keys and bearer tokens in strings. */
@@ -46,5 +48,6 @@ export function createLogger(
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    enabled: (lvl) => ORDER[lvl] >= ORDER[level],
   };
 }

@@ -11,8 +11,6 @@ export class Metrics {
   readonly tools: client.Counter<"tool_name" | "status">;
   readonly toolLatency: client.Histogram<"tool_name">;
   readonly activeQueries: client.Gauge;
-  readonly cacheOps: client.Counter<"tier" | "kind" | "outcome">;
-  readonly cacheLatency: client.Histogram<"tier">;
   readonly http: client.Counter<"route" | "method" | "status">;
   readonly wsConnections: client.Gauge;
   readonly wsMessages: client.Counter<"direction">;
@@ -107,19 +105,6 @@ export class Metrics {
       help: "Queries in progress",
       registers: r,
     });
-    this.cacheOps = new client.Counter({
-      name: "chemagent_cache_operations_total",
-      help: "Cache operations by tier and outcome",
-      labelNames: ["tier", "kind", "outcome"],
-      registers: r,
-    });
-    this.cacheLatency = new client.Histogram({
-      name: "chemagent_cache_latency_seconds",
-      help: "Cache tier latency",
-      labelNames: ["tier"],
-      buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.25],
-      registers: r,
-    });
     this.llmCalls = new client.Counter({
       name: "chemagent_llm_calls_total",
       help: "LLM calls by outcome",
@@ -160,11 +145,50 @@ export class Metrics {
 
   /** Subscribes to a cache's observations and exports its size as gauges. */
   watchCache(cache: LayeredCache): void {
-    cache.stats.observe(({ tier, kind, outcome, ms }) => {
-      this.cacheOps.inc({ tier, kind, outcome });
-      if (ms !== undefined && (outcome === "hit" || outcome === "miss")) {
-        this.cacheLatency.observe({ tier }, ms / 1000);
-      }
+    // Read from the cache's own counters at scrape time: nothing extra on the hit path.
+    const stats = cache.stats;
+    new client.Counter({
+      name: "chemagent_cache_operations_total",
+      help: "Cache operations by tier and outcome",
+      labelNames: ["tier", "outcome"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [tier, t] of Object.entries(stats.tiers)) {
+          for (const outcome of ["hits", "misses", "sets", "evictions", "errors"] as const) {
+            if (t[outcome]) {
+              this.inc({
+                tier,
+                outcome: outcome.replace(/s$/, "").replace("hit", "hit").replace("misse", "miss"),
+              }, t[outcome]);
+            }
+          }
+        }
+      },
+    });
+    new client.Counter({
+      name: "chemagent_cache_requests_total",
+      help: "Cached reads by kind and how they were served",
+      labelNames: ["kind", "served"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [kind, k] of stats.kinds) {
+          if (k.hits) this.inc({ kind, served: "cache" }, k.hits);
+          if (k.computes) this.inc({ kind, served: "compute" }, k.computes);
+        }
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_cache_latency_avg_seconds",
+      help: "Average latency of cache tier lookups",
+      labelNames: ["tier"],
+      registers: [this.registry],
+      collect() {
+        for (const [tier, t] of Object.entries(stats.tiers)) {
+          if (t.latency_samples) this.set({ tier }, t.latency_ms_total / t.latency_samples / 1000);
+        }
+      },
     });
     new client.Gauge({
       name: "chemagent_cache_l1_entries",
@@ -214,6 +238,31 @@ export class Metrics {
     };
   }
 
+  // Label children are cached: prom-client hashes a label object on every call otherwise (hot path).
+  readonly #qc = new Map<string, { count: client.Counter; latency: client.Histogram }>();
+  #queryChildren(intent_type: string, status: string, cache_hit: string) {
+    const k = `${intent_type}|${status}|${cache_hit}`;
+    let c = this.#qc.get(k);
+    if (!c) {
+      const labels = { intent_type, status, cache_hit };
+      c = {
+        count: this.queries.labels(labels) as unknown as client.Counter,
+        latency: this.queryLatency.labels(labels) as unknown as client.Histogram,
+      };
+      this.#qc.set(k, c);
+    }
+    return c;
+  }
+
+  readonly #hc = new Map<string, { inc(): void }>();
+  /** Counts an HTTP request (route pattern, method, status) through a cached label child. */
+  httpRequest(route: string, method: string, status: number): void {
+    const k = `${route}|${method}|${status}`;
+    let c = this.#hc.get(k);
+    if (!c) this.#hc.set(k, c = this.http.labels({ route, method, status: String(status) }));
+    c.inc();
+  }
+
   /** An event listener that turns a query's events into metrics. */
   listener(): (e: QueryEvent) => void {
     const started = new Map<string, number>();
@@ -240,13 +289,11 @@ export class Metrics {
         const resp = e.data.response as
           | { intent?: { type: string }; status?: string; cached?: boolean }
           | undefined;
-        const labels = {
-          intent_type: resp?.intent?.type ?? "unknown",
-          status: resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error"),
-          cache_hit: String(!!resp?.cached),
-        };
-        this.queries.inc(labels);
-        if (t !== undefined) this.queryLatency.observe(labels, (performance.now() - t) / 1000);
+        const intent = resp?.intent?.type ?? "unknown";
+        const status = resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error");
+        const c = this.#queryChildren(intent, status, String(!!resp?.cached));
+        c.count.inc();
+        if (t !== undefined) c.latency.observe((performance.now() - t) / 1000);
       }
     };
   }

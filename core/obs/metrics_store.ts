@@ -6,7 +6,7 @@ import type { QueryEvent } from "../types.ts";
 /** Latency histogram bucket upper bounds (ms); the last bucket is open. */
 const BOUNDS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
-interface Agg {
+export interface Agg {
   count: number;
   errors: number;
   cached: number;
@@ -31,6 +31,7 @@ export interface ErrorRecord extends QueryRecord {
   request_id?: string;
 }
 
+const RECENT = 2000;
 const SERVER_ERRORS = new Set(["internal", "timeout", "upstream_unavailable"]);
 const emptyAgg = (): Agg => ({
   count: 0,
@@ -41,10 +42,30 @@ const emptyAgg = (): Agg => ({
 });
 const WINDOWS: Record<string, number> = { "1m": 60_000, "5m": 300_000, "1h": 3_600_000, "1d": 86_400_000 };
 
+/** Rollups shared by every instance (Redis): the metrics API then answers for the whole fleet. */
+export interface SharedRollups {
+  add(minute: number, intent: string, status: string, a: Agg): Promise<void>;
+  rows(from: number, to: number): Promise<Row[]>;
+}
+
+export interface Row {
+  minute: number;
+  intent: string;
+  status: string;
+  count: number;
+  errors: number;
+  cached: number;
+  sum_ms: number;
+  hist: string;
+}
+
 export class MetricsStore {
+  shared?: SharedRollups;
+  #pushes: Promise<void>[] = [];
   readonly #db: DatabaseSync;
   #pending = new Map<string, Agg>(); // "minute|intent|status" → agg not yet in SQLite
   readonly #recent: QueryRecord[] = [];
+  #recentAt = 0;
   readonly #errors: ErrorRecord[] = [];
   readonly #started = new Map<string, { t: number; query?: string; request_id?: string }>();
   /** Per tool: executions, errors, total ms, and executions per hour of day (UTC) for the heatmap. */
@@ -118,8 +139,8 @@ export class MetricsStore {
     a.sumMs += q.ms;
     a.hist[bucketOf(q.ms)]++;
     this.#pending.set(key, a);
-    this.#recent.push(q);
-    if (this.#recent.length > 2000) this.#recent.splice(0, this.#recent.length - 2000);
+    // Ring buffer of the last 2,000 queries (no array shifting on the hot path).
+    this.#recent[this.#recentAt++ % RECENT] = q;
     if (q.status === "error") this.recordError({ ...q, ...(requestId ? { request_id: requestId } : {}) });
   }
 
@@ -142,6 +163,7 @@ export class MetricsStore {
     this.#db.exec("BEGIN");
     for (const [key, a] of this.#pending) {
       const [minute, intent, status] = key.split("|");
+      if (this.shared) this.#pushes.push(this.shared.add(Number(minute), intent, status, a).catch(() => {}));
       const prev = get.get(Number(minute), intent, status) as { hist: string } | undefined;
       const hist = prev ? (JSON.parse(prev.hist) as number[]).map((v, i) => v + a.hist[i]) : a.hist;
       up.run(Number(minute), intent, status, a.count, a.errors, a.cached, a.sumMs, JSON.stringify(hist));
@@ -155,7 +177,7 @@ export class MetricsStore {
     ).run(cutoff);
   }
 
-  #rows(from: number, to: number) {
+  #rows(from: number, to: number): Row[] {
     this.flush();
     return this.#db.prepare(
       "SELECT minute, intent, status, count, errors, cached, sum_ms, hist FROM rollup WHERE minute >= ? AND minute < ? ORDER BY minute",
@@ -173,9 +195,22 @@ export class MetricsStore {
   }
 
   /** Totals for the last `windowMs` (default 24 h). */
-  summary(windowMs = 86_400_000) {
+  /** Rows from the shared rollups when configured (whole fleet), else this instance's SQLite. */
+  async #allRows(from: number, to: number): Promise<Row[]> {
+    const local = this.#rows(from, to);
+    if (!this.shared) return local;
+    const pushes = this.#pushes.splice(0);
+    await Promise.all(pushes);
+    try {
+      return await this.shared.rows(from, to);
+    } catch {
+      return local; // shared store down: answer for this instance
+    }
+  }
+
+  async summary(windowMs = 86_400_000) {
     const to = this.now() + 60_000;
-    const rows = this.#rows(this.now() - windowMs, to);
+    const rows = await this.#allRows(this.now() - windowMs, to);
     const total = emptyAgg();
     const byIntent: Record<string, { count: number; errors: number }> = {};
     for (const r of rows) {
@@ -221,10 +256,10 @@ export class MetricsStore {
   }
 
   /** A time series: queries | errors | error_rate | cache_hit_rate | latency_avg | latency_p95, per bucket. */
-  history(metric: string, window = "5m", from = this.now() - 86_400_000, to = this.now()) {
+  async history(metric: string, window = "5m", from = this.now() - 86_400_000, to = this.now()) {
     const step = WINDOWS[window] ?? 300_000;
     const buckets = new Map<number, Agg>();
-    for (const r of this.#rows(from, to + 60_000)) {
+    for (const r of await this.#allRows(from, to + 60_000)) {
       const t = Math.floor(r.minute / step) * step;
       const a = buckets.get(t) ?? emptyAgg();
       a.count += r.count;
@@ -271,18 +306,30 @@ export class MetricsStore {
     })).sort((a, b) => b.count - a.count);
   }
 
+  /** The last queries, newest first. */
+  #ordered(): QueryRecord[] {
+    const n = Math.min(this.#recentAt, RECENT);
+    const out: QueryRecord[] = [];
+    for (let i = 1; i <= n; i++) out.push(this.#recent[(this.#recentAt - i) % RECENT]);
+    return out;
+  }
+
   recentQueries(limit = 100): QueryRecord[] {
-    return this.#recent.slice(-limit).reverse();
+    return this.#ordered().slice(0, limit);
   }
 
   slowQueries(limit = 20, windowMs = 3_600_000): QueryRecord[] {
     const since = this.now() - windowMs;
-    return this.#recent.filter((q) => q.ts >= since).sort((a, b) => b.ms - a.ms).slice(0, limit);
+    return this.#ordered().filter((q) => q.ts >= since).sort((a, b) => b.ms - a.ms).slice(0, limit);
   }
 
   /** For alert rules: raw counts over a window (ms). */
   window(windowMs: number) {
     return this.summary(windowMs);
+  }
+
+  get isShared(): boolean {
+    return !!this.shared;
   }
 
   close(): void {

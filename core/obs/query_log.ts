@@ -5,7 +5,9 @@ import type { Logger } from "./log.ts";
 
 export function queryLogger(log: Logger): (e: QueryEvent) => void {
   const ctx = new Map<string, { request_id?: string; session_id?: string; started: number }>();
+  const debug = log.enabled("debug");
   return (e) => {
+    if (e.type === "step_complete" && !debug) return;
     if (e.type === "accepted") {
       ctx.set(e.query_id, {
         request_id: e.data.request_id as string | undefined,

@@ -7,7 +7,7 @@ export async function metricsReportPdf(
   windowMs: number,
   windowLabel: string,
 ): Promise<Uint8Array> {
-  const s = store.summary(windowMs);
+  const s = await store.summary(windowMs);
   const doc = await PDFDocument.create();
   doc.setTitle(`ChemAgent metrics report (${windowLabel})`);
   doc.setCreator("ChemAgent");

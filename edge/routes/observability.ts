@@ -18,16 +18,15 @@ const WINDOW_MS: Record<string, number> = {
 
 export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolean }) {
   const app = new Hono();
-  app.get("/summary", (c) => {
+  app.get("/summary", async (c) => {
     const t0 = performance.now();
     const w = c.req.query("window") ?? "24h";
     if (!WINDOW_MS[w]) throw new ChemAgentError("invalid_parameter", "window must be 1h, 24h, 7d or 30d");
-    return ok(c, {
-      ...store.summary(WINDOW_MS[w]),
-      windows: Object.fromEntries(["24h", "7d", "30d"].map((k) => [k, store.summary(WINDOW_MS[k]).queries])),
-    }, t0);
+    const windows: Record<string, number> = {};
+    for (const k of ["24h", "7d", "30d"]) windows[k] = (await store.summary(WINDOW_MS[k])).queries;
+    return ok(c, { ...(await store.summary(WINDOW_MS[w])), windows, fleet: store.isShared }, t0);
   });
-  app.get("/history", (c) => {
+  app.get("/history", async (c) => {
     const t0 = performance.now();
     const q = queryParams(
       c,
@@ -56,7 +55,7 @@ export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolea
       window: q.window,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      points: store.history(q.metric, q.window, from, to),
+      points: await store.history(q.metric, q.window, from, to),
     }, t0);
   });
   app.get("/errors", (c) => {

@@ -215,7 +215,7 @@ Deno.test({
   },
 });
 
-Deno.test("metrics store: summary, history buckets, slow queries and errors; 30-day retention", () => {
+Deno.test("metrics store: summary, history buckets, slow queries and errors; 30-day retention", async () => {
   let now = Date.parse("2026-11-25T10:00:00Z");
   const store = new MetricsStore(":memory:", 30, () => now);
   for (let i = 0; i < 10; i++) {
@@ -231,12 +231,12 @@ Deno.test("metrics store: summary, history buckets, slow queries and errors; 30-
     });
   }
   now += 10 * 60_000;
-  const s = store.summary(3_600_000);
+  const s = await store.summary(3_600_000);
   assert.equal(s.queries, 10);
   assert.equal(s.errors, 1, "only the internal error counts; not_found is the user's");
   assert.equal(s.cache_hit_rate, 0.5);
   assert.ok(s.latency_ms.p95 >= 50);
-  const h = store.history("queries", "5m", now - 3_600_000, now);
+  const h = await store.history("queries", "5m", now - 3_600_000, now);
   assert.equal(h.reduce((a, b) => a + (b.value as number), 0), 10);
   assert.equal(store.slowQueries(3)[0].ms, 90);
   assert.deepEqual(store.recentErrors(10).map((e) => e.error_code), ["internal", "not_found"]);
@@ -244,6 +244,59 @@ Deno.test("metrics store: summary, history buckets, slow queries and errors; 30-
   now += 31 * 86_400_000;
   store.record({ ts: now, query_id: "late", intent: "x", status: "success", cached: false, ms: 1 });
   store.flush();
-  assert.equal(store.summary(40 * 86_400_000).queries, 1);
+  assert.equal((await store.summary(40 * 86_400_000)).queries, 1);
   store.close();
+});
+
+Deno.test({
+  name: "metrics rollups aggregate across instances through Redis",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const { startRedis } = await import("../services.ts");
+    const { RedisRollups } = await import("../../core/obs/shared_rollups.ts");
+    const { createRedisClient } = await import("../../core/cache/mod.ts");
+    const redis = await startRedis();
+    const mk = () => {
+      const s = new MetricsStore(":memory:");
+      const c = createRedisClient({ url: redis.url, offlineQueue: true });
+      c.on("error", () => {});
+      s.shared = new RedisRollups(c);
+      return { s, c };
+    };
+    const a = mk(), b = mk();
+    const now = Date.now();
+    for (let i = 0; i < 7; i++) {
+      a.s.record({
+        ts: now,
+        query_id: `a${i}`,
+        intent: "target_query",
+        status: "success",
+        cached: i < 3,
+        ms: 4,
+      });
+    }
+    for (let i = 0; i < 5; i++) {
+      b.s.record({
+        ts: now,
+        query_id: `b${i}`,
+        intent: "compound_lookup",
+        status: "error",
+        cached: false,
+        ms: 40,
+        error_code: "internal",
+      });
+    }
+    b.s.flush();
+    const fleet = await a.s.summary(3_600_000);
+    assert.equal(fleet.queries, 12);
+    assert.equal(fleet.errors, 5);
+    assert.equal(fleet.cache_hit_rate, 0.25);
+    assert.deepEqual(Object.keys(fleet.by_intent).sort(), ["compound_lookup", "target_query"]);
+    const h = await b.s.history("queries", "1h", now - 3_600_000, now);
+    assert.equal(h.reduce((x, p) => x + (p.value as number), 0), 12);
+    a.c.disconnect();
+    b.c.disconnect();
+    await redis.stop();
+  },
 });

@@ -96,7 +96,8 @@ Deno.test({
     });
     await t.step("Prometheus exposes cache and query metrics with bounded labels", async () => {
       const text = await (await fetch(u("/metrics"))).text();
-      assert.match(text, /chemagent_cache_operations_total\{tier="l1",kind="query",outcome="hit"\} \d+/);
+      assert.match(text, /chemagent_cache_operations_total\{tier="l1",outcome="hit"\} \d+/);
+      assert.match(text, /chemagent_cache_requests_total\{kind="query",served="cache"\} \d+/);
       assert.match(
         text,
         /chemagent_queries_total\{intent_type="target_query",status="success",cache_hit="true"\} \d+/,

@@ -11,7 +11,7 @@ export interface AlertRule {
   /** How long the condition must hold before the alert fires (ms). */
   forMs: number;
   /** Current value and whether the condition holds. */
-  check: (s: ReturnType<MetricsStore["summary"]>) => { value: number; breached: boolean };
+  check: (s: Awaited<ReturnType<MetricsStore["summary"]>>) => { value: number; breached: boolean };
   summary: (value: number) => string;
   runbook: string;
 }
@@ -101,7 +101,7 @@ export class AlertEngine {
     const now = this.#now();
     const sent: AlertNotice[] = [];
     for (const rule of this.rules) {
-      const { value, breached } = rule.check(this.store.window(rule.windowMs));
+      const { value, breached } = rule.check(await this.store.window(rule.windowMs));
       let a = this.#active.get(rule.name);
       if (breached) {
         if (!a) {
