@@ -115,7 +115,13 @@ const agent = new Agent(data, chem, {
   cache: stack?.cache,
   frequency: stack?.frequency,
   // CHEMAGENT_FEATURES=no-metrics turns instrumentation off (used by bench/observability.ts to measure its cost).
-  observers: instrumented ? [metrics.listener(), metricsStore.listener(), queryLogger(log)] : [],
+  observers: instrumented
+    ? [
+      ...(config.features.has("no-prom") ? [] : [metrics.listener()]),
+      ...(config.features.has("no-rollups") ? [] : [metricsStore.listener()]),
+      ...(config.features.has("no-query-log") ? [] : [queryLogger(log)]),
+    ]
+    : [],
   memory,
   contextWindow: config.MEMORY_CONTEXT_WINDOW,
   ...(llm ? { refiner: llm.refiner } : {}),

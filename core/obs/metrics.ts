@@ -1,16 +1,18 @@
 /** @module Prometheus metrics (npm:prom-client) fed by QueryEvents and cache observations; bounded labels. */
 import client from "prom-client";
 import process from "node:process";
+import { FastCounter, FastHistogram } from "./fast_metrics.ts";
 import type { LayeredCache } from "../cache/mod.ts";
 import type { QueryEvent } from "../types.ts";
 
 export class Metrics {
   readonly registry = new client.Registry();
-  readonly queries: client.Counter<"intent_type" | "status" | "cache_hit">;
-  readonly queryLatency: client.Histogram<"intent_type" | "status" | "cache_hit">;
-  readonly tools: client.Counter<"tool_name" | "status">;
-  readonly toolLatency: client.Histogram<"tool_name">;
+  readonly queries: FastCounter<"intent_type" | "status" | "cache_hit">;
+  readonly queryLatency: FastHistogram<"intent_type" | "status" | "cache_hit">;
+  readonly tools: FastCounter<"tool_name" | "status">;
+  readonly toolLatency: FastHistogram<"tool_name">;
   readonly activeQueries: client.Gauge;
+  #active = 0;
   readonly http: client.Counter<"route" | "method" | "status">;
   readonly wsConnections: client.Gauge;
   readonly wsMessages: client.Counter<"direction">;
@@ -74,36 +76,41 @@ export class Metrics {
         if (total > current) this.inc(total - current);
       },
     });
-    this.queries = new client.Counter({
-      name: "chemagent_queries_total",
-      help: "Queries answered",
-      labelNames: ["intent_type", "status", "cache_hit"],
-      registers: r,
-    });
-    this.queryLatency = new client.Histogram({
-      name: "chemagent_query_duration_seconds",
-      help: "Query latency",
-      labelNames: ["intent_type", "status", "cache_hit"],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: r,
-    });
-    this.tools = new client.Counter({
-      name: "chemagent_tool_executions_total",
-      help: "Tool executions",
-      labelNames: ["tool_name", "status"],
-      registers: r,
-    });
-    this.toolLatency = new client.Histogram({
-      name: "chemagent_tool_duration_seconds",
-      help: "Tool latency",
-      labelNames: ["tool_name"],
-      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registers: r,
-    });
+    this.queries = new FastCounter("chemagent_queries_total", "Queries answered", [
+      "intent_type",
+      "status",
+      "cache_hit",
+    ], this.registry);
+    this.queryLatency = new FastHistogram(
+      "chemagent_query_duration_seconds",
+      "Query latency",
+      ["intent_type", "status", "cache_hit"],
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      this.registry,
+    );
+    this.tools = new FastCounter("chemagent_tool_executions_total", "Tool executions", [
+      "tool_name",
+      "status",
+    ], this.registry);
+    this.toolLatency = new FastHistogram("chemagent_tool_duration_seconds", "Tool latency", ["tool_name"], [
+      0.0005,
+      0.001,
+      0.005,
+      0.01,
+      0.05,
+      0.1,
+      0.5,
+      1,
+      5,
+    ], this.registry);
+    const active = () => this.#active;
     this.activeQueries = new client.Gauge({
       name: "chemagent_active_queries",
       help: "Queries in progress",
       registers: r,
+      collect() {
+        this.set(active());
+      },
     });
     this.llmCalls = new client.Counter({
       name: "chemagent_llm_calls_total",
@@ -239,15 +246,14 @@ export class Metrics {
   }
 
   // Label children are cached: prom-client hashes a label object on every call otherwise (hot path).
-  readonly #qc = new Map<string, { count: client.Counter; latency: client.Histogram }>();
+  readonly #qc = new Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }>();
   #queryChildren(intent_type: string, status: string, cache_hit: string) {
     const k = `${intent_type}|${status}|${cache_hit}`;
     let c = this.#qc.get(k);
     if (!c) {
-      const labels = { intent_type, status, cache_hit };
       c = {
-        count: this.queries.labels(labels) as unknown as client.Counter,
-        latency: this.queryLatency.labels(labels) as unknown as client.Histogram,
+        count: this.queries.series(intent_type, status, cache_hit),
+        latency: this.queryLatency.series(intent_type, status, cache_hit),
       };
       this.#qc.set(k, c);
     }
@@ -270,22 +276,19 @@ export class Metrics {
     return (e) => {
       if (e.type === "accepted") {
         started.set(e.query_id, performance.now());
-        this.activeQueries.inc();
+        this.#active++;
       } else if (e.type === "step_start") stepStart.set(`${e.query_id}:${e.data.step_id}`, performance.now());
       else if (e.type === "step_complete" || e.type === "step_error") {
         const k = `${e.query_id}:${e.data.step_id}`;
         const t = stepStart.get(k);
         stepStart.delete(k);
         const tool = String(e.data.tool);
-        this.tools.inc({
-          tool_name: tool,
-          status: e.type === "step_complete" ? "ok" : String(e.data.status ?? "error"),
-        });
-        if (t !== undefined) this.toolLatency.observe({ tool_name: tool }, (performance.now() - t) / 1000);
+        this.tools.series(tool, e.type === "step_complete" ? "ok" : String(e.data.status ?? "error")).inc();
+        if (t !== undefined) this.toolLatency.series(tool).observe((performance.now() - t) / 1000);
       } else if (e.type === "result" || e.type === "error" || e.type === "cancelled") {
         const t = started.get(e.query_id);
         started.delete(e.query_id);
-        this.activeQueries.dec();
+        this.#active--;
         const resp = e.data.response as
           | { intent?: { type: string }; status?: string; cached?: boolean }
           | undefined;
