@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { type Agent, ChemAgentError, createAgent, type QueryResponse, toErrorBody } from "../../core/mod.ts";
 import { renderOutput } from "../../core/answer/render.ts";
+import { SqliteSessionStore } from "../../core/memory/mod.ts";
 
 const COMMANDS: Record<
   string,
@@ -119,7 +120,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const agent = await createAgent();
+  // Conversations (interactive mode, --session) remember context in the same SQLite file the server uses.
+  await Deno.mkdir(".chemagent", { recursive: true }).catch(() => {});
+  const agent = await createAgent({ memory: new SqliteSessionStore(".chemagent/sessions.db") });
   try {
     if (pos[0] === "depict") {
       if (!pos[1]) throw new UsageError("depict needs a SMILES");
