@@ -222,7 +222,8 @@ const shutdown = async (signal: string) => {
   lifecycle.draining = true;
   log.info("draining", { signal, running_queries: hub.runningQueries, connections: hub.connections.size });
   await hub.drain(10_000);
-  await server.shutdown();
+  // Proxies keep idle keep-alive connections open; do not wait on them for long.
+  await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
   await stack?.cache.close();
   metricsStore.close();
   await tracing?.shutdown();

@@ -100,6 +100,8 @@ const TERMINAL = new Set<EventType>(["result", "error", "cancelled"]);
 
 interface Pending {
   clientId: string;
+  /** The query message, kept until the server accepts it (resent after a reconnect). */
+  message: string;
   queryId?: string;
   lastEventId?: string;
   opts: QueryOptions;
@@ -238,8 +240,12 @@ export class ChemAgentClient {
     }
     const p = this.#byQuery.get(e.query_id);
     if (!p) {
-      if (e.type === "error" && e.data?.drain) this.#ws?.close(); // server draining: reconnect now
-      else if (e.seq) this.#roomHandler?.(e);
+      if (e.type === "error" && e.data?.drain) {
+        // Server draining: a query it refused is resent after reconnecting elsewhere.
+        const refused = typeof e.data.id === "string" ? this.#byClient.get(e.data.id) : undefined;
+        if (refused && !refused.queryId) this.#outbox.push(refused.message);
+        this.#ws?.close();
+      } else if (e.seq) this.#roomHandler?.(e);
       return;
     }
     if (e.seq) p.lastEventId = e.event_id;
@@ -284,15 +290,26 @@ export class ChemAgentClient {
     const promise = new Promise<QueryResponse>((res, rej) => [resolve, reject] = [res, rej]);
     promise.catch(() => {}); // the caller may only iterate; unhandled rejections are theirs to see via await
     const queryId = new Promise<string>((res) => resolveId = res);
-    const p: Pending = { clientId, opts, events: [], waiters: [], done: false, resolve, reject, resolveId };
-    this.#byClient.set(clientId, p);
-    this.#send({
+    const msg = {
       action: "query",
       id: clientId,
       query: text,
       ...(opts.sessionId ? { session_id: opts.sessionId } : {}),
       config: { cache: opts.cache ?? true, parallel: opts.parallel ?? true },
-    });
+    };
+    const p: Pending = {
+      clientId,
+      message: JSON.stringify(msg),
+      opts,
+      events: [],
+      waiters: [],
+      done: false,
+      resolve,
+      reject,
+      resolveId,
+    };
+    this.#byClient.set(clientId, p);
+    this.#send(msg);
     const control = (action: string) => () => queryId.then((id) => this.#send({ action, query_id: id }));
     const cancel = control("cancel");
     opts.signal?.addEventListener("abort", cancel, { once: true });

@@ -11,6 +11,9 @@ export interface Lifecycle {
   warmed?: boolean;
 }
 
+/** Identifies this process in /ready (load-balancing checks, debugging which replica answered). */
+const INSTANCE = Deno.env.get("HOSTNAME") ?? crypto.randomUUID().slice(0, 8);
+
 export function healthRoutes(agent: Agent, life: Lifecycle) {
   const app = new Hono();
   app.get("/health", (c) => c.json({ status: "ok" }));
@@ -23,6 +26,7 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
         targets: agent.data.targets.length,
       },
       rdkit: agent.chem.version,
+      instance: INSTANCE,
       indices_ready: !!life.indicesReady,
       cache_warmed: !!life.warmed,
       uptime_s: Math.round((performance.now() - life.startedAt) / 1000),

@@ -323,11 +323,14 @@ export class Hub {
     answers?: string,
   ) {
     if (this.draining) {
+      // Not accepted: the client resends it (same id) after reconnecting to another instance.
       return this.#notice(conn, "error", {
         error: {
           code: "upstream_unavailable",
           message: "Server is draining: reconnect to another instance.",
         },
+        drain: true,
+        ...(clientId ? { id: clientId } : {}),
       });
     }
     if (conn.queries >= this.#limits.maxConcurrentQueries) {
@@ -431,8 +434,17 @@ export class Hub {
     // Join first so live events are not missed while the log is read; #deliver drops duplicates by seq.
     this.#join(conn, `query:${queryId}`);
     if ((conn.lastSeq.get(queryId) ?? 0) < afterSeq) conn.lastSeq.set(queryId, afterSeq);
-    const events = await this.o.log.since(queryId, afterSeq);
+    let events = await this.o.log.since(queryId, afterSeq);
     for (const ev of events) this.#deliver(conn, ev);
+    // The query may still be running on another instance (its events arrive through the room bus), or have
+    // just finished there with its last events not yet in the shared log: keep reading the log until it ends.
+    for (let i = 0; i < 50 && !events.some(isTerminal) && !this.#running.has(queryId) && conn.open; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const more = await this.o.log.since(queryId, conn.lastSeq.get(queryId) ?? afterSeq);
+      for (const ev of more) this.#deliver(conn, ev);
+      events = [...events, ...more];
+      if (!events.length && afterSeq === 0) break;
+    }
     if (!events.length && afterSeq === 0 && !this.#running.has(queryId)) {
       this.#notice(conn, "error", {
         error: { code: "not_found", message: `No event log for ${queryId} (unknown or expired).` },

@@ -140,8 +140,11 @@ var ChemAgentClient = class {
     }
     const p = this.#byQuery.get(e.query_id);
     if (!p) {
-      if (e.type === "error" && e.data?.drain) this.#ws?.close();
-      else if (e.seq) this.#roomHandler?.(e);
+      if (e.type === "error" && e.data?.drain) {
+        const refused = typeof e.data.id === "string" ? this.#byClient.get(e.data.id) : void 0;
+        if (refused && !refused.queryId) this.#outbox.push(refused.message);
+        this.#ws?.close();
+      } else if (e.seq) this.#roomHandler?.(e);
       return;
     }
     if (e.seq) p.lastEventId = e.event_id;
@@ -198,18 +201,7 @@ var ChemAgentClient = class {
     promise.catch(() => {
     });
     const queryId = new Promise((res) => resolveId = res);
-    const p = {
-      clientId,
-      opts,
-      events: [],
-      waiters: [],
-      done: false,
-      resolve,
-      reject,
-      resolveId
-    };
-    this.#byClient.set(clientId, p);
-    this.#send({
+    const msg = {
       action: "query",
       id: clientId,
       query: text,
@@ -220,7 +212,20 @@ var ChemAgentClient = class {
         cache: opts.cache ?? true,
         parallel: opts.parallel ?? true
       }
-    });
+    };
+    const p = {
+      clientId,
+      message: JSON.stringify(msg),
+      opts,
+      events: [],
+      waiters: [],
+      done: false,
+      resolve,
+      reject,
+      resolveId
+    };
+    this.#byClient.set(clientId, p);
+    this.#send(msg);
     const control = (action) => () => queryId.then((id) => this.#send({
       action,
       query_id: id

