@@ -107,6 +107,14 @@ Deno.test({
       await t.step(
         "the cache is shared: a question answered by one replica is served from L2 by the others",
         async () => {
+          // Wait until every replica has its Redis connection up (the client fails fast while connecting).
+          for (const p of ports) {
+            for (let i = 0; i < 100; i++) {
+              const s = (await (await fetch(`http://127.0.0.1:${p}/api/cache/stats`)).json()).result;
+              if (s.l2?.healthy && typeof s.l2.keys === "number") break;
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
           const q = `targets of imatinib run ${Math.floor(Math.random() * 1e6)}`;
           const first = await ask(`http://127.0.0.1:${ports[0]}`, q);
           assert.equal(first.status, "success");
