@@ -40,6 +40,7 @@ const schema = z.object({
   CACHE_DISK_DIR: z.string().optional(),
   CACHE_DISK_MAX_MB: z.coerce.number().min(1).max(1_000_000).default(256),
   CACHE_WARM: bool.default(true),
+  CACHE_L2_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(300),
   MEMORY_ENABLED: bool.default(true),
   MEMORY_SQLITE_PATH: z.string().default(".chemagent/sessions.db"),
   MEMORY_CONTEXT_WINDOW: z.coerce.number().int().min(1).max(50).default(5),

@@ -21,6 +21,7 @@ type CacheConfig = Pick<
   | "CACHE_L1_MAX_MB"
   | "CACHE_DISK_DIR"
   | "CACHE_DISK_MAX_MB"
+  | "CACHE_L2_TIMEOUT_MS"
 >;
 
 export interface CacheStack {
@@ -39,7 +40,12 @@ export async function createCacheStack(
   let frequency: QueryFrequency | undefined;
   let describe = "L1 memory";
   if (c.REDIS_URL || c.REDIS_SENTINELS) {
-    const conn = { url: c.REDIS_URL, sentinels: c.REDIS_SENTINELS, sentinelName: c.REDIS_SENTINEL_NAME };
+    const conn = {
+      url: c.REDIS_URL,
+      sentinels: c.REDIS_SENTINELS,
+      sentinelName: c.REDIS_SENTINEL_NAME,
+      commandTimeoutMs: c.CACHE_L2_TIMEOUT_MS,
+    };
     const client = createRedisClient(conn);
     client.on("error", () => {}); // connection errors surface as failed commands; the cache logs those once
     const tier = new RedisTier(client);
@@ -72,6 +78,7 @@ export async function createCacheStack(
     defaultTtlMs: c.CACHE_TTL_S * 1000,
     defaultL1TtlMs: c.CACHE_L1_TTL_S * 1000,
     defaultGraceMs: c.CACHE_GRACE_S * 1000,
+    l2TimeoutMs: c.CACHE_L2_TIMEOUT_MS,
     log,
   });
   await cache.start();
