@@ -17,6 +17,7 @@ async function startApi(port: number, redisUrl: string) {
       CHEMAGENT_HOST: "127.0.0.1",
       REDIS_URL: redisUrl,
       CACHE_WARM: "false",
+      CACHE_L2_TIMEOUT_MS: "3000",
       LOG_LEVEL: "error",
       MEMORY_SQLITE_PATH: ":memory:",
       METRICS_DB_PATH: ":memory:",
