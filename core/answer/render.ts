@@ -1,5 +1,10 @@
 /** @module Markdown for each tool's output: tables for lists, units, sources. */
-import { formatValue, type NumericProperty, PROPERTY_INFO } from "../tools/property_catalog.ts";
+import {
+  formatValue,
+  NUMERIC_PROPERTIES,
+  type NumericProperty,
+  PROPERTY_INFO,
+} from "../tools/property_catalog.ts";
 
 type Out = Record<string, unknown>;
 // deno-lint-ignore no-explicit-any
@@ -22,20 +27,10 @@ const more = (
   what: string,
 ) => (total > shown ? `\n\n_${total - shown} more ${what} not shown (${total} in all)._` : "");
 
-const DESCRIPTOR_ROWS: NumericProperty[] = [
-  "molecular_weight",
-  "exact_mass",
-  "clogp",
-  "hbd",
-  "hba",
-  "tpsa",
-  "rotatable_bonds",
-  "rings",
-  "aromatic_rings",
-  "heavy_atoms",
-  "fraction_sp3",
-  "stereocenters",
-];
+/** Descriptor table rows: every numeric property except the derived ones. */
+const DESCRIPTOR_ROWS = NUMERIC_PROPERTIES.filter((p) =>
+  p !== "lipinski_violations" && p !== "molar_refractivity"
+) as NumericProperty[];
 
 /** One tool output → a markdown section (without heading). */
 export function renderOutput(tool: string, o: Out, focus: string[] = []): string {

@@ -1,5 +1,5 @@
 /** @module Words the rules recognise: property spellings, cue phrases, functional groups, scope words. */
-import type { NumericProperty } from "../tools/property_catalog.ts";
+import { NUMERIC_PROPERTIES } from "../tools/property_catalog.ts";
 
 /** Property spellings → canonical names. Non-numeric "properties" (formula, smiles, inchi…) are listed too. */
 export const PROPERTY_SYNONYMS: [RegExp, string][] = [
@@ -34,23 +34,8 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:properties|descriptors|physicochemical|physchem|profile|characteristics)\b/i, "all"],
 ];
 
-export const NUMERIC_NAMES = new Set<string>(
-  [
-    "molecular_weight",
-    "exact_mass",
-    "clogp",
-    "molar_refractivity",
-    "hbd",
-    "hba",
-    "tpsa",
-    "rotatable_bonds",
-    "rings",
-    "aromatic_rings",
-    "heavy_atoms",
-    "fraction_sp3",
-    "stereocenters",
-  ] satisfies NumericProperty[],
-);
+/** Numeric descriptors a question can name (the derived lipinski_violations is asked as "Lipinski"). */
+export const NUMERIC_NAMES = new Set<string>(NUMERIC_PROPERTIES.filter((p) => p !== "lipinski_violations"));
 
 /** Adjective comparatives that imply a property ("more lipophilic" → clogp higher). */
 export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [

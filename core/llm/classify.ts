@@ -10,25 +10,11 @@ import { filterSchema } from "../tools/compare_filter_rank.ts";
 import { NUMERIC_PROPERTIES } from "../tools/property_catalog.ts";
 import { resolveCompound, resolveTargets } from "../tools/resolve.ts";
 import { SubstructureIndex } from "../tools/substructure_index.ts";
-import type { EntityRef, IntentType } from "../types.ts";
+import { type EntityRef, INTENT_TYPES, type IntentType } from "../types.ts";
 import type { GuardedLLM } from "./guard.ts";
 import type { ChatMessage } from "./types.ts";
 
-const INTENTS = [
-  "compound_lookup",
-  "property_query",
-  "property_comparison",
-  "property_filter",
-  "similarity_search",
-  "substructure_search",
-  "target_query",
-  "reverse_target_query",
-  "target_comparison",
-  "batch_query",
-  "multi_step_workflow",
-  "out_of_scope",
-  "unknown",
-] as const;
+const INTENTS = INTENT_TYPES;
 const ACTIONS = [
   "lookup",
   "properties",
