@@ -2,31 +2,12 @@
 /** The web console in real Chromium (Debian chromium + playwright-core): a 3-step workflow to 100%, cancel,
  * clarification, and the SDK bundle running in the browser through a server restart. */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { browserTestOpts as opts, launchBrowser as browser } from "../browser.ts";
 import { startWsServer } from "../ws_helpers.ts";
 import { startRedis } from "../services.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
-const inCI = Deno.env.get("CI") === "true";
-const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !haveChromium && !inCI };
 const shots = new URL("../../docs/screenshots/", import.meta.url);
 
-async function browser() {
-  if (!haveChromium) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
 const http = (s: { port: number }) => `http://127.0.0.1:${s.port}`;
 
 Deno.test({

@@ -2,7 +2,6 @@
 /** The operations dashboard in real Chromium under a small generated load: every page renders live data,
  * a new error reaches the Errors page within 1 s (WebSocket feed), CSV and PDF exports download and open. */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { Agent } from "../../core/mod.ts";
 import { LayeredCache } from "../../core/cache/mod.ts";
 import { MetricsStore } from "../../core/obs/metrics_store.ts";
@@ -12,17 +11,13 @@ import { MemoryEventLog } from "../../edge/ws/event_log.ts";
 import { Hub } from "../../edge/ws/hub.ts";
 import { LocalRoomBus } from "../../edge/ws/room_bus.ts";
 import { testAgent } from "../helpers.ts";
+import { browserTestOpts, launchBrowser } from "../browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
-const inCI = Deno.env.get("CI") === "true";
 const shots = new URL("../../docs/screenshots/", import.meta.url);
 
 Deno.test({
   name: "dashboard: six pages with live data, errors within 1 s, CSV and PDF exports",
-  ignore: !haveChromium && !inCI,
-  sanitizeOps: false,
-  sanitizeResources: false,
+  ...browserTestOpts,
   async fn() {
     const base = await testAgent();
     const store = new MetricsStore(":memory:");
@@ -56,19 +51,7 @@ Deno.test({
     ];
     for (let i = 0; i < 30; i++) await ask(load[i % load.length]);
 
-    if (!haveChromium) throw new Error(`Chromium not found at ${CHROMIUM}`);
-    const b = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const b = await launchBrowser();
     const ctx = await b.newContext({ acceptDownloads: true, viewport: { width: 1300, height: 1000 } });
     const page = await ctx.newPage();
     const errors: string[] = [];

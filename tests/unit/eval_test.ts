@@ -2,28 +2,13 @@
 import assert from "node:assert/strict";
 import { evaluate, loadCases, summarize } from "../eval/evaluate.ts";
 import { testAgent } from "../helpers.ts";
+import { INTENT_TYPES } from "../../core/types.ts";
 
 Deno.test("evaluation set: ≥ 150 questions, ≥ 95% intent accuracy and ≥ 95% correct outcomes", async () => {
   const cases = await loadCases();
   assert.ok(cases.length >= 150, `${cases.length} questions`);
   const intents = new Set(cases.map((c) => c.intent));
-  for (
-    const t of [
-      "compound_lookup",
-      "property_query",
-      "property_comparison",
-      "property_filter",
-      "similarity_search",
-      "substructure_search",
-      "target_query",
-      "reverse_target_query",
-      "target_comparison",
-      "batch_query",
-      "multi_step_workflow",
-      "out_of_scope",
-      "unknown",
-    ]
-  ) {
+  for (const t of INTENT_TYPES) {
     assert.ok(intents.has(t), `no question for ${t}`);
   }
   const s = summarize(await evaluate(await testAgent(), cases));
