@@ -5,16 +5,9 @@
 #   k8s:     kustomize overlay + image tag, then waits for the rollout (maxUnavailable 0, maxSurge 1).
 set -euo pipefail
 target="${1:-}"; shift || true
-tag="latest"; env="prod"; dry_run=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --tag) tag="$2"; shift 2 ;;
-    --env) env="$2"; shift 2 ;;
-    --dry-run) dry_run=true; shift ;;
-    *) echo "unknown option: $1" >&2; exit 2 ;;
-  esac
-done
-run() { if "$dry_run"; then echo "+ $*" >&2; else "$@"; fi; }
+tag="latest"
+# shellcheck source=scripts/_args.sh
+source "$(dirname "$0")/_args.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 image="ghcr.io/chemagent/chemagent:${tag}"
 case "$target" in

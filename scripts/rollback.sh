@@ -3,16 +3,9 @@
 # Usage: scripts/rollback.sh compose --tag PREVIOUS_TAG [--dry-run] | scripts/rollback.sh k8s [--env ENV] [--dry-run]
 set -euo pipefail
 target="${1:-}"; shift || true
-tag=""; env="prod"; dry_run=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --tag) tag="$2"; shift 2 ;;
-    --env) env="$2"; shift 2 ;;
-    --dry-run) dry_run=true; shift ;;
-    *) echo "unknown option: $1" >&2; exit 2 ;;
-  esac
-done
-run() { if "$dry_run"; then echo "+ $*" >&2; else "$@"; fi; }
+tag=""
+# shellcheck source=scripts/_args.sh
+source "$(dirname "$0")/_args.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 case "$target" in
   compose)
