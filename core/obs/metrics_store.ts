@@ -48,7 +48,8 @@ export interface SharedRollups {
   rows(from: number, to: number): Promise<Row[]>;
 }
 
-export interface Row {
+// A type alias, not an interface: node:sqlite rows (Record<string, …>) cast to it directly.
+export type Row = {
   minute: number;
   intent: string;
   status: string;
@@ -57,7 +58,7 @@ export interface Row {
   cached: number;
   sum_ms: number;
   hist: string;
-}
+};
 
 export class MetricsStore {
   shared?: SharedRollups;
@@ -182,16 +183,7 @@ export class MetricsStore {
     return this.#db.prepare(
       "SELECT minute, intent, status, count, errors, cached, sum_ms, hist FROM rollup WHERE minute >= ? AND minute < ? ORDER BY minute",
     )
-      .all(Math.floor(from / 60_000) * 60_000, to) as {
-        minute: number;
-        intent: string;
-        status: string;
-        count: number;
-        errors: number;
-        cached: number;
-        sum_ms: number;
-        hist: string;
-      }[];
+      .all(Math.floor(from / 60_000) * 60_000, to) as Row[];
   }
 
   /** Totals for the last `windowMs` (default 24 h). */

@@ -110,112 +110,81 @@ Deno.test({
       assert.equal(types.at(-1), "result");
     });
 
+    const post = (body: string, type = "application/json"): RequestInit => ({
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+    });
     const bad: [string, RequestInit, number, string][] = [
       [
         "/api/query",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query: "" }),
-        },
+        post(JSON.stringify({ query: "" })),
         400,
         "empty_query",
       ],
       [
         "/api/query",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query: "   \n\t " }),
-        },
+        post(JSON.stringify({ query: "   \n\t " })),
         400,
         "empty_query",
       ],
       [
         "/api/query",
-        { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" },
+        post("{not json"),
         400,
         "invalid_request",
       ],
       [
         "/api/query",
-        { method: "POST", headers: { "content-type": "text/plain" }, body: "aspirin" },
+        post("aspirin", "text/plain"),
         400,
         "invalid_request",
       ],
       [
         "/api/query",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ q: "aspirin" }),
-        },
+        post(JSON.stringify({ q: "aspirin" })),
         400,
         "invalid_request",
       ],
       [
         "/api/query",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query: 42 }),
-        },
+        post(JSON.stringify({ query: 42 })),
         400,
         "invalid_request",
       ],
       [
         "/api/query",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query: "x".repeat(100 * 1024) }),
-        },
+        post(JSON.stringify({ query: "x".repeat(100 * 1024) })),
         413,
         "payload_too_large",
       ],
       [
         "/api/query",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query: "aspirin ".repeat(5000) }),
-        },
+        post(JSON.stringify({ query: "aspirin ".repeat(5000) })),
         400,
         "invalid_request",
       ],
       [
         "/api/properties",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ smiles: "C1CC(" }),
-        },
+        post(JSON.stringify({ smiles: "C1CC(" })),
         400,
         "invalid_smiles",
       ],
       [
         "/api/properties",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ smiles: "C".repeat(10_000) }),
-        },
+        post(JSON.stringify({ smiles: "C".repeat(10_000) })),
         400,
         "invalid_parameter",
       ],
       [
         "/api/properties",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ smiles: "" }),
-        },
+        post(JSON.stringify({ smiles: "" })),
         400,
         "invalid_smiles",
       ],
       [
         "/api/properties",
-        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({}) },
+        post(JSON.stringify({})),
         400,
         "invalid_request",
       ],
@@ -232,7 +201,7 @@ Deno.test({
       ["/api/nowhere", {}, 404, "not_found"],
       [
         "/api/tools/nope",
-        { method: "POST", headers: { "content-type": "application/json" }, body: "{}" },
+        post("{}"),
         400,
         "invalid_parameter",
       ],
