@@ -58,11 +58,23 @@ const tracing = otlp && !config.features.has("no-npm-tracing")
     serviceName: config.OTEL_SERVICE_NAME,
   })
   : undefined;
-const metrics = new Metrics();
-if (config.METRICS_DB_PATH !== ":memory:") {
-  await Deno.mkdir(config.METRICS_DB_PATH.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
+/** A state file the server cannot open stops start-up with one line naming its variable, not a stack trace. */
+async function openState<T>(variable: string, path: string, open: () => T | Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (e) {
+    log.error(`cannot open ${variable}=${path}: ${(e as Error).message} (its directory must be writable)`);
+    Deno.exit(2);
+  }
 }
-const metricsStore = new MetricsStore(config.METRICS_DB_PATH);
+
+const metrics = new Metrics();
+const metricsStore = await openState("METRICS_DB_PATH", config.METRICS_DB_PATH, async () => {
+  if (config.METRICS_DB_PATH !== ":memory:") {
+    await Deno.mkdir(config.METRICS_DB_PATH.replace(/\/[^/]*$/, ""), { recursive: true }).catch(() => {});
+  }
+  return new MetricsStore(config.METRICS_DB_PATH);
+});
 if (config.REDIS_URL) {
   // Fleet-wide rollups: the metrics API and alert rules see every instance.
   const rollupClient = createRedisClient({ url: config.REDIS_URL, offlineQueue: true });
@@ -106,7 +118,13 @@ const stack = config.CACHE_ENABLED
   ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))
   : undefined;
 if (stack && !config.features.has("no-metrics")) metrics.watchCache(stack.cache);
-const memory = config.MEMORY_ENABLED ? await createSessionStore(config) : undefined;
+const memory = config.MEMORY_ENABLED
+  ? await openState(
+    config.REDIS_URL ? "REDIS_URL" : "MEMORY_SQLITE_PATH",
+    config.REDIS_URL ? "(redis)" : config.MEMORY_SQLITE_PATH,
+    () => createSessionStore(config),
+  )
+  : undefined;
 const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
 const llm = createRefinerFromConfig(config, data, chem, metrics.llmObserver());
 const agent = new Agent(data, chem, {

@@ -108,9 +108,49 @@ export interface Config extends RawConfig {
 
 export class ConfigError extends Error {}
 
+/** Profile defaults: applied only to variables the environment leaves unset. */
+const PROFILES: Record<RawConfig["CHEMAGENT_ENV"], Record<string, string>> = {
+  dev: {},
+  staging: { OTEL_TRACES_SAMPLER_ARG: "0.25" },
+  prod: { OTEL_TRACES_SAMPLER_ARG: "0.05", LOG_LEVEL: "info" },
+};
+
+/** Secrets may come from files (Docker/Kubernetes secrets): NAME_FILE=/run/secrets/name. */
+function readSecretFiles(
+  env: Record<string, string>,
+  readFile: (path: string) => string,
+): Record<string, string> {
+  const out = { ...env };
+  for (const name of SECRET_VARS) {
+    const path = env[`${name}_FILE`];
+    if (!path) continue;
+    if (env[name]) throw new ConfigError(`invalid configuration: set ${name} or ${name}_FILE, not both`);
+    try {
+      out[name] = readFile(path).replace(/\r?\n$/, "");
+    } catch (e) {
+      throw new ConfigError(
+        `invalid configuration: ${name}_FILE: cannot read ${path} (${(e as Error).name})`,
+      );
+    }
+    delete out[`${name}_FILE`];
+  }
+  return out;
+}
+
 /** Validates an environment; throws ConfigError with one line naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string = (p) => Deno.readTextFileSync(p),
+): Config {
+  const given = readSecretFiles(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<
+      string,
+      string
+    >,
+    readFile,
+  );
+  const profile = PROFILES[given.CHEMAGENT_ENV as RawConfig["CHEMAGENT_ENV"]] ?? {};
+  const clean = { ...profile, ...given };
   const parsed = schema.safeParse(clean);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -133,6 +173,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (c.UPSTASH_REDIS_REST_URL && !c.UPSTASH_REDIS_REST_TOKEN) {
     throw new ConfigError("invalid configuration: UPSTASH_REDIS_REST_URL needs UPSTASH_REDIS_REST_TOKEN");
+  }
+  if (c.CHEMAGENT_ENV === "prod" && c.CORS_ORIGINS.split(",").some((o) => o.trim() === "*")) {
+    throw new ConfigError(
+      'invalid configuration: CORS_ORIGINS must list explicit origins when CHEMAGENT_ENV=prod (got "*")',
+    );
   }
   return {
     ...c,

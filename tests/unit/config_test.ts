@@ -22,6 +22,12 @@ const bad: [Record<string, string>, RegExp][] = [
   [{ JWT_SECRET: "short" }, /JWT_SECRET must be at least 32/],
   [{ UPSTASH_REDIS_REST_URL: "https://x.upstash.io" }, /UPSTASH_REDIS_REST_TOKEN/],
   [{ CHEMAGENT_ENV: "production" }, /CHEMAGENT_ENV/],
+  [{ CHEMAGENT_ENV: "prod" }, /CORS_ORIGINS must list explicit origins/],
+  [{ CHEMAGENT_ENV: "prod", CORS_ORIGINS: "https://a.example, *" }, /CORS_ORIGINS/],
+  [{ CACHE_TTL_S: "forever" }, /CACHE_TTL_S must be a number of seconds/],
+  [{ OTEL_TRACES_SAMPLER_ARG: "2" }, /OTEL_TRACES_SAMPLER_ARG/],
+  [{ JWT_SECRET_FILE: "/nonexistent/jwt" }, /JWT_SECRET_FILE: cannot read \/nonexistent\/jwt/],
+  [{ JWT_SECRET: "x".repeat(32), JWT_SECRET_FILE: "/run/secrets/jwt" }, /set JWT_SECRET or JWT_SECRET_FILE/],
 ];
 
 for (const [env, re] of bad) {
@@ -44,4 +50,41 @@ Deno.test("secret values are never echoed in config errors", () => {
     () => loadConfig({ REDIS_URL: "redis://user:pa55word@" }),
     (e: Error) => !e.message.includes("pa55word"),
   );
+});
+
+Deno.test("profiles set defaults that explicit variables override", () => {
+  assert.equal(loadConfig({}).OTEL_TRACES_SAMPLER_ARG, 1);
+  assert.equal(loadConfig({ CHEMAGENT_ENV: "staging" }).OTEL_TRACES_SAMPLER_ARG, 0.25);
+  const prod = loadConfig({ CHEMAGENT_ENV: "prod", CORS_ORIGINS: "https://chem.example.org" });
+  assert.equal(prod.OTEL_TRACES_SAMPLER_ARG, 0.05);
+  assert.deepEqual(prod.corsOrigins, ["https://chem.example.org"]);
+  const explicit = loadConfig({
+    CHEMAGENT_ENV: "prod",
+    CORS_ORIGINS: "https://chem.example.org",
+    OTEL_TRACES_SAMPLER_ARG: "1",
+  });
+  assert.equal(explicit.OTEL_TRACES_SAMPLER_ARG, 1);
+});
+
+Deno.test("secrets are read from NAME_FILE (trailing newline dropped) and validated like the variable", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/jwt`, "s".repeat(40) + "\n");
+    await Deno.writeTextFile(`${dir}/short`, "short\n");
+    const c = loadConfig({ JWT_SECRET_FILE: `${dir}/jwt`, AUTH_REQUIRED: "true" });
+    assert.equal(c.JWT_SECRET, "s".repeat(40));
+    assert.throws(
+      () => loadConfig({ JWT_SECRET_FILE: `${dir}/short` }),
+      (e: Error) => /JWT_SECRET must be at least 32/.test(e.message) && !e.message.includes("short"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("feature flags parse from a comma list", () => {
+  assert.deepEqual([...loadConfig({ CHEMAGENT_FEATURES: " no-metrics, ,no-npm-tracing" }).features], [
+    "no-metrics",
+    "no-npm-tracing",
+  ]);
 });
