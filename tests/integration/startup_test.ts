@@ -21,7 +21,11 @@ async function start(env: Record<string, string>): Promise<{ code: number; lines
 const cases: [string, Record<string, string>, RegExp][] = [
   ["a port that is not a number", { CHEMAGENT_PORT: "eighty" }, /CHEMAGENT_PORT must be a number/],
   ["prod profile with a wildcard CORS origin", { CHEMAGENT_ENV: "prod" }, /CORS_ORIGINS must list explicit/],
-  ["a secret file that does not exist", { JWT_SECRET_FILE: "/nonexistent/jwt" }, /JWT_SECRET_FILE: cannot read/],
+  [
+    "a secret file that does not exist",
+    { JWT_SECRET_FILE: "/nonexistent/jwt" },
+    /JWT_SECRET_FILE: cannot read/,
+  ],
   [
     "a metrics database outside the writable state directory",
     { METRICS_DB_PATH: "/proc/chemagent/metrics.db" },

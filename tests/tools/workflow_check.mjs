@@ -19,7 +19,10 @@ const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await
 );
 
 for (const file of process.argv.slice(2)) {
-  const parsed = parseWorkflow({ name: file, content: readFileSync(file, "utf8") }, new NoOperationTraceWriter());
+  const parsed = parseWorkflow(
+    { name: file, content: readFileSync(file, "utf8") },
+    new NoOperationTraceWriter(),
+  );
   const template = await convertWorkflowTemplate(parsed.context, parsed.value);
   const errors = (template.errors ?? []).map((e) => e.Message);
   console.log(JSON.stringify({ file, errors, jobs: Object.keys(template.jobs ?? {}).length }));
