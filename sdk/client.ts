@@ -41,6 +41,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   suggestions?: string[];
+  /** With rate_limited: when to try again. */
+  retry_after_ms?: number;
 }
 
 export interface Clarification {
@@ -181,8 +183,12 @@ export class ChemAgentClient {
           );
         }
       }
+      // A query sent on the previous connection but never accepted (lost as that connection closed) is sent again.
       const queued = this.#outbox;
       this.#outbox = [];
+      for (const p of this.#byClient.values()) {
+        if (!p.done && !p.queryId && !queued.includes(p.message)) ws.send(p.message);
+      }
       for (const m of queued) ws.send(m);
       onOpen?.();
     };
@@ -240,11 +246,23 @@ export class ChemAgentClient {
     }
     const p = this.#byQuery.get(e.query_id);
     if (!p) {
+      const refused = typeof e.data?.id === "string" ? this.#byClient.get(e.data.id) : undefined;
       if (e.type === "error" && e.data?.drain) {
         // Server draining: a query it refused is resent after reconnecting elsewhere.
-        const refused = typeof e.data.id === "string" ? this.#byClient.get(e.data.id) : undefined;
         if (refused && !refused.queryId) this.#outbox.push(refused.message);
         this.#ws?.close();
+      } else if (refused && !refused.queryId && !e.seq) {
+        // Turned down before it was accepted: resend after the wait when rate limited, else fail the query.
+        const err = e.data.error as ErrorBody;
+        if (e.type === "rate_limited") {
+          setTimeout(
+            () => !refused.done && this.#send(JSON.parse(refused.message)),
+            err.retry_after_ms ?? 500,
+          );
+        } else {
+          refused.opts.onError?.(err);
+          this.#finish(refused, new ChemAgentError(err));
+        }
       } else if (e.seq) this.#roomHandler?.(e);
       return;
     }
@@ -278,6 +296,7 @@ export class ChemAgentClient {
   #finish(p: Pending, outcome: QueryResponse | Error) {
     if (p.done) return;
     p.done = true;
+    this.#byClient.delete(p.clientId);
     for (const w of p.waiters.splice(0)) w({ value: undefined, done: true });
     if (outcome instanceof Error) p.reject(outcome);
     else p.resolve(outcome);

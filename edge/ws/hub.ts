@@ -217,6 +217,15 @@ export class Hub {
       });
     }
     if (raw.length > MAX_FRAME) return conn.closeSoon(CLOSE.tooBig, `frame larger than ${MAX_FRAME} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    // Notices about a query the client named carry its id, so the client can settle or resend that query.
+    const named = (json as { id?: unknown })?.id;
+    const ref = typeof named === "string" ? { id: named.slice(0, 64) } : {};
     const wait = Math.max(conn.bucket.take(), this.#userBucket(conn).take());
     if (wait > 0) {
       if (++conn.strikes > this.#limits.maxStrikes) {
@@ -224,12 +233,10 @@ export class Hub {
       }
       return this.#notice(conn, "rate_limited", {
         error: { code: "rate_limited", message: "Too many messages.", retry_after_ms: wait },
+        ...ref,
       });
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
+    if (json === undefined) {
       return this.#notice(conn, "error", {
         error: { code: "invalid_request", message: "Message is not valid JSON." },
       });
@@ -244,7 +251,7 @@ export class Hub {
         : `Invalid message: ${parsed.error.issues[0].path.join(".") || "message"} ${
           parsed.error.issues[0].message
         }`;
-      return this.#notice(conn, "error", { error: { code: "invalid_request", message: msg } });
+      return this.#notice(conn, "error", { error: { code: "invalid_request", message: msg }, ...ref });
     }
     const m = parsed.data;
     if (m.action === "auth") return await this.#auth(conn, m.token);
@@ -340,6 +347,7 @@ export class Hub {
           message: `At most ${this.#limits.maxConcurrentQueries} concurrent queries per connection.`,
           retry_after_ms: 500,
         },
+        ...(clientId ? { id: clientId } : {}),
       });
     }
     const queryId = newId("q");

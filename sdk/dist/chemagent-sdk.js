@@ -86,6 +86,9 @@ var ChemAgentClient = class {
       }
       const queued = this.#outbox;
       this.#outbox = [];
+      for (const p of this.#byClient.values()) {
+        if (!p.done && !p.queryId && !queued.includes(p.message)) ws.send(p.message);
+      }
       for (const m of queued) ws.send(m);
       onOpen?.();
     };
@@ -140,10 +143,18 @@ var ChemAgentClient = class {
     }
     const p = this.#byQuery.get(e.query_id);
     if (!p) {
+      const refused = typeof e.data?.id === "string" ? this.#byClient.get(e.data.id) : void 0;
       if (e.type === "error" && e.data?.drain) {
-        const refused = typeof e.data.id === "string" ? this.#byClient.get(e.data.id) : void 0;
         if (refused && !refused.queryId) this.#outbox.push(refused.message);
         this.#ws?.close();
+      } else if (refused && !refused.queryId && !e.seq) {
+        const err = e.data.error;
+        if (e.type === "rate_limited") {
+          setTimeout(() => !refused.done && this.#send(JSON.parse(refused.message)), err.retry_after_ms ?? 500);
+        } else {
+          refused.opts.onError?.(err);
+          this.#finish(refused, new ChemAgentError(err));
+        }
       } else if (e.seq) this.#roomHandler?.(e);
       return;
     }
@@ -183,6 +194,7 @@ var ChemAgentClient = class {
   #finish(p, outcome) {
     if (p.done) return;
     p.done = true;
+    this.#byClient.delete(p.clientId);
     for (const w of p.waiters.splice(0)) w({
       value: void 0,
       done: true

@@ -23,6 +23,8 @@ export interface ErrorBody {
     code: string;
     message: string;
     suggestions?: string[];
+    /** With rate_limited: when to try again. */
+    retry_after_ms?: number;
 }
 export interface Clarification {
     question: string;

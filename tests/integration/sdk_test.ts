@@ -92,3 +92,28 @@ Deno.test({
     await server.stop(false);
   },
 });
+
+Deno.test({
+  ...opts,
+  name: "a rate-limited query is resent after retry_after_ms; a query the server refuses fails with its code",
+  async fn() {
+    // 2 messages/s with a burst of 2: a burst of 4 queries runs into the limit (but not into the strike limit).
+    const server = await startWsServer({ limits: { msgsPerSec: 2, burst: 2, maxStrikes: 10 } });
+    const client = new ChemAgentClient(server.url);
+    const limited: string[] = [];
+    const results = await Promise.all(
+      ["aspirin", "caffeine", "ibuprofen", "paracetamol"].map((c) =>
+        client.query(`molecular weight of ${c}`, { onError: (e) => limited.push(e.code) })
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.status), ["success", "success", "success", "success"]);
+    assert.deepEqual(limited, [], "rate limiting is absorbed by the SDK, not reported as a failure");
+    // A malformed session id is refused before acceptance (invalid_request naming the query): the handle fails.
+    await assert.rejects(
+      async () => void await client.query("targets of aspirin", { sessionId: "not a valid id!" }),
+      (e: Error & { body?: { code: string } }) => e.body?.code === "invalid_request",
+    );
+    client.close();
+    await server.stop(false);
+  },
+});
