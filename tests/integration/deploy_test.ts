@@ -130,6 +130,8 @@ Deno.test("shell scripts are shellcheck-clean and support --dry-run", async () =
     "scripts/deploy.sh",
     "scripts/rollback.sh",
     "scripts/health_check.sh",
+    "scripts/container_smoke.sh",
+    "deploy/base/build-local-base.sh",
     ".ci/run",
     "bench/ws_10k.sh",
   ]);
@@ -148,6 +150,15 @@ Deno.test("shell scripts are shellcheck-clean and support --dry-run", async () =
   const rb = await sh("bash", ["scripts/rollback.sh", "k8s", "--env", "prod", "--dry-run"]);
   assert.match(rb.out, /rollout undo/);
   assert.equal((await sh("bash", ["scripts/deploy.sh", "nowhere"])).code, 2);
+  const smoke = await sh("bash", [
+    "scripts/container_smoke.sh",
+    "--base",
+    "localhost/deno-base:2.9.6",
+    "--dry-run",
+  ]);
+  assert.equal(smoke.code, 0, smoke.out);
+  assert.match(smoke.out, /build --format docker .*DENO_IMAGE=localhost\/deno-base:2\.9\.6/);
+  assert.match(smoke.out, /run -d .*--read-only --cap-drop=ALL/);
 });
 
 Deno.test("nginx accepts the reverse-proxy configuration (nginx -t)", async () => {
