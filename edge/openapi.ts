@@ -74,6 +74,22 @@ export function openApiDocument(version: string) {
         },
       },
       "/api/query": {
+        get: {
+          summary: "Ask a question with a GET (same answer as POST /api/query; `q` or `query`)",
+          parameters: [
+            queryParam("q", "string", "the question"),
+            queryParam("session_id", "string", "conversation id"),
+            queryParam("cache", "boolean", "false bypasses the cache"),
+            queryParam("limit", "integer", "result rows per step"),
+          ],
+          responses: {
+            "200": {
+              description: "QueryResponse",
+              content: json({ $ref: "#/components/schemas/QueryResponse" }),
+            },
+            "400": { description: "invalid_request" },
+          },
+        },
         post: {
           summary: "Ask a question in plain English",
           requestBody: { required: true, content: json(z.toJSONSchema(queryBody)) },
@@ -163,6 +179,128 @@ export function openApiDocument(version: string) {
             ),
           ],
           responses: responses(),
+        },
+      },
+      "/api/sessions": {
+        post: { summary: "Start a conversation (returns a session_id)", responses: responses() },
+      },
+      "/api/sessions/{id}": {
+        get: {
+          summary: "Conversation history and context (last compounds, targets, results)",
+          parameters: [pathParam("id", "session id")],
+          responses: responses({ "404": "not_found" }),
+        },
+        delete: {
+          summary: "Forget a conversation",
+          parameters: [pathParam("id", "session id")],
+          responses: responses({ "404": "not_found" }),
+        },
+      },
+      "/api/cache/stats": {
+        get: {
+          summary: "Cache statistics per tier (hits, misses, size, evictions, L2 health)",
+          responses: responses(),
+        },
+      },
+      "/api/cache": {
+        delete: {
+          summary: "Invalidate by tag, namespace or key",
+          parameters: [
+            queryParam("tag", "string", "repeatable, e.g. compound:CHEMBL25"),
+            queryParam("namespace", "string", "query, tool or *"),
+            queryParam("key", "string", "repeatable cache key"),
+          ],
+          responses: responses(),
+        },
+      },
+      "/api/cache/events": {
+        post: {
+          summary:
+            "Data-change event → invalidation: {type: compound_updated, id} | {type: dataset_reloaded} | {type: tool_changed, tool}",
+          responses: responses({ "413": "payload_too_large" }),
+        },
+      },
+      "/api/cache/warm": {
+        post: {
+          summary: "Warm the cache with the common and most frequent questions",
+          responses: responses(),
+        },
+      },
+      "/api/metrics/summary": {
+        get: {
+          summary: "Totals, success rate, latency percentiles, hit rate, active sessions, health score",
+          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)")],
+          responses: responses(),
+        },
+      },
+      "/api/metrics/history": {
+        get: {
+          summary: "A metric as a time series from the persisted rollups (fleet-wide with Redis)",
+          parameters: [
+            queryParam(
+              "metric",
+              "string",
+              "queries, errors, error_rate, cache_hit_rate, latency_avg, latency_p95",
+            ),
+            queryParam("window", "string", "1m, 5m, 1h or 1d (default 5m)"),
+            queryParam("from", "string", "ISO-8601 or epoch ms (default to − 24 h)"),
+            queryParam("to", "string", "ISO-8601 or epoch ms (default now)"),
+          ],
+          responses: responses(),
+        },
+      },
+      "/api/metrics/errors": {
+        get: { summary: "Recent errors (stack traces for operators only)", responses: responses() },
+      },
+      "/api/metrics/slow-queries": { get: { summary: "Slowest recent queries", responses: responses() } },
+      "/api/metrics/queries": { get: { summary: "Recent queries", responses: responses() } },
+      "/api/metrics/tools": {
+        get: { summary: "Per-tool count, latency and error rate", responses: responses() },
+      },
+      "/api/metrics/report.pdf": {
+        get: {
+          summary: "The dashboard report as a PDF",
+          parameters: [queryParam("window", "string", "24h, 7d or 30d")],
+          responses: { "200": { description: "application/pdf" } },
+        },
+      },
+      "/api/alerts": {
+        get: { summary: "Alert rules, firing alerts, silences and history", responses: responses() },
+      },
+      "/api/alerts/{id}/ack": {
+        post: {
+          summary: "Acknowledge an alert (stops re-notification)",
+          parameters: [pathParam("id", "alert id")],
+          responses: responses({ "404": "not_found" }),
+        },
+      },
+      "/api/alerts/silences": {
+        post: {
+          summary: "Silence a rule: {rule, minutes, reason}",
+          responses: responses({ "413": "payload_too_large" }),
+        },
+      },
+      "/api/alerts/silences/{id}": {
+        delete: {
+          summary: "Remove a silence",
+          parameters: [pathParam("id", "silence id")],
+          responses: responses({ "404": "not_found" }),
+        },
+      },
+      "/metrics": {
+        get: {
+          summary: "Prometheus exposition (text format 0.0.4)",
+          responses: { "200": { description: "text/plain" } },
+        },
+      },
+      "/ws": {
+        get: {
+          summary:
+            "WebSocket upgrade: streamed query events, cancel/pause/resume/clarify, rooms, replay (docs/protocol.md)",
+          responses: {
+            "101": { description: "Switching Protocols" },
+            "401": { description: "unauthorized" },
+          },
         },
       },
       "/api/depict": {
