@@ -178,7 +178,8 @@ const app = createApp({
   observability: {
     store: metricsStore,
     alerts,
-    showStacks: !config.AUTH_REQUIRED || config.CHEMAGENT_ENV === "dev",
+    // Stack traces are for operators: shown in dev, or when every caller is authenticated.
+    showStacks: config.CHEMAGENT_ENV === "dev" || config.AUTH_REQUIRED,
   },
   tracing: !!tracing,
   ...(instrumented && log.enabled("info")
