@@ -52,7 +52,7 @@ const otlp = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
     : undefined);
 const instrumented = !config.features.has("no-metrics");
 const tracing = otlp && !config.features.has("no-npm-tracing")
-  ? setupTracing({
+  ? await setupTracing({
     endpoint: otlp,
     sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
     serviceName: config.OTEL_SERVICE_NAME,
@@ -126,7 +126,7 @@ const memory = config.MEMORY_ENABLED
   )
   : undefined;
 const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
-const llm = createRefinerFromConfig(config, data, chem, metrics.llmObserver());
+const llm = await createRefinerFromConfig(config, data, chem, metrics.llmObserver());
 const agent = new Agent(data, chem, {
   stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
   maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,

@@ -32,46 +32,60 @@ export async function startServerProcess(
   env: Record<string, string> = {},
   waitFor: "ready" | "indices" | "warmed" = "ready",
 ): Promise<{ url: string; readyMs: number; stop(): Promise<void> }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read",
-      "--allow-env",
-      "--allow-write=.chemagent",
-      "--allow-sys",
-      "main.ts",
-    ],
-    env: { CHEMAGENT_PORT: String(port), CHEMAGENT_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(url + "/ready");
-      await r.body?.cancel();
-      if (r.ok) break;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 5));
+  // A random port may be taken (e.g. by an ephemeral client port): if the server exits, try another.
+  for (let attempt = 0;; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const t0 = performance.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--allow-env",
+        "--allow-write=.chemagent",
+        "--allow-sys",
+        "main.ts",
+      ],
+      env: { CHEMAGENT_PORT: String(port), CHEMAGENT_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let exited = false;
+    const status = child.status.then((s) => (exited = true, s));
+    const stderr = new Response(child.stderr).text();
+    const url = `http://127.0.0.1:${port}`;
+    const ready = async (check: (b: Record<string, unknown>) => boolean, tries: number, delayMs: number) => {
+      for (let i = 0; i < tries && !exited; i++) {
+        try {
+          const r = await fetch(url + "/ready");
+          const b = r.ok ? await r.json() : (await r.body?.cancel(), {});
+          if (r.ok && check(b)) return true;
+        } catch { /* not yet */ }
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+      return !exited;
+    };
+    const up = await ready(() => true, 1200, 5);
+    const readyMs = performance.now() - t0;
+    // Optionally wait for background work so measurements do not overlap start-up activity.
+    const settled = up &&
+      (waitFor === "ready" ||
+        await ready((b) => !!(waitFor === "indices" ? b.indices_ready : b.cache_warmed), 1200, 25));
+    if (!settled || exited) {
+      if (!exited) child.kill("SIGKILL");
+      await status;
+      if (attempt < 2) continue;
+      throw new Error(`server did not start: ${(await stderr).slice(-500)}`);
+    }
+    return {
+      url,
+      readyMs,
+      async stop() {
+        child.kill("SIGTERM");
+        await status;
+      },
+    };
   }
-  const readyMs = performance.now() - t0;
-  // Optionally wait for background work so measurements do not overlap start-up activity.
-  for (let i = 0; waitFor !== "ready" && i < 1200; i++) {
-    const b = await (await fetch(url + "/ready")).json();
-    if (waitFor === "indices" ? b.indices_ready : b.cache_warmed) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return {
-    url,
-    readyMs,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
 }
 
 /** Requests per second on one URL: wrk when installed, else a keep-alive fetch loop (bounded in time). */

@@ -4,8 +4,6 @@ import type { Config } from "../config.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { createLLMRefiner } from "./classify.ts";
 import { GuardedLLM, type GuardOptions } from "./guard.ts";
-import { AnthropicProvider } from "./providers/anthropic.ts";
-import { OpenAIProvider } from "./providers/openai.ts";
 import type { LLMProvider } from "./types.ts";
 
 type LLMConfig = Pick<
@@ -20,18 +18,23 @@ type LLMConfig = Pick<
   | "LLM_BURST"
 >;
 
-export function createProvider(c: LLMConfig): LLMProvider | undefined {
+/** Providers are imported only when configured: their SDKs add ~250 ms to start-up. */
+export async function createProvider(c: LLMConfig): Promise<LLMProvider | undefined> {
+  if (c.LLM_PROVIDER === "none") return undefined;
+  const { OpenAIProvider } = await import("./providers/openai.ts");
   switch (c.LLM_PROVIDER) {
     case "openai":
       return new OpenAIProvider(c.LLM_MODEL ?? "gpt-4o-mini", {
         apiKey: c.LLM_API_KEY,
         baseURL: c.LLM_BASE_URL,
       });
-    case "anthropic":
+    case "anthropic": {
+      const { AnthropicProvider } = await import("./providers/anthropic.ts");
       return new AnthropicProvider(c.LLM_MODEL ?? "claude-3-5-haiku-latest", {
         apiKey: c.LLM_API_KEY,
         baseURL: c.LLM_BASE_URL,
       });
+    }
     case "ollama":
       // Ollama speaks the OpenAI protocol under /v1.
       return new OpenAIProvider(c.LLM_MODEL ?? "llama3.1", {
@@ -44,13 +47,13 @@ export function createProvider(c: LLMConfig): LLMProvider | undefined {
   }
 }
 
-export function createRefinerFromConfig(
+export async function createRefinerFromConfig(
   c: LLMConfig,
   data: Dataset,
   chem: ChemEngine,
   onCall?: GuardOptions["onCall"],
 ) {
-  const provider = createProvider(c);
+  const provider = await createProvider(c);
   if (!provider) return undefined;
   const llm = new GuardedLLM(provider, { ratePerSec: c.LLM_RATE_PER_SEC, burst: c.LLM_BURST, onCall });
   return {

@@ -29,7 +29,7 @@ Deno.test({
       }
       return Response.json({});
     });
-    const tracing = setupTracing({
+    const tracing = await setupTracing({
       endpoint: `http://127.0.0.1:${(receiver.addr as Deno.NetAddr).port}/v1/traces`,
       sampleRatio: 1,
     });

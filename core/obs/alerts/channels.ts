@@ -1,6 +1,6 @@
 /** @module Alert channels behind one interface: generic webhook, Slack incoming webhook, PagerDuty Events v2,
  * and email over SMTP (npm:nodemailer). */
-import nodemailer from "nodemailer";
+import type nodemailer from "nodemailer";
 
 export interface AlertNotice {
   id: string;
@@ -95,23 +95,28 @@ export class PagerDutyChannel implements AlertChannel {
 
 export class EmailChannel implements AlertChannel {
   readonly name = "email";
-  readonly #transport: ReturnType<typeof nodemailer.createTransport>;
+  // nodemailer is imported on first use: it adds ~100 ms to start-up for a channel that may never send.
+  #transport?: Promise<ReturnType<typeof nodemailer.createTransport>>;
   constructor(
-    smtp: { host: string; port: number; secure?: boolean; user?: string; pass?: string },
+    private readonly smtp: { host: string; port: number; secure?: boolean; user?: string; pass?: string },
     private readonly from: string,
     private readonly to: string[],
-  ) {
-    this.#transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure ?? false,
-      ignoreTLS: !smtp.secure,
-      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass } } : {}),
-      connectionTimeout: 5000,
-    });
+  ) {}
+  #connect() {
+    const smtp = this.smtp;
+    return this.#transport ??= import("nodemailer").then(({ default: mailer }) =>
+      mailer.createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure ?? false,
+        ignoreTLS: !smtp.secure,
+        ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass } } : {}),
+        connectionTimeout: 5000,
+      })
+    );
   }
   async send(n: AlertNotice) {
-    await this.#transport.sendMail({
+    await (await this.#connect()).sendMail({
       from: this.from,
       to: this.to,
       subject: `[ChemAgent ${n.state.toUpperCase()}] ${n.rule} (${n.severity})`,
