@@ -6,7 +6,7 @@ import { Agent, ConfigError, createChemEngine, embeddedSource, loadConfig } from
 import { createRefinerFromConfig } from "./core/llm/factory.ts";
 import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
-import { setupTracing } from "./core/obs/tracing.ts";
+import { enableSpans, setupTracing } from "./core/obs/tracing.ts";
 import { MetricsStore } from "./core/obs/metrics_store.ts";
 import { RedisRollups } from "./core/obs/shared_rollups.ts";
 import { queryLogger } from "./core/obs/query_log.ts";
@@ -68,6 +68,8 @@ async function openState<T>(variable: string, path: string, open: () => T | Prom
   }
 }
 
+// Deno's built-in OpenTelemetry serves the API's global tracer: spans on without the npm SDK.
+if (Deno.env.get("OTEL_DENO") === "true") enableSpans();
 const metrics = new Metrics();
 const metricsStore = await openState("METRICS_DB_PATH", config.METRICS_DB_PATH, async () => {
   if (config.METRICS_DB_PATH !== ":memory:") {

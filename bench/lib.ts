@@ -31,21 +31,24 @@ export async function python(code: string, stdin = ""): Promise<string | null> {
 export async function startServerProcess(
   env: Record<string, string> = {},
   waitFor: "ready" | "indices" | "warmed" = "ready",
-): Promise<{ url: string; readyMs: number; stop(): Promise<void> }> {
+  opts: { cpus?: string } = {},
+): Promise<{ url: string; readyMs: number; pid: number; stop(): Promise<void> }> {
   // A random port may be taken (e.g. by an ephemeral client port): if the server exits, try another.
   for (let attempt = 0;; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 12000);
     const t0 = performance.now();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
-        "--allow-write=.chemagent",
-        "--allow-sys",
-        "main.ts",
-      ],
+    const args = [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      "--allow-write=.chemagent",
+      "--allow-sys",
+      "main.ts",
+    ];
+    // With cpus, the server is pinned (taskset) so a load generator on the other cores does not share its CPU.
+    const child = new Deno.Command(opts.cpus ? "taskset" : Deno.execPath(), {
+      args: opts.cpus ? ["-c", opts.cpus, Deno.execPath(), ...args] : args,
       env: { CHEMAGENT_PORT: String(port), CHEMAGENT_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
       stdout: "null",
       stderr: "piped",
@@ -80,6 +83,7 @@ export async function startServerProcess(
     return {
       url,
       readyMs,
+      pid: child.pid,
       async stop() {
         child.kill("SIGTERM");
         await status;
@@ -91,12 +95,12 @@ export async function startServerProcess(
 /** Requests per second on one URL: wrk when installed, else a keep-alive fetch loop (bounded in time). */
 export async function loadTest(
   url: string,
-  opts: { seconds?: number; connections?: number; method?: string; body?: string } = {},
+  opts: { seconds?: number; connections?: number; method?: string; body?: string; cpus?: string } = {},
 ): Promise<{ rps: number; tool: string; p50?: number; p99?: number }> {
   const seconds = opts.seconds ?? 5;
   const connections = opts.connections ?? 32;
   if (await hasWrk()) {
-    const args = ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency"];
+    const args = [opts.cpus ? "-t1" : "-t2", `-c${connections}`, `-d${seconds}s`, "--latency"];
     if (opts.body) {
       const script = await Deno.makeTempFile({ suffix: ".lua" });
       await Deno.writeTextFile(
@@ -107,7 +111,10 @@ export async function loadTest(
       );
       args.push("-s", script);
     }
-    const out = await new Deno.Command("wrk", { args: [...args, url], stdout: "piped" }).output();
+    const out = await new Deno.Command(opts.cpus ? "taskset" : "wrk", {
+      args: opts.cpus ? ["-c", opts.cpus, "wrk", ...args, url] : [...args, url],
+      stdout: "piped",
+    }).output();
     const text = new TextDecoder().decode(out.stdout);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
     const ms = (re: RegExp) => {

@@ -13,7 +13,7 @@ export class Metrics {
   readonly toolLatency: FastHistogram<"tool_name">;
   readonly activeQueries: client.Gauge;
   #active = 0;
-  readonly http: client.Counter<"route" | "method" | "status">;
+  readonly http: FastCounter<"route" | "method" | "status">;
   readonly wsConnections: client.Gauge;
   readonly wsMessages: client.Counter<"direction">;
   readonly llmCalls: client.Counter<"provider" | "outcome">;
@@ -142,12 +142,12 @@ export class Metrics {
       labelNames: ["direction"],
       registers: r,
     });
-    this.http = new client.Counter({
-      name: "chemagent_http_requests_total",
-      help: "HTTP requests",
-      labelNames: ["route", "method", "status"],
-      registers: r,
-    });
+    // Every request passes here: the label-hash-free counter, like the query metrics.
+    this.http = new FastCounter("chemagent_http_requests_total", "HTTP requests", [
+      "route",
+      "method",
+      "status",
+    ], this.registry);
   }
 
   /** Subscribes to a cache's observations and exports its size as gauges. */
@@ -265,38 +265,38 @@ export class Metrics {
   httpRequest(route: string, method: string, status: number): void {
     const k = `${route}|${method}|${status}`;
     let c = this.#hc.get(k);
-    if (!c) this.#hc.set(k, c = this.http.labels({ route, method, status: String(status) }));
+    if (!c) this.#hc.set(k, c = this.http.series(route, method, String(status)));
     c.inc();
   }
 
-  /** An event listener that turns a query's events into metrics. */
+  /** An event listener that turns a query's events into metrics. Durations come from the events themselves
+   * (step `ms`, the response's `timing_ms.total`): no clock reads and no per-query state on the hot path. */
   listener(): (e: QueryEvent) => void {
-    const started = new Map<string, number>();
-    const stepStart = new Map<string, number>();
     return (e) => {
-      if (e.type === "accepted") {
-        started.set(e.query_id, performance.now());
-        this.#active++;
-      } else if (e.type === "step_start") stepStart.set(`${e.query_id}:${e.data.step_id}`, performance.now());
-      else if (e.type === "step_complete" || e.type === "step_error") {
-        const k = `${e.query_id}:${e.data.step_id}`;
-        const t = stepStart.get(k);
-        stepStart.delete(k);
-        const tool = String(e.data.tool);
-        this.tools.series(tool, e.type === "step_complete" ? "ok" : String(e.data.status ?? "error")).inc();
-        if (t !== undefined) this.toolLatency.series(tool).observe((performance.now() - t) / 1000);
-      } else if (e.type === "result" || e.type === "error" || e.type === "cancelled") {
-        const t = started.get(e.query_id);
-        started.delete(e.query_id);
-        this.#active--;
-        const resp = e.data.response as
-          | { intent?: { type: string }; status?: string; cached?: boolean }
-          | undefined;
-        const intent = resp?.intent?.type ?? "unknown";
-        const status = resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error");
-        const c = this.#queryChildren(intent, status, String(!!resp?.cached));
-        c.count.inc();
-        if (t !== undefined) c.latency.observe((performance.now() - t) / 1000);
+      switch (e.type) {
+        case "accepted":
+          this.#active++;
+          return;
+        case "step_complete":
+        case "step_error": {
+          const tool = String(e.data.tool);
+          this.tools.series(tool, e.type === "step_complete" ? "ok" : String(e.data.status ?? "error")).inc();
+          if (typeof e.data.ms === "number") this.toolLatency.series(tool).observe(e.data.ms / 1000);
+          return;
+        }
+        case "result":
+        case "error":
+        case "cancelled": {
+          this.#active--;
+          const resp = e.data.response as
+            | { intent?: { type: string }; status?: string; cached?: boolean; timing_ms?: { total: number } }
+            | undefined;
+          const intent = resp?.intent?.type ?? "unknown";
+          const status = resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error");
+          const c = this.#queryChildren(intent, status, resp?.cached ? "true" : "false");
+          c.count.inc();
+          if (resp?.timing_ms) c.latency.observe(resp.timing_ms.total / 1000);
+        }
       }
     };
   }

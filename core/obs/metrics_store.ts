@@ -60,6 +60,8 @@ export type Row = {
   hist: string;
 };
 
+const STORED = new Set(["accepted", "step_complete", "step_error", "result", "error", "cancelled"]);
+
 export class MetricsStore {
   shared?: SharedRollups;
   #pushes: Promise<void>[] = [];
@@ -68,7 +70,8 @@ export class MetricsStore {
   readonly #recent: QueryRecord[] = [];
   #recentAt = 0;
   readonly #errors: ErrorRecord[] = [];
-  readonly #started = new Map<string, { t: number; query?: string; request_id?: string }>();
+  /** accepted event of each running query (kept as is: no allocation on the hot path). */
+  readonly #started = new Map<string, QueryEvent>();
   /** Per tool: executions, errors, total ms, and executions per hour of day (UTC) for the heatmap. */
   readonly #tools = new Map<string, { count: number; errors: number; sumMs: number; byHour: number[] }>();
 
@@ -78,7 +81,9 @@ export class MetricsStore {
     private readonly now = () => Date.now(),
   ) {
     this.#db = new DatabaseSync(path);
-    this.#db.exec(`PRAGMA journal_mode = WAL;
+    // WAL + synchronous=NORMAL: a flush commits without an fsync (rollups may lose the last seconds on power
+    // loss, never consistency), so the periodic flush does not stall the event loop on a slow disk.
+    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS rollup (minute INTEGER, intent TEXT, status TEXT, count INTEGER, errors INTEGER, cached INTEGER, sum_ms REAL, hist TEXT,
         PRIMARY KEY (minute, intent, status));
       CREATE TABLE IF NOT EXISTS errors (ts INTEGER, body TEXT);
@@ -87,46 +92,65 @@ export class MetricsStore {
 
   /** Event listener: one record per finished query, one per tool step. */
   listener(): (e: QueryEvent) => void {
+    // Events are queued and applied after the response is sent (next macrotask, or before any read), so the
+    // rollup work is off the request's critical path.
     return (e) => {
-      if (e.type === "step_complete" || e.type === "step_error") {
-        const name = String(e.data.tool);
-        const t = this.#tools.get(name) ?? { count: 0, errors: 0, sumMs: 0, byHour: Array(24).fill(0) };
-        t.count++;
-        if (e.type === "step_error") t.errors++;
-        t.sumMs += Number(e.data.ms ?? 0);
-        t.byHour[new Date(this.now()).getUTCHours()]++;
-        this.#tools.set(name, t);
-        return;
+      if (!STORED.has(e.type)) return;
+      this.#queue.push(e);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setTimeout(() => this.#drain(), 0);
       }
-      if (e.type === "accepted") {
-        this.#started.set(e.query_id, {
-          t: performance.now(),
-          query: String(e.data.query ?? "").slice(0, 300),
-          request_id: e.data.request_id as string | undefined,
-        });
-        return;
-      }
-      if (e.type !== "result" && e.type !== "error" && e.type !== "cancelled") return;
-      const s = this.#started.get(e.query_id);
-      this.#started.delete(e.query_id);
-      const r = e.data.response as {
-        status: string;
-        intent: { type: string };
-        cached: boolean;
-        error?: { code: string; message: string };
-      } | undefined;
-      const err = (r?.error ?? e.data.error) as { code: string; message: string } | undefined;
-      this.record({
-        ts: this.now(),
-        query_id: e.query_id,
-        query: s?.query,
-        intent: r?.intent?.type ?? "unknown",
-        status: r?.status ?? (e.type === "cancelled" ? "cancelled" : "error"),
-        cached: !!r?.cached,
-        ms: s ? performance.now() - s.t : 0,
-        ...(err ? { error_code: err.code, error_message: err.message } : {}),
-      }, s?.request_id);
     };
+  }
+
+  #queue: QueryEvent[] = [];
+  #scheduled = false;
+  #drain(): void {
+    this.#scheduled = false;
+    if (!this.#queue.length) return;
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const e of queued) this.#apply(e);
+  }
+
+  #apply(e: QueryEvent): void {
+    if (e.type === "step_complete" || e.type === "step_error") {
+      const name = String(e.data.tool);
+      const t = this.#tools.get(name) ?? { count: 0, errors: 0, sumMs: 0, byHour: Array(24).fill(0) };
+      t.count++;
+      if (e.type === "step_error") t.errors++;
+      t.sumMs += Number(e.data.ms ?? 0);
+      t.byHour[Math.floor(this.now() / 3_600_000) % 24]++;
+      this.#tools.set(name, t);
+      return;
+    }
+    if (e.type === "accepted") {
+      this.#started.set(e.query_id, e);
+      return;
+    }
+    if (e.type !== "result" && e.type !== "error" && e.type !== "cancelled") return;
+    const s = this.#started.get(e.query_id);
+    this.#started.delete(e.query_id);
+    const r = e.data.response as {
+      status: string;
+      intent: { type: string };
+      cached: boolean;
+      error?: { code: string; message: string };
+      timing_ms?: { total: number };
+    } | undefined;
+    const err = (r?.error ?? e.data.error) as { code: string; message: string } | undefined;
+    this.record({
+      ts: this.now(),
+      query_id: e.query_id,
+      query: s ? String(s.data.query ?? "").slice(0, 300) : undefined,
+      intent: r?.intent?.type ?? "unknown",
+      status: r?.status ?? (e.type === "cancelled" ? "cancelled" : "error"),
+      cached: !!r?.cached,
+      // The response's own timing; without one (cancelled, failed early) the events' timestamps.
+      ms: r?.timing_ms?.total ?? (s ? Date.parse(e.timestamp) - Date.parse(s.timestamp) : 0),
+      ...(err ? { error_code: err.code, error_message: err.message } : {}),
+    }, s?.data.request_id as string | undefined);
   }
 
   record(q: QueryRecord, requestId?: string): void {
@@ -154,6 +178,7 @@ export class MetricsStore {
 
   /** Writes pending minutes to SQLite (UPSERT) and applies retention. */
   flush(): void {
+    this.#drain();
     if (!this.#pending.size) return;
     const up = this.#db.prepare(
       `INSERT INTO rollup (minute, intent, status, count, errors, cached, sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -284,10 +309,12 @@ export class MetricsStore {
   }
 
   recentErrors(limit = 100, withStacks = false): ErrorRecord[] {
+    this.#drain();
     return this.#errors.slice(-limit).reverse().map((e) => (withStacks ? e : { ...e, stack: undefined }));
   }
 
   tools() {
+    this.#drain();
     return [...this.#tools.entries()].map(([tool, t]) => ({
       tool,
       count: t.count,
@@ -300,6 +327,7 @@ export class MetricsStore {
 
   /** The last queries, newest first. */
   #ordered(): QueryRecord[] {
+    this.#drain();
     const n = Math.min(this.#recentAt, RECENT);
     const out: QueryRecord[] = [];
     for (let i = 1; i <= n; i++) out.push(this.#recent[(this.#recentAt - i) % RECENT]);

@@ -4,17 +4,17 @@ import type { QueryEvent } from "../types.ts";
 import type { Logger } from "./log.ts";
 
 export function queryLogger(log: Logger): (e: QueryEvent) => void {
-  const ctx = new Map<string, { request_id?: string; session_id?: string; started: number }>();
+  // accepted event of each running query, kept as is (the ids are in its data; no allocation).
+  const ctx = new Map<string, QueryEvent>();
   const debug = log.enabled("debug");
+  const info = log.enabled("info");
   return (e) => {
     if (e.type === "step_complete" && !debug) return;
+    // Nothing is built for a line that would not be written (the cached-query hot path at LOG_LEVEL=warn).
+    if (e.type === "result" && !info) return void ctx.delete(e.query_id);
     if (e.type === "accepted") {
-      ctx.set(e.query_id, {
-        request_id: e.data.request_id as string | undefined,
-        session_id: (e.data.session_id as string | null) ?? undefined,
-        started: performance.now(),
-      });
-      log.debug("query accepted", { query_id: e.query_id, ...ids(ctx.get(e.query_id)) });
+      ctx.set(e.query_id, e);
+      if (debug) log.debug("query accepted", { query_id: e.query_id, ...ids(e) });
       return;
     }
     const c = ctx.get(e.query_id);
@@ -40,6 +40,7 @@ export function queryLogger(log: Logger): (e: QueryEvent) => void {
         intent?: { type: string };
         cached?: boolean;
         error?: { code: string };
+        timing_ms?: { total: number };
       } | undefined;
       const fields = {
         query_id: e.query_id,
@@ -47,7 +48,7 @@ export function queryLogger(log: Logger): (e: QueryEvent) => void {
         status: r?.status ?? e.type,
         intent: r?.intent?.type,
         cached: r?.cached,
-        ms: c ? Math.round((performance.now() - c.started) * 100) / 100 : undefined,
+        ms: r?.timing_ms?.total ?? (c ? Date.parse(e.timestamp) - Date.parse(c.timestamp) : undefined),
         ...(r?.error
           ? { error_code: r.error.code }
           : e.data.error
@@ -61,7 +62,7 @@ export function queryLogger(log: Logger): (e: QueryEvent) => void {
   };
 }
 
-const ids = (c?: { request_id?: string; session_id?: string }) => ({
-  ...(c?.request_id ? { request_id: c.request_id } : {}),
-  ...(c?.session_id ? { session_id: c.session_id } : {}),
+const ids = (c?: QueryEvent) => ({
+  ...(c?.data.request_id ? { request_id: c.data.request_id as string } : {}),
+  ...(c?.data.session_id ? { session_id: c.data.session_id as string } : {}),
 });

@@ -1,15 +1,32 @@
 /** @module OpenTelemetry tracing with the npm SDK (@opentelemetry/*): one tracer for requests, query stages,
  * tools, cache tiers and LLM calls; parent/child through an AsyncLocalStorage context; OTLP/HTTP export. */
-import { context, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import {
+  context,
+  INVALID_SPAN_CONTEXT,
+  type Span,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from "@opentelemetry/api";
 
 export const tracer: Tracer = trace.getTracer("chemagent", "0.1.0");
 
-/** Runs `fn` inside a span (child of the active one); records errors; ends the span. No-op without a provider. */
+let spansOn = false;
+const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Turns span creation on: setupTracing does it; call it when another provider is active (OTEL_DENO=true). */
+export function enableSpans(): void {
+  spansOn = true;
+}
+
+/** Runs `fn` inside a span (child of the active one); records errors; ends the span. Without tracing it just
+ * runs `fn`: even the API's no-op tracer allocates contexts, a cost every request would otherwise pay. */
 export async function withSpan<T>(
   name: string,
   attrs: Record<string, string | number | boolean>,
   fn: (span: Span) => Promise<T> | T,
 ): Promise<T> {
+  if (!spansOn) return await fn(NOOP_SPAN);
   return await tracer.startActiveSpan(name, { attributes: attrs }, async (span) => {
     try {
       return await fn(span);
@@ -57,5 +74,6 @@ export async function setupTracing(
     spanProcessors: [processor],
   });
   trace.setGlobalTracerProvider(provider);
+  enableSpans();
   return { shutdown: () => provider.shutdown(), flush: () => provider.forceFlush() };
 }
