@@ -4,6 +4,7 @@ import process from "node:process";
 import { FastCounter, FastHistogram } from "./fast_metrics.ts";
 import type { LayeredCache } from "../cache/mod.ts";
 import type { QueryEvent } from "../types.ts";
+import { outcomeOf } from "./outcome.ts";
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -288,14 +289,10 @@ export class Metrics {
         case "error":
         case "cancelled": {
           this.#active--;
-          const resp = e.data.response as
-            | { intent?: { type: string }; status?: string; cached?: boolean; timing_ms?: { total: number } }
-            | undefined;
-          const intent = resp?.intent?.type ?? "unknown";
-          const status = resp?.status ?? (e.type === "cancelled" ? "cancelled" : "error");
-          const c = this.#queryChildren(intent, status, resp?.cached ? "true" : "false");
+          const o = outcomeOf(e);
+          const c = this.#queryChildren(o.intent ?? "unknown", o.status, o.cached ? "true" : "false");
           c.count.inc();
-          if (resp?.timing_ms) c.latency.observe(resp.timing_ms.total / 1000);
+          if (o.ms !== undefined) c.latency.observe(o.ms / 1000);
         }
       }
     };

@@ -2,6 +2,7 @@
  * latency histogram) per intent/status in SQLite with 30-day retention, plus recent errors and slow queries. */
 import { DatabaseSync } from "node:sqlite";
 import type { QueryEvent } from "../types.ts";
+import { outcomeOf } from "./outcome.ts";
 
 /** Latency histogram bucket upper bounds (ms); the last bucket is open. */
 const BOUNDS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
@@ -132,24 +133,16 @@ export class MetricsStore {
     if (e.type !== "result" && e.type !== "error" && e.type !== "cancelled") return;
     const s = this.#started.get(e.query_id);
     this.#started.delete(e.query_id);
-    const r = e.data.response as {
-      status: string;
-      intent: { type: string };
-      cached: boolean;
-      error?: { code: string; message: string };
-      timing_ms?: { total: number };
-    } | undefined;
-    const err = (r?.error ?? e.data.error) as { code: string; message: string } | undefined;
+    const o = outcomeOf(e, s);
     this.record({
       ts: this.now(),
       query_id: e.query_id,
       query: s ? String(s.data.query ?? "").slice(0, 300) : undefined,
-      intent: r?.intent?.type ?? "unknown",
-      status: r?.status ?? (e.type === "cancelled" ? "cancelled" : "error"),
-      cached: !!r?.cached,
-      // The response's own timing; without one (cancelled, failed early) the events' timestamps.
-      ms: r?.timing_ms?.total ?? (s ? Date.parse(e.timestamp) - Date.parse(s.timestamp) : 0),
-      ...(err ? { error_code: err.code, error_message: err.message } : {}),
+      intent: o.intent ?? "unknown",
+      status: o.status,
+      cached: !!o.cached,
+      ms: o.ms ?? 0,
+      ...(o.error ? { error_code: o.error.code, error_message: o.error.message } : {}),
     }, s?.data.request_id as string | undefined);
   }
 

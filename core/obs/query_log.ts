@@ -2,6 +2,7 @@
  * correlation ids (request id → query id) carried from HTTP/WS into every line. */
 import type { QueryEvent } from "../types.ts";
 import type { Logger } from "./log.ts";
+import { outcomeOf } from "./outcome.ts";
 
 export function queryLogger(log: Logger): (e: QueryEvent) => void {
   // accepted event of each running query, kept as is (the ids are in its data; no allocation).
@@ -35,25 +36,15 @@ export function queryLogger(log: Logger): (e: QueryEvent) => void {
         error: e.data.error,
       });
     } else if (e.type === "result" || e.type === "error" || e.type === "cancelled") {
-      const r = e.data.response as {
-        status?: string;
-        intent?: { type: string };
-        cached?: boolean;
-        error?: { code: string };
-        timing_ms?: { total: number };
-      } | undefined;
+      const o = outcomeOf(e, c);
       const fields = {
         query_id: e.query_id,
         ...ids(c),
-        status: r?.status ?? e.type,
-        intent: r?.intent?.type,
-        cached: r?.cached,
-        ms: r?.timing_ms?.total ?? (c ? Date.parse(e.timestamp) - Date.parse(c.timestamp) : undefined),
-        ...(r?.error
-          ? { error_code: r.error.code }
-          : e.data.error
-          ? { error_code: (e.data.error as { code: string }).code }
-          : {}),
+        status: o.status,
+        intent: o.intent,
+        cached: o.cached,
+        ms: o.ms,
+        ...(o.error ? { error_code: o.error.code } : {}),
       };
       if (e.type === "result") log.info("query answered", fields);
       else log.warn("query failed", fields);
