@@ -218,7 +218,10 @@ export class ChemAgentClient {
   }
 
   #send(msg: Record<string, unknown>) {
-    const text = JSON.stringify(msg);
+    this.#sendText(JSON.stringify(msg));
+  }
+
+  #sendText(text: string) {
     if (this.#state === "open" && this.#ws?.readyState === 1) this.#ws.send(text);
     else {
       this.#outbox.push(text); // delivered after (re)connecting
@@ -248,17 +251,13 @@ export class ChemAgentClient {
     if (!p) {
       const refused = typeof e.data?.id === "string" ? this.#byClient.get(e.data.id) : undefined;
       if (e.type === "error" && e.data?.drain) {
-        // Server draining: a query it refused is resent after reconnecting elsewhere.
-        if (refused && !refused.queryId) this.#outbox.push(refused.message);
+        // Server draining: reconnect elsewhere; a query it refused is resent there like any unaccepted one.
         this.#ws?.close();
       } else if (refused && !refused.queryId && !e.seq) {
         // Turned down before it was accepted: resend after the wait when rate limited, else fail the query.
         const err = e.data.error as ErrorBody;
         if (e.type === "rate_limited") {
-          setTimeout(
-            () => !refused.done && this.#send(JSON.parse(refused.message)),
-            err.retry_after_ms ?? 500,
-          );
+          setTimeout(() => !refused.done && this.#sendText(refused.message), err.retry_after_ms ?? 500);
         } else {
           refused.opts.onError?.(err);
           this.#finish(refused, new ChemAgentError(err));

@@ -117,7 +117,9 @@ var ChemAgentClient = class {
     this.#timer = setTimeout(() => this.#open(), delay);
   }
   #send(msg) {
-    const text = JSON.stringify(msg);
+    this.#sendText(JSON.stringify(msg));
+  }
+  #sendText(text) {
     if (this.#state === "open" && this.#ws?.readyState === 1) this.#ws.send(text);
     else {
       this.#outbox.push(text);
@@ -145,12 +147,11 @@ var ChemAgentClient = class {
     if (!p) {
       const refused = typeof e.data?.id === "string" ? this.#byClient.get(e.data.id) : void 0;
       if (e.type === "error" && e.data?.drain) {
-        if (refused && !refused.queryId) this.#outbox.push(refused.message);
         this.#ws?.close();
       } else if (refused && !refused.queryId && !e.seq) {
         const err = e.data.error;
         if (e.type === "rate_limited") {
-          setTimeout(() => !refused.done && this.#send(JSON.parse(refused.message)), err.retry_after_ms ?? 500);
+          setTimeout(() => !refused.done && this.#sendText(refused.message), err.retry_after_ms ?? 500);
         } else {
           refused.opts.onError?.(err);
           this.#finish(refused, new ChemAgentError(err));
