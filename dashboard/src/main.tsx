@@ -53,17 +53,13 @@ function Panel({ title, children, csv }: { title: string; children: Any; csv?: (
   );
 }
 
+/** The time range every page shows: window preset, explicit from/to (epoch ms), and the live refresh counter. */
+type Range = { window: string; from: number; to: number; bump: number };
+
 function History(
-  { metric, window, from, to, bump, label, color }: {
-    metric: string;
-    window: string;
-    from: number;
-    to: number;
-    bump: number;
-    label: string;
-    color?: string;
-  },
+  { metric, range, label, color }: { metric: string; range: Range; label: string; color?: string },
 ) {
+  const { window, from, to, bump } = range;
   const { data } = useApi<{ points: { t: string; value: number }[] }>(
     `/api/metrics/history?metric=${metric}&window=${BUCKET[window]}&from=${from}&to=${to}`,
     bump,
@@ -128,7 +124,8 @@ function Overview({ window, bump, live }: { window: string; bump: number; live: 
   );
 }
 
-function Performance({ window, bump, from, to }: { window: string; bump: number; from: number; to: number }) {
+function Performance(range: Range) {
+  const { window, bump } = range;
   const { data: s } = useApi<Any>(`/api/metrics/summary?window=${window}`, bump);
   const { data: slow } = useApi<Any>(`/api/metrics/slow-queries?limit=10`, bump);
   return (
@@ -141,15 +138,12 @@ function Performance({ window, bump, from, to }: { window: string; bump: number;
       </div>
       <div class="grid2">
         <Panel title="Throughput (queries per bucket)">
-          <History metric="queries" window={window} from={from} to={to} bump={bump} label="queries" />
+          <History metric="queries" range={range} label="queries" />
         </Panel>
         <Panel title="p95 latency (ms)">
           <History
             metric="latency_p95"
-            window={window}
-            from={from}
-            to={to}
-            bump={bump}
+            range={range}
             label="p95 ms"
             color="#b26a00"
           />
@@ -181,7 +175,8 @@ function Performance({ window, bump, from, to }: { window: string; bump: number;
   );
 }
 
-function Caching({ window, bump, from, to }: { window: string; bump: number; from: number; to: number }) {
+function Caching(range: Range) {
+  const { bump } = range;
   const { data: c } = useApi<Any>(`/api/cache/stats`, bump);
   const tiers = Object.entries(c?.tiers ?? {}) as [string, Any][];
   return (
@@ -198,10 +193,7 @@ function Caching({ window, bump, from, to }: { window: string; bump: number; fro
         <Panel title="Hit rate over time">
           <History
             metric="cache_hit_rate"
-            window={window}
-            from={from}
-            to={to}
-            bump={bump}
+            range={range}
             label="hit rate"
             color="#2f7d32"
           />
@@ -294,7 +286,8 @@ function Tools({ bump }: { bump: number }) {
   );
 }
 
-function Errors({ window, bump, from, to }: { window: string; bump: number; from: number; to: number }) {
+function Errors(range: Range) {
+  const { bump } = range;
   const { data } = useApi<Any>(`/api/metrics/errors?limit=100`, bump, 3000);
   const errors = data?.errors ?? [];
   const [open, setOpen] = useState<number | null>(null);
@@ -317,10 +310,7 @@ function Errors({ window, bump, from, to }: { window: string; bump: number; from
         <Panel title="Service error trend">
           <History
             metric="errors"
-            window={window}
-            from={from}
-            to={to}
-            bump={bump}
+            range={range}
             label="errors"
             color="#b3261e"
           />
@@ -429,11 +419,11 @@ function Queries({ bump }: { bump: number }) {
 function App() {
   const page = usePage();
   const [window, setWindow] = useState("24h");
-  const [range, setRange] = useState<{ from?: string; to?: string }>({});
+  const [picked, setPicked] = useState<{ from?: string; to?: string }>({});
   const live = useLive();
-  const to = range.to ? Date.parse(range.to) : Date.now() + 60_000;
-  const from = range.from ? Date.parse(range.from) : to - SPAN[window];
-  const props = { window, bump: live.version, from, to };
+  const to = picked.to ? Date.parse(picked.to) : Date.now() + 60_000;
+  const from = picked.from ? Date.parse(picked.from) : to - SPAN[window];
+  const range: Range = { window, bump: live.version, from, to };
   return (
     <>
       <header>
@@ -460,22 +450,22 @@ function App() {
           <input
             type="datetime-local"
             aria-label="from"
-            onChange={(e) => setRange((r) => ({ ...r, from: (e.target as HTMLInputElement).value }))}
+            onChange={(e) => setPicked((r) => ({ ...r, from: (e.target as HTMLInputElement).value }))}
           />
           <input
             type="datetime-local"
             aria-label="to"
-            onChange={(e) => setRange((r) => ({ ...r, to: (e.target as HTMLInputElement).value }))}
+            onChange={(e) => setPicked((r) => ({ ...r, to: (e.target as HTMLInputElement).value }))}
           />
           <a id="pdf" class="button" href={`${API}/api/metrics/report.pdf?window=${window}`} download>PDF</a>
         </div>
       </header>
       <main id={`page-${page}`}>
-        {page === "overview" && <Overview {...props} live={live.events} />}
-        {page === "performance" && <Performance {...props} />}
-        {page === "caching" && <Caching {...props} />}
+        {page === "overview" && <Overview {...range} live={live.events} />}
+        {page === "performance" && <Performance {...range} />}
+        {page === "caching" && <Caching {...range} />}
         {page === "tools" && <Tools bump={live.version} />}
-        {page === "errors" && <Errors {...props} />}
+        {page === "errors" && <Errors {...range} />}
         {page === "queries" && <Queries bump={live.version} />}
       </main>
     </>
