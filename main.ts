@@ -114,7 +114,13 @@ const evalTimer = setInterval(
   config.ALERT_EVAL_INTERVAL_S * 1000,
 );
 Deno.unrefTimer(evalTimer);
-const flushTimer = setInterval(() => metricsStore.flush(), 10_000);
+const flushTimer = setInterval(() => {
+  try {
+    metricsStore.flush();
+  } catch (e) {
+    log.warn("metrics flush failed; retrying at the next flush", { error: String(e) });
+  }
+}, 10_000);
 Deno.unrefTimer(flushTimer);
 const stack = config.CACHE_ENABLED
   ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))

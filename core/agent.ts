@@ -167,8 +167,8 @@ export class Agent {
     const listeners = opts.onEvent ? [...this.observers, opts.onEvent] : this.observers;
     const events = new EventStream(
       queryId,
-      listeners.length === 1 ? listeners[0] : (e) => {
-        for (const l of listeners) l(e);
+      listeners.length === 1 ? listeners[0] : (e, accepted) => {
+        for (const l of listeners) l(e, accepted);
       },
     );
     const t0 = performance.now();

@@ -1,12 +1,15 @@
 /** @module QueryEvent emission with gap-free sequence numbers (DESIGN.md §5). */
 import type { EventType, QueryEvent } from "../types.ts";
 
-export type EventListener = (event: QueryEvent) => void;
+/** Receives every event of a query, and the query's `accepted` event (its text, session and request ids), so
+ * observers need no per-query state of their own. */
+export type EventListener = (event: QueryEvent, accepted?: QueryEvent) => void;
 
 /** Emits events of one query; progress never goes backwards. */
 export class EventStream {
   #seq = 0;
   #progress = 0;
+  #accepted?: QueryEvent;
   constructor(readonly queryId: string, private readonly listener?: EventListener) {}
 
   emit(type: EventType, data: Record<string, unknown> = {}, progress?: number): QueryEvent {
@@ -21,8 +24,9 @@ export class EventStream {
       progress: Math.round(this.#progress * 1000) / 1000,
       timestamp: isoNow(),
     };
+    if (type === "accepted") this.#accepted ??= event;
     try {
-      this.listener?.(event);
+      this.listener?.(event, this.#accepted);
     } catch {
       // A failing consumer must not break the query; transports handle their own errors.
     }

@@ -246,27 +246,33 @@ export class Metrics {
     };
   }
 
-  // Label children are cached: prom-client hashes a label object on every call otherwise (hot path).
-  readonly #qc = new Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }>();
-  #queryChildren(intent_type: string, status: string, cache_hit: string) {
-    const k = `${intent_type}|${status}|${cache_hit}`;
-    let c = this.#qc.get(k);
-    if (!c) {
-      c = {
-        count: this.queries.series(intent_type, status, cache_hit),
-        latency: this.queryLatency.series(intent_type, status, cache_hit),
-      };
-      this.#qc.set(k, c);
-    }
-    return c;
+  // Series handles are cached in nested maps keyed by the label values themselves (constant strings), so the
+  // hot path builds no key string: a query costs three map lookups and two additions.
+  readonly #qc = new Map<
+    string,
+    Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }[]>
+  >();
+  #queryChildren(intent_type: string, status: string, cached: boolean) {
+    let byStatus = this.#qc.get(intent_type);
+    if (!byStatus) this.#qc.set(intent_type, byStatus = new Map());
+    let pair = byStatus.get(status);
+    if (!pair) byStatus.set(status, pair = []);
+    const i = cached ? 1 : 0;
+    return pair[i] ??= {
+      count: this.queries.series(intent_type, status, String(cached)),
+      latency: this.queryLatency.series(intent_type, status, String(cached)),
+    };
   }
 
-  readonly #hc = new Map<string, { inc(): void }>();
-  /** Counts an HTTP request (route pattern, method, status) through a cached label child. */
+  readonly #hc = new Map<string, Map<string, Map<number, { inc(): void }>>>();
+  /** Counts an HTTP request (route pattern, method, status) through a cached series handle. */
   httpRequest(route: string, method: string, status: number): void {
-    const k = `${route}|${method}|${status}`;
-    let c = this.#hc.get(k);
-    if (!c) this.#hc.set(k, c = this.http.series(route, method, String(status)));
+    let byMethod = this.#hc.get(route);
+    if (!byMethod) this.#hc.set(route, byMethod = new Map());
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, byStatus = new Map());
+    let c = byStatus.get(status);
+    if (!c) byStatus.set(status, c = this.http.series(route, method, String(status)));
     c.inc();
   }
 
@@ -290,7 +296,7 @@ export class Metrics {
         case "cancelled": {
           this.#active--;
           const o = outcomeOf(e);
-          const c = this.#queryChildren(o.intent ?? "unknown", o.status, o.cached ? "true" : "false");
+          const c = this.#queryChildren(o.intent ?? "unknown", o.status, !!o.cached);
           c.count.inc();
           if (o.ms !== undefined) c.latency.observe(o.ms / 1000);
         }

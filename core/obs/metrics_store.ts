@@ -1,7 +1,7 @@
 /** @module Query rollups for the metrics API and alerts: per-minute aggregates (count, errors, cache hits,
  * latency histogram) per intent/status in SQLite with 30-day retention, plus recent errors and slow queries. */
 import { DatabaseSync } from "node:sqlite";
-import type { QueryEvent } from "../types.ts";
+import type { EventListener } from "../execute/events.ts";
 import { outcomeOf } from "./outcome.ts";
 
 /** Latency histogram bucket upper bounds (ms); the last bucket is open. */
@@ -61,18 +61,15 @@ export type Row = {
   hist: string;
 };
 
-const STORED = new Set(["accepted", "step_complete", "step_error", "result", "error", "cancelled"]);
-
 export class MetricsStore {
   shared?: SharedRollups;
   #pushes: Promise<void>[] = [];
   readonly #db: DatabaseSync;
-  #pending = new Map<string, Agg>(); // "minute|intent|status" → agg not yet in SQLite
+  /** minute → intent → status → aggregate not yet in SQLite. */
+  readonly #pending = new Map<number, Map<string, Map<string, Agg>>>();
   readonly #recent: QueryRecord[] = [];
   #recentAt = 0;
   readonly #errors: ErrorRecord[] = [];
-  /** accepted event of each running query (kept as is: no allocation on the hot path). */
-  readonly #started = new Map<string, QueryEvent>();
   /** Per tool: executions, errors, total ms, and executions per hour of day (UTC) for the heatmap. */
   readonly #tools = new Map<string, { count: number; errors: number; sumMs: number; byHour: number[] }>();
 
@@ -83,83 +80,76 @@ export class MetricsStore {
   ) {
     this.#db = new DatabaseSync(path);
     // WAL + synchronous=NORMAL: a flush commits without an fsync (rollups may lose the last seconds on power
-    // loss, never consistency), so the periodic flush does not stall the event loop on a slow disk.
-    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+    // loss, never consistency), so the periodic flush does not stall the event loop on a slow disk. Instances
+    // sharing the file wait at most 250 ms for its lock (a synchronous wait) and otherwise retry later.
+    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 250;
       CREATE TABLE IF NOT EXISTS rollup (minute INTEGER, intent TEXT, status TEXT, count INTEGER, errors INTEGER, cached INTEGER, sum_ms REAL, hist TEXT,
         PRIMARY KEY (minute, intent, status));
       CREATE TABLE IF NOT EXISTS errors (ts INTEGER, body TEXT);
       CREATE INDEX IF NOT EXISTS errors_ts ON errors(ts);`);
   }
 
-  /** Event listener: one record per finished query, one per tool step. */
-  listener(): (e: QueryEvent) => void {
-    // Events are queued and applied after the response is sent (next macrotask, or before any read), so the
-    // rollup work is off the request's critical path.
-    return (e) => {
-      if (!STORED.has(e.type)) return;
-      this.#queue.push(e);
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setTimeout(() => this.#drain(), 0);
+  /** Event listener: one record per finished query, one per tool step. It runs inline and keeps no per-query
+   * state (the query's text and ids come with its `accepted` event): a cached answer costs a few counter
+   * updates and one ring-buffer slot. Queueing the work behind a timer was measured slower (a timer per request,
+   * and events kept alive long enough to be promoted by the GC). */
+  listener(): EventListener {
+    return (e, accepted) => {
+      switch (e.type) {
+        case "step_complete":
+        case "step_error":
+          return this.#tool(String(e.data.tool), e.type === "step_error", Number(e.data.ms ?? 0));
+        case "result":
+        case "error":
+        case "cancelled": {
+          const o = outcomeOf(e, accepted);
+          const d = accepted?.data;
+          return this.record({
+            ts: this.now(),
+            query_id: e.query_id,
+            query: d ? String(d.query ?? "").slice(0, 300) : undefined,
+            intent: o.intent ?? "unknown",
+            status: o.status,
+            cached: !!o.cached,
+            ms: o.ms ?? 0,
+            ...(o.error ? { error_code: o.error.code, error_message: o.error.message } : {}),
+          }, d?.request_id as string | undefined);
+        }
       }
     };
   }
 
-  #queue: QueryEvent[] = [];
-  #scheduled = false;
-  #drain(): void {
-    this.#scheduled = false;
-    if (!this.#queue.length) return;
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const e of queued) this.#apply(e);
-  }
-
-  #apply(e: QueryEvent): void {
-    if (e.type === "step_complete" || e.type === "step_error") {
-      const name = String(e.data.tool);
-      const t = this.#tools.get(name) ?? { count: 0, errors: 0, sumMs: 0, byHour: Array(24).fill(0) };
-      t.count++;
-      if (e.type === "step_error") t.errors++;
-      t.sumMs += Number(e.data.ms ?? 0);
-      t.byHour[Math.floor(this.now() / 3_600_000) % 24]++;
-      this.#tools.set(name, t);
-      return;
-    }
-    if (e.type === "accepted") {
-      this.#started.set(e.query_id, e);
-      return;
-    }
-    if (e.type !== "result" && e.type !== "error" && e.type !== "cancelled") return;
-    const s = this.#started.get(e.query_id);
-    this.#started.delete(e.query_id);
-    const o = outcomeOf(e, s);
-    this.record({
-      ts: this.now(),
-      query_id: e.query_id,
-      query: s ? String(s.data.query ?? "").slice(0, 300) : undefined,
-      intent: o.intent ?? "unknown",
-      status: o.status,
-      cached: !!o.cached,
-      ms: o.ms ?? 0,
-      ...(o.error ? { error_code: o.error.code, error_message: o.error.message } : {}),
-    }, s?.data.request_id as string | undefined);
+  #tool(name: string, failed: boolean, ms: number): void {
+    let t = this.#tools.get(name);
+    if (!t) this.#tools.set(name, t = { count: 0, errors: 0, sumMs: 0, byHour: Array(24).fill(0) });
+    t.count++;
+    if (failed) t.errors++;
+    t.sumMs += ms;
+    t.byHour[Math.floor(this.now() / 3_600_000) % 24]++;
   }
 
   record(q: QueryRecord, requestId?: string): void {
-    const minute = Math.floor(q.ts / 60_000) * 60_000;
-    const key = `${minute}|${q.intent}|${q.status}`;
-    const a = this.#pending.get(key) ?? emptyAgg();
+    const a = this.#aggOf(Math.floor(q.ts / 60_000) * 60_000, q.intent, q.status);
     a.count++;
     // Errors are the service's failures; a user's typo (not_found) or nonsense (unrecognized_query) is not.
     if (q.status === "error" && SERVER_ERRORS.has(q.error_code ?? "internal")) a.errors++;
     if (q.cached) a.cached++;
     a.sumMs += q.ms;
     a.hist[bucketOf(q.ms)]++;
-    this.#pending.set(key, a);
     // Ring buffer of the last 2,000 queries (no array shifting on the hot path).
     this.#recent[this.#recentAt++ % RECENT] = q;
     if (q.status === "error") this.recordError({ ...q, ...(requestId ? { request_id: requestId } : {}) });
+  }
+
+  /** The pending aggregate of one minute, intent and status (nested maps: no key string per query). */
+  #aggOf(minute: number, intent: string, status: string): Agg {
+    let byIntent = this.#pending.get(minute);
+    if (!byIntent) this.#pending.set(minute, byIntent = new Map());
+    let byStatus = byIntent.get(intent);
+    if (!byStatus) byIntent.set(intent, byStatus = new Map());
+    let a = byStatus.get(status);
+    if (!a) byStatus.set(status, a = emptyAgg());
+    return a;
   }
 
   /** Errors with stack traces (internal ones) for operators; bounded in memory and on disk. */
@@ -169,9 +159,16 @@ export class MetricsStore {
     this.#db.prepare("INSERT INTO errors (ts, body) VALUES (?, ?)").run(e.ts, JSON.stringify(e));
   }
 
+  *#pendingRows(): Generator<[number, string, string, Agg]> {
+    for (const [minute, byIntent] of this.#pending) {
+      for (const [intent, byStatus] of byIntent) {
+        for (const [status, a] of byStatus) yield [minute, intent, status, a];
+      }
+    }
+  }
+
   /** Writes pending minutes to SQLite (UPSERT) and applies retention. */
   flush(): void {
-    this.#drain();
     if (!this.#pending.size) return;
     const up = this.#db.prepare(
       `INSERT INTO rollup (minute, intent, status, count, errors, cached, sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -179,16 +176,26 @@ export class MetricsStore {
       cached = cached + excluded.cached, sum_ms = sum_ms + excluded.sum_ms, hist = excluded.hist`,
     );
     const get = this.#db.prepare("SELECT hist FROM rollup WHERE minute = ? AND intent = ? AND status = ?");
+    const rows = [...this.#pendingRows()];
     this.#db.exec("BEGIN");
-    for (const [key, a] of this.#pending) {
-      const [minute, intent, status] = key.split("|");
-      if (this.shared) this.#pushes.push(this.shared.add(Number(minute), intent, status, a).catch(() => {}));
-      const prev = get.get(Number(minute), intent, status) as { hist: string } | undefined;
-      const hist = prev ? (JSON.parse(prev.hist) as number[]).map((v, i) => v + a.hist[i]) : a.hist;
-      up.run(Number(minute), intent, status, a.count, a.errors, a.cached, a.sumMs, JSON.stringify(hist));
+    try {
+      for (const [minute, intent, status, a] of rows) {
+        const prev = get.get(minute, intent, status) as { hist: string } | undefined;
+        const hist = prev ? (JSON.parse(prev.hist) as number[]).map((v, i) => v + a.hist[i]) : a.hist;
+        up.run(minute, intent, status, a.count, a.errors, a.cached, a.sumMs, JSON.stringify(hist));
+      }
+      this.#db.exec("COMMIT");
+    } catch (e) {
+      // e.g. another process holds the file longer than busy_timeout: keep the minutes for the next flush.
+      this.#db.exec("ROLLBACK");
+      throw e;
     }
-    this.#db.exec("COMMIT");
     this.#pending.clear();
+    if (this.shared) {
+      for (const [minute, intent, status, a] of rows) {
+        this.#pushes.push(this.shared.add(minute, intent, status, a).catch(() => {}));
+      }
+    }
     const cutoff = this.now() - this.retentionDays * 86_400_000;
     this.#db.prepare("DELETE FROM rollup WHERE minute < ?").run(cutoff);
     this.#db.prepare(
@@ -197,7 +204,11 @@ export class MetricsStore {
   }
 
   #rows(from: number, to: number): Row[] {
-    this.flush();
+    try {
+      this.flush();
+    } catch {
+      // The file is busy (another instance sharing it): answer from what is on disk; the next flush retries.
+    }
     return this.#db.prepare(
       "SELECT minute, intent, status, count, errors, cached, sum_ms, hist FROM rollup WHERE minute >= ? AND minute < ? ORDER BY minute",
     )
@@ -302,12 +313,10 @@ export class MetricsStore {
   }
 
   recentErrors(limit = 100, withStacks = false): ErrorRecord[] {
-    this.#drain();
     return this.#errors.slice(-limit).reverse().map((e) => (withStacks ? e : { ...e, stack: undefined }));
   }
 
   tools() {
-    this.#drain();
     return [...this.#tools.entries()].map(([tool, t]) => ({
       tool,
       count: t.count,
@@ -320,7 +329,6 @@ export class MetricsStore {
 
   /** The last queries, newest first. */
   #ordered(): QueryRecord[] {
-    this.#drain();
     const n = Math.min(this.#recentAt, RECENT);
     const out: QueryRecord[] = [];
     for (let i = 1; i <= n; i++) out.push(this.#recent[(this.#recentAt - i) % RECENT]);

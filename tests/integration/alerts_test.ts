@@ -1,6 +1,7 @@
 /** Alerts end to end: a synthetic error burst fires the error-rate alert once (throttled), it reaches a local
  * SMTP receiver and local webhook/Slack/PagerDuty receivers over real sockets, ack and resolve work. */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { AlertEngine } from "../../core/obs/alerts/engine.ts";
 import {
@@ -246,6 +247,36 @@ Deno.test("metrics store: summary, history buckets, slow queries and errors; 30-
   store.flush();
   assert.equal((await store.summary(40 * 86_400_000)).queries, 1);
   store.close();
+});
+
+Deno.test("metrics store: a flush that finds the file locked by another instance keeps its minutes for the next one", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/metrics.db`;
+  const store = new MetricsStore(path);
+  const other = new DatabaseSync(path);
+  try {
+    store.record({
+      ts: Date.now(),
+      query_id: "q1",
+      intent: "target_query",
+      status: "success",
+      cached: true,
+      ms: 2,
+    });
+    other.exec("BEGIN IMMEDIATE"); // another process holds the write lock
+    assert.throws(() => store.flush(), /locked|busy/i);
+    // A reader still gets an answer (from what is on disk) instead of an error.
+    assert.equal((await store.summary()).queries, 0);
+    other.exec("ROLLBACK");
+    store.flush();
+    assert.equal((await store.summary()).queries, 1, "the minute kept from the failed flush is written once");
+    store.flush();
+    assert.equal((await store.summary()).queries, 1);
+  } finally {
+    other.close();
+    store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test({
