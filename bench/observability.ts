@@ -18,11 +18,10 @@ import { Agent, createChemEngine, embeddedSource, loadConfig } from "../core/mod
 import { createCacheStack } from "../core/cache/factory.ts";
 import { createApp } from "../edge/app.ts";
 
-/** The whole cached request through the app (routing, middleware, agent, cache hit, listeners, JSON), both
- * compositions in one process — instrumented as main.ts builds it, and with CHEMAGENT_FEATURES=no-metrics —
- * alternating batches so host noise hits both alike. Only Deno.serve's socket work (the same for both) is
- * left out, so the relative loss here is an upper bound of the loss over HTTP. */
-export async function appFetchLoss(iterations = 80_000): Promise<{ on: number; off: number }> {
+/** Four apps in this process, two instrumented as main.ts builds them and two as with
+ * CHEMAGENT_FEATURES=no-metrics, built on-off-off-on: which instance is built first shifts its speed by a few
+ * percent (JIT feedback is shared), so each mode gets one early and one late instance. */
+async function buildApps() {
   const config = loadConfig({ CACHE_WARM: "false", LOG_LEVEL: "warn" });
   const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
   const build = async (instrumented: boolean) => {
@@ -42,12 +41,19 @@ export async function appFetchLoss(iterations = 80_000): Promise<{ on: number; o
       ...(instrumented ? { metrics } : {}),
       observability: { store, showStacks: false },
     });
-    return { app, close: () => (store.close(), stack.cache.close()) };
+    return { app, instrumented, close: () => (store.close(), stack.cache.close()) };
   };
-  // Two apps per mode, built on-off-off-on: which instance is built first shifts its speed by a few percent
-  // (JIT feedback is shared), so each mode gets one early and one late instance.
-  const apps = [await build(true), await build(false), await build(false), await build(true)];
-  const url = "http://bench/api/query?q=" + encodeURIComponent("What are the targets of imatinib?");
+  return [await build(true), await build(false), await build(false), await build(true)];
+}
+
+const QUERY_PATH = "/api/query?q=" + encodeURIComponent("What are the targets of imatinib?");
+
+/** The whole cached request through the app (routing, middleware, agent, cache hit, listeners, JSON), both
+ * compositions in one process, alternating batches so host noise hits both alike. Deno.serve's socket work
+ * (the same for both) is left out, so the relative loss here is an upper bound of the loss over HTTP. */
+export async function appFetchLoss(iterations = 80_000): Promise<{ on: number; off: number }> {
+  const apps = await buildApps();
+  const url = "http://bench" + QUERY_PATH;
   const hit = async (app: (typeof apps)[number]["app"]) =>
     void await (await app.fetch(new Request(url))).arrayBuffer();
   for (let i = 0; i < 2_000; i++) for (const a of apps) await hit(a.app); // fill the caches, warm the JIT
@@ -223,6 +229,13 @@ export async function benchObservability(seconds = 3, rounds = 9): Promise<strin
       );
       inProcessCostUs(20_000); // JIT warm-up
       const us = inProcessCostUs();
+      const f = await appFetchLoss();
+      lines.push(
+        `  whole cached request through app.fetch, both compositions in one process (no sockets, so an upper ` +
+          `bound of the relative loss): ${fmt(f.on, 1)} vs ${fmt(f.off, 1)} µs → ${
+            fmt((1 - f.off / f.on) * 100, 1)
+          }% loss`,
+      );
       lines.push(
         `  in process (noise-free): the instrumentation's own work is ${fmt(us, 2)} µs per cached query = ${
           fmt((us / median(baseCpu)) * 100, 1)

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { routePath } from "hono/route";
 import type { Agent, Config } from "../core/mod.ts";
 import { errorHandler, notFoundHandler } from "./middleware/errors/index.ts";
 import type { Metrics } from "../core/obs/metrics.ts";
@@ -55,7 +56,7 @@ export function createApp(
   app.use("*", async (c, next) => {
     await next();
     c.header("x-request-id", c.get("requestId"));
-    metrics?.httpRequest(c.req.routePath ?? "unmatched", c.req.method, c.res.status);
+    metrics?.httpRequest(routePath(c) || "unmatched", c.req.method, c.res.status);
   });
   app.use(
     "/api/*",
@@ -74,8 +75,9 @@ export function createApp(
           "chemagent.request_id": c.get("requestId"),
         }, async (span) => {
           await next();
-          span.updateName(`HTTP ${c.req.method} ${c.req.routePath}`);
-          span.setAttributes({ "http.route": c.req.routePath, "http.status_code": c.res.status });
+          const route = routePath(c);
+          span.updateName(`HTTP ${c.req.method} ${route}`);
+          span.setAttributes({ "http.route": route, "http.status_code": c.res.status });
         }),
     );
   }
@@ -86,7 +88,7 @@ export function createApp(
       accessLog({
         request_id: c.get("requestId"),
         method: c.req.method,
-        route: c.req.routePath,
+        route: routePath(c),
         status: c.res.status,
         ms: Math.round((performance.now() - t0) * 100) / 100,
       });
