@@ -170,7 +170,7 @@ export async function concurrentRound(
 const taskset = (args: string[]) =>
   new Deno.Command("taskset", { args, stdout: "null", stderr: "null" }).output().then((o) => o.success);
 
-export async function benchObservability(seconds = 3, rounds = 9): Promise<string[]> {
+export async function benchObservability(seconds = 3, rounds = 15): Promise<string[]> {
   let received = 0;
   const sink = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
     await req.arrayBuffer();

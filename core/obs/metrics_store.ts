@@ -112,7 +112,9 @@ export class MetricsStore {
             status: o.status,
             cached: !!o.cached,
             ms: o.ms ?? 0,
-            ...(o.error ? { error_code: o.error.code, error_message: o.error.message } : {}),
+            // Always present (undefined when fine; JSON drops it): one record shape, no spread per query.
+            error_code: o.error?.code,
+            error_message: o.error?.message,
           }, d?.request_id as string | undefined);
         }
       }
@@ -360,8 +362,9 @@ export class MetricsStore {
 }
 
 function bucketOf(ms: number): number {
-  const i = BOUNDS.findIndex((b) => ms <= b);
-  return i === -1 ? BOUNDS.length : i;
+  let i = 0;
+  while (i < BOUNDS.length && ms > BOUNDS[i]) i++;
+  return i;
 }
 
 /** Quantile from histogram counts: the upper bound of the bucket holding it. */
