@@ -55,7 +55,9 @@ export function createApp(
   // path: bounded label cardinality). Fewer middleware layers keep the cached path fast.
   app.use("*", async (c, next) => {
     await next();
-    c.header("x-request-id", c.get("requestId"));
+    // requestId() already put the header on responses built by c.json/c.body; setting it again on a finished
+    // response makes Hono copy the whole Response, so only responses built some other way get it here.
+    if (!c.res.headers.has("x-request-id")) c.header("x-request-id", c.get("requestId"));
     metrics?.httpRequest(routePath(c) || "unmatched", c.req.method, c.res.status);
   });
   app.use(

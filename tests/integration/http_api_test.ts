@@ -34,6 +34,30 @@ Deno.test({
       assert.equal(res.headers.get("x-request-id"), "abc-123");
     });
 
+    await t.step("every kind of response carries exactly one x-request-id", async () => {
+      const cases: [string, RequestInit | undefined, number][] = [
+        ["/api/compounds/CHEMBL25", undefined, 200],
+        ["/api/query?q=" + encodeURIComponent("What are the targets of imatinib?"), undefined, 200],
+        ["/nowhere", undefined, 404],
+        ["/api/compounds/CHEMBL0", undefined, 404],
+        ["/api/query", { method: "POST", headers: { "content-type": "application/json" }, body: "{" }, 400],
+        ["/api/query", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "x".repeat(2_000_000),
+        }, 413],
+        ["/ui", undefined, 200],
+        ["/", { redirect: "manual" }, 302],
+        ["/favicon.ico", undefined, 204],
+      ];
+      for (const [path, init, status] of cases) {
+        const res = await fetch(u(path), { ...init, headers: { ...init?.headers, "x-request-id": "rid-7" } });
+        await res.body?.cancel();
+        assert.equal(res.status, status, path);
+        assert.equal(res.headers.get("x-request-id"), "rid-7", `${path} (${status})`);
+      }
+    });
+
     await t.step("health, ready, openapi, docs", async () => {
       assert.equal((await getJson(u("/health"))).status, 200);
       const ready = await getJson(u("/ready"));

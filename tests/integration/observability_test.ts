@@ -54,7 +54,13 @@ Deno.test({
     await post("ligands of EGFR", { "x-request-id": "corr-123", authorization: "Bearer super-secret-token" });
 
     await t.step("GET /metrics passes promtool check metrics", async () => {
-      const text = await (await fetch(u("/metrics"))).text();
+      const res = await fetch(u("/metrics"), { headers: { "x-request-id": "scrape-1" } });
+      assert.equal(
+        res.headers.get("x-request-id"),
+        "scrape-1",
+        "the text exposition carries the request id too",
+      );
+      const text = await res.text();
       const file = await Deno.makeTempFile();
       await Deno.writeTextFile(file, text);
       const check = await new Deno.Command("sh", {
