@@ -48,7 +48,25 @@ export interface LiveEvent {
   error?: { code: string; message: string };
 }
 
-/** Live feed of finished queries (room "ops"); `version` increments on every event. */
+interface RecentQuery {
+  ts: number;
+  query_id: string;
+  intent: string;
+  status: string;
+  cached: boolean;
+  ms: number;
+  error_code?: string;
+  error_message?: string;
+}
+
+/** Newest first, each query once (a query finishing while the page loads can arrive both ways). */
+function merge(newer: LiveEvent[], older: LiveEvent[]): LiveEvent[] {
+  const seen = new Set(newer.map((e) => e.query_id));
+  return [...newer, ...older.filter((e) => !seen.has(e.query_id))].slice(0, 200);
+}
+
+/** Live feed of finished queries (room "ops"), starting from the most recent ones already answered so the
+ * page is not empty before the next query; `version` changes on every event. */
 export function useLive(): { events: LiveEvent[]; version: number; connected: boolean } {
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [connected, setConnected] = useState(false);
@@ -58,9 +76,26 @@ export function useLive(): { events: LiveEvent[]; version: number; connected: bo
     const c = new ChemAgentClient(ws, { onConnectionChange: (s) => setConnected(s === "open") });
     c.onRoomEvent = (e: QueryEvent) => {
       const d = e.data as Omit<LiveEvent, "at" | "query_id" | "type">;
-      setEvents((xs) => [{ at: Date.now(), query_id: e.query_id, type: e.type, ...d }, ...xs].slice(0, 200));
+      setEvents((xs) => merge([{ at: Date.now(), query_id: e.query_id, type: e.type, ...d }], xs));
     };
     c.join("ops");
+    getJson<{ queries: RecentQuery[] }>("/api/metrics/queries?limit=50").then(({ queries }) =>
+      setEvents((xs) =>
+        merge(
+          xs,
+          queries.map((q) => ({
+            at: q.ts,
+            query_id: q.query_id,
+            type: q.status === "error" ? "error" : "result",
+            status: q.status,
+            intent: q.intent,
+            cached: q.cached,
+            ms: q.ms,
+            ...(q.error_code ? { error: { code: q.error_code, message: q.error_message ?? "" } } : {}),
+          })),
+        )
+      )
+    ).catch(() => {}); // the live feed still works without the backlog
     client.current = c;
     return () => c.close();
   }, []);

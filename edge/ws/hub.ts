@@ -1,7 +1,8 @@
 /** @module The WebSocket hub: connections, rooms (local + cross-instance), running queries with cancel,
  * pause/resume and clarification, replay/recovery from the event log, rate limits, backpressure, drain. */
 import { type Agent, type QueryEvent } from "../../core/mod.ts";
-import { isoNow, newId } from "../../core/execute/events.ts";
+import { type EventListener, isoNow, newId } from "../../core/execute/events.ts";
+import { outcomeOf } from "../../core/obs/outcome.ts";
 import { answerClarification } from "../../core/memory/followup.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { type EventLog, isTerminal } from "./event_log.ts";
@@ -465,25 +466,18 @@ export class Hub {
   }
 
   /** Agent observer: a compact line per finished query to the "ops" room (the live dashboard). */
-  observer(): (ev: QueryEvent) => void {
-    return (ev) => {
+  observer(): EventListener {
+    return (ev, accepted) => {
       if (ev.type !== "result" && ev.type !== "error" && ev.type !== "cancelled") return;
-      const r = ev.data.response as {
-        status?: string;
-        intent?: { type: string };
-        cached?: boolean;
-        timing_ms?: { total: number };
-        error?: { code: string; message: string };
-      } | undefined;
-      const err = (r?.error ?? ev.data.error) as { code: string; message: string } | undefined;
+      const o = outcomeOf(ev, accepted);
       this.#fanOut(["ops"], {
         ...ev,
         data: {
-          status: r?.status ?? ev.type,
-          intent: r?.intent?.type ?? "unknown",
-          cached: !!r?.cached,
-          ms: r?.timing_ms?.total ?? 0,
-          ...(err ? { error: { code: err.code, message: err.message } } : {}),
+          status: o.status,
+          intent: o.intent ?? "unknown",
+          cached: !!o.cached,
+          ms: o.ms ?? 0,
+          ...(o.error ? { error: { code: o.error.code, message: o.error.message } } : {}),
         },
       }, false);
     };

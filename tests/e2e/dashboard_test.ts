@@ -62,6 +62,8 @@ Deno.test({
           /\d/.test(document.querySelector(".card .value")?.textContent ?? "")
         );
         assert.equal(await page.textContent(".card .value"), "30");
+        // The live table starts from the queries already answered (no new query has run since the load).
+        await page.waitForFunction(() => document.querySelectorAll("#live-table tbody tr").length === 10);
       },
       performance: async () => {
         await page.waitForFunction(() => document.querySelectorAll("canvas").length >= 4);
