@@ -2,6 +2,7 @@
  * and the live ops feed over WebSocket through the ChemAgent SDK. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ChemAgentClient, type QueryEvent } from "../../sdk/client.ts";
+import type { QueryRecord } from "../../core/obs/metrics_store.ts"; // type only: erased from the bundle
 
 const params = new URLSearchParams(location.search);
 export const API =
@@ -48,17 +49,6 @@ export interface LiveEvent {
   error?: { code: string; message: string };
 }
 
-interface RecentQuery {
-  ts: number;
-  query_id: string;
-  intent: string;
-  status: string;
-  cached: boolean;
-  ms: number;
-  error_code?: string;
-  error_message?: string;
-}
-
 /** Newest first, each query once (a query finishing while the page loads can arrive both ways). */
 function merge(newer: LiveEvent[], older: LiveEvent[]): LiveEvent[] {
   const seen = new Set(newer.map((e) => e.query_id));
@@ -79,7 +69,7 @@ export function useLive(): { events: LiveEvent[]; version: number; connected: bo
       setEvents((xs) => merge([{ at: Date.now(), query_id: e.query_id, type: e.type, ...d }], xs));
     };
     c.join("ops");
-    getJson<{ queries: RecentQuery[] }>("/api/metrics/queries?limit=50").then(({ queries }) =>
+    getJson<{ queries: QueryRecord[] }>("/api/metrics/queries?limit=50").then(({ queries }) =>
       setEvents((xs) =>
         merge(
           xs,
