@@ -1,6 +1,7 @@
 /** @module The agent: owns the dataset, chemistry engine, tools and (optional) cache; answers tool calls and queries. */
 import { cacheKey, type LayeredCache, normalizeQuery } from "./cache/mod.ts";
 import type { QueryFrequency } from "./cache/frequency.ts";
+import { LRUCache } from "lru-cache";
 import { type ChemEngine, createChemEngine } from "./chem/mod.ts";
 import type { Dataset } from "./data/dataset.ts";
 import type { Compound } from "./data/model.ts";
@@ -95,6 +96,9 @@ export class Agent {
   readonly memory?: SessionStore;
   readonly contextWindow: number;
   readonly refiner?: AgentOptions["refiner"];
+  /** Normalised text and response-cache key of recent questions: a repeated question (the cached path) skips
+   * NFKC normalisation, stable JSON and SHA-256 (≈ 3.4 µs of a ≈ 55 µs in-process cached answer). */
+  readonly #keys = new LRUCache<string, { text: string; key: string }>({ max: 1_000 });
 
   constructor(data: Dataset, chem: ChemEngine, opts: AgentOptions = {}) {
     this.data = data;
@@ -195,9 +199,9 @@ export class Agent {
       }, { ...opts, ...(resolved ? { resolved: { original: req.query, how: resolved.how } } : {}) });
     let response: QueryResponse;
     if (useCache) {
-      this.frequency?.record(normalizeQuery(req.query)).catch(() => {});
+      const { text: normalized, key } = this.#queryKey(req.query, req.options?.limit ?? null);
+      this.frequency?.record(normalized).catch(() => {});
       let computedHere = false;
-      const key = cacheKey("query", normalizeQuery(req.query), req.options?.limit ?? null, this.data.version);
       const r = await this.cache!.getOrCompute(key, async () => {
         computedHere = true;
         return await run();
@@ -208,7 +212,7 @@ export class Agent {
             (!!resp.error && CACHEABLE_ERRORS.has(resp.error.code));
         },
         tags: (v) => queryTags(v as QueryResponse, this.data.version),
-        label: normalizeQuery(req.query).slice(0, 120),
+        label: normalized.slice(0, 120),
       });
       const { session_id: _other, ...shared } = r.value;
       response = computedHere ? r.value : {
@@ -237,6 +241,16 @@ export class Agent {
     else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
     else if (response.status !== "clarification_needed") events.emit("result", { response }, 1);
     return response;
+  }
+
+  #queryKey(query: string, limit: number | null): { text: string; key: string } {
+    const memo = limit === null ? query : `${limit}\u0001${query}`;
+    let k = this.#keys.get(memo);
+    if (!k) {
+      const text = normalizeQuery(query);
+      this.#keys.set(memo, k = { text, key: cacheKey("query", text, limit, this.data.version) });
+    }
+    return k;
   }
 
   async #context(sessionId?: string): Promise<Exchange[]> {

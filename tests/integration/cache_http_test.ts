@@ -28,6 +28,24 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
+    await t.step(
+      "the response key: spacing and final punctuation do not matter; limit and case do",
+      async () => {
+        const ask = async (query: string, limit?: number) =>
+          (await postJson(u("/api/query"), { query, ...(limit ? { options: { limit } } : {}) })).body.cached;
+        assert.equal(await ask("Find compounds similar to c1ccccc1O"), false);
+        assert.equal(await ask("Find  compounds similar to c1ccccc1O ?"), true);
+        assert.equal(
+          await ask("Find compounds similar to c1ccccc1O", 3),
+          false,
+          "another limit is another answer",
+        );
+        assert.equal(await ask("Find compounds similar to c1ccccc1O", 3), true);
+        assert.equal(await ask("Find compounds similar to C1CCCCC1O"), false, "SMILES case matters");
+        assert.equal(await ask("Find compounds similar to c1ccccc1O"), true, "remembered keys stay right");
+      },
+    );
+
     await t.step("second identical question is served from L1 with cached: true", async () => {
       const a = await postJson(u("/api/query"), { query: "What are the targets of aspirin?" });
       const b = await postJson(u("/api/query"), { query: "What are the targets of aspirin" });
