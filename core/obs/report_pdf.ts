@@ -41,9 +41,11 @@ export async function metricsReportPdf(
     }   Cache hit rate: ${pct(s.cache_hit_rate)}`,
   );
   line(
+    // Percentiles are histogram bucket bounds ("at most"); the average is exact.
     `Latency (ms): avg ${
-      s.latency_ms.avg ?? "-"
-    }  p50 ${s.latency_ms.p50}  p75 ${s.latency_ms.p75}  p95 ${s.latency_ms.p95}  p99 ${s.latency_ms.p99}`,
+      s.latency_ms.avg === null ? "-" : s.latency_ms.avg.toFixed(2)
+    }  p50 <=${s.latency_ms.p50}` +
+      `  p75 <=${s.latency_ms.p75}  p95 <=${s.latency_ms.p95}  p99 <=${s.latency_ms.p99}`,
   );
   line(`Health score: ${s.health_score}/100`);
   y -= 6;

@@ -53,9 +53,11 @@ export function ChartView(
         backgroundColor: (s.color ?? "#1f5fa8") + "55",
         fill: type === "line",
         tension: 0.25,
-        pointRadius: 0,
+        // Points only when there are few: a series of one bucket is otherwise an invisible zero-length line.
+        pointRadius: s.values.length <= 2 ? 4 : 0,
       })),
     };
+    const empty = series.every((s) => s.values.every((v) => !v));
     if (!chart.current) {
       chart.current = new Chart(canvas.current!, {
         type,
@@ -65,17 +67,22 @@ export function ChartView(
           responsive: true,
           maintainAspectRatio: false,
           plugins: { legend: { display: series.length > 1 } },
+          // Counts, rates and latencies are never negative: start at zero (an all-zero series is not -1…1).
+          scales: { y: { beginAtZero: true, suggestedMax: empty ? 1 : undefined } },
         },
       });
     } else {
       chart.current.data = data;
+      chart.current.options.scales!.y!.suggestedMax = empty ? 1 : undefined;
       chart.current.update();
     }
   }, [labels.join(), JSON.stringify(series)]);
   useEffect(() => () => chart.current?.destroy(), []);
+  const empty = series.every((s) => s.values.every((v) => !v));
   return (
-    <div style={{ height }}>
+    <div style={{ height, position: "relative" }}>
       <canvas ref={canvas} />
+      {empty && <div class="chart-empty">nothing in this range yet</div>}
     </div>
   );
 }
