@@ -36,6 +36,11 @@ Deno.test({
     assert.deepEqual(steps, ["ok", "ok", "ok"]);
     assert.ok(await page.$$eval("#answer table", (t) => t.length) >= 3);
     assert.match(await page.textContent("#answer") ?? "", /Ranked by cLogP/);
+    // The bar eases to full width (a 150 ms transition): shoot the finished state.
+    await page.waitForFunction(() => {
+      const bar = document.getElementById("progress")!;
+      return bar.getBoundingClientRect().width >= bar.parentElement!.getBoundingClientRect().width - 0.5;
+    });
     await page.screenshot({ path: new URL("console-workflow.png", shots).pathname, fullPage: true });
     assert.deepEqual(errors, []);
     await b.close();
