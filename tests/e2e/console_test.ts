@@ -36,6 +36,13 @@ Deno.test({
     assert.deepEqual(steps, ["ok", "ok", "ok"]);
     assert.ok(await page.$$eval("#answer table", (t) => t.length) >= 3);
     assert.match(await page.textContent("#answer") ?? "", /Ranked by cLogP/);
+    // Structures of the similarity hits, drawn by the server (real SVGs that loaded).
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>(".structures img")].filter((i) =>
+        i.complete && i.naturalWidth > 0
+      ).length >= 6
+    );
+    assert.match(await page.textContent(".structures") ?? "", /Dexibuprofen · 1\.00/);
     // The bar eases to full width (a 150 ms transition): shoot the finished state.
     await page.waitForFunction(() => {
       const bar = document.getElementById("progress")!;
