@@ -172,7 +172,13 @@ export class Agent {
     const events = new EventStream(
       queryId,
       listeners.length === 1 ? listeners[0] : (e, accepted) => {
-        for (const l of listeners) l(e, accepted);
+        for (const l of listeners) {
+          try {
+            l(e, accepted);
+          } catch {
+            // One failing observer (e.g. a rollup write to a busy SQLite file) must not starve the others.
+          }
+        }
       },
     );
     const t0 = performance.now();
