@@ -109,7 +109,7 @@ export function inProcessCostUs(iterations = 200_000): number {
 }
 
 async function cpuSeconds(pid: number): Promise<number> {
-  // taskset execs the server in place, so the pid is the server's.
+  // The pid is the server's: started directly, or by taskset, which execs it in place.
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks (100/s)
