@@ -31,7 +31,6 @@ export async function python(code: string, stdin = ""): Promise<string | null> {
 export async function startServerProcess(
   env: Record<string, string> = {},
   waitFor: "ready" | "indices" | "warmed" = "ready",
-  opts: { cpus?: string } = {},
 ): Promise<{ url: string; readyMs: number; pid: number; stop(): Promise<void> }> {
   // A random port may be taken (e.g. by an ephemeral client port): if the server exits, try another.
   for (let attempt = 0;; attempt++) {
@@ -46,9 +45,8 @@ export async function startServerProcess(
       "--allow-sys",
       "main.ts",
     ];
-    // With cpus, the server is pinned (taskset) so a load generator on the other cores does not share its CPU.
-    const child = new Deno.Command(opts.cpus ? "taskset" : Deno.execPath(), {
-      args: opts.cpus ? ["-c", opts.cpus, Deno.execPath(), ...args] : args,
+    const child = new Deno.Command(Deno.execPath(), {
+      args,
       env: { CHEMAGENT_PORT: String(port), CHEMAGENT_HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
       stdout: "null",
       stderr: "piped",

@@ -120,22 +120,22 @@ const canPin = async () =>
   await new Deno.Command("taskset", { args: ["-c", "0", "true"] }).output().then((o) => o.success, () =>
     false);
 
-/** One round: `perMode` fresh instrumented and as many fresh uninstrumented servers, all pinned to the same
- * core and loaded at the same time (one wrk each, on the other core). They share the core, so host noise and
- * CPU stolen by the hypervisor hit both modes alike. More processes per mode average out instance differences
- * but cost context switches on the shared core (three per mode raised CPU per request ≈ 1.6×). */
-export async function concurrentRound(
+/** One round: a fresh instrumented and a fresh uninstrumented server, both pinned to the same core and loaded
+ * at the same time (one wrk each, on the other core). They share the core, so host noise and CPU stolen by the
+ * hypervisor hit both modes alike. (Three servers per mode, to average out instance differences, were tried:
+ * the context switches on the shared core raised CPU per request ≈ 1.6×.) */
+async function concurrentRound(
   on: Record<string, string>,
   off: Record<string, string>,
   seconds: number,
   pin: boolean,
-  { perMode = 1, flip = false } = {},
+  flip = false,
 ) {
   const path = "/api/query?q=" + encodeURIComponent("What are the targets of imatinib?");
   const base = { CACHE_WARM: "false", LOG_LEVEL: "warn" };
-  // Interleaved (on, off, on, …; off first when flipped) so neither mode is always started or loaded first.
-  // Start-up runs on every core; the servers are pinned once ready.
-  const modes = Array.from({ length: 2 * perMode }, (_, i) => (i % 2 === 0) !== flip);
+  // Callers alternate the order (flip) so neither mode is always started or loaded first. Start-up runs on every
+  // core; the servers are pinned once ready.
+  const modes = flip ? [false, true] : [true, false];
   const servers = await Promise.all(
     modes.map((m) => startServerProcess({ ...base, ...(m ? on : off) }, "indices")),
   );
@@ -152,16 +152,12 @@ export async function concurrentRound(
     const c0 = await Promise.all(servers.map((s) => cpuSeconds(s.pid)));
     const r = await load(seconds);
     const c1 = await Promise.all(servers.map((s) => cpuSeconds(s.pid)));
-    const sum = (m: boolean) => {
-      let rps = 0, cpu = 0;
-      modes.forEach((x, i) => {
-        if (x !== m) return;
-        rps += r[i].rps;
-        cpu += c1[i] - c0[i];
-      });
+    const of = (m: boolean) => {
+      const i = modes.indexOf(m);
+      const { rps } = r[i], cpu = c1[i] - c0[i];
       return { rps, cpuShare: cpu / seconds, cpuUs: (cpu / Math.max(1, rps * seconds)) * 1e6 };
     };
-    return [sum(true), sum(false)]; // [instrumented, uninstrumented]
+    return [of(true), of(false)]; // [instrumented, uninstrumented]
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
@@ -208,7 +204,7 @@ export async function benchObservability(seconds = 3, rounds = 15): Promise<stri
       shares: string[] = [];
     const baseCpu: number[] = [];
     for (let r = 0; r < n; r++) {
-      const [a, b] = await concurrentRound(env, off, seconds, pin, { flip: r % 2 === 1 });
+      const [a, b] = await concurrentRound(env, off, seconds, pin, r % 2 === 1);
       ratios.push(a.rps / b.rps);
       cpu.push(a.cpuUs / b.cpuUs);
       rps.push(a.rps);
