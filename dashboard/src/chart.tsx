@@ -42,6 +42,7 @@ export function ChartView(
   },
 ) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const empty = series.every((s) => s.values.every((v) => !v));
   const chart = useRef<Chart>();
   useEffect(() => {
     const data = {
@@ -57,7 +58,6 @@ export function ChartView(
         pointRadius: s.values.length <= 2 ? 4 : 0,
       })),
     };
-    const empty = series.every((s) => s.values.every((v) => !v));
     if (!chart.current) {
       chart.current = new Chart(canvas.current!, {
         type,
@@ -78,7 +78,6 @@ export function ChartView(
     }
   }, [labels.join(), JSON.stringify(series)]);
   useEffect(() => () => chart.current?.destroy(), []);
-  const empty = series.every((s) => s.values.every((v) => !v));
   return (
     <div style={{ height, position: "relative" }}>
       <canvas ref={canvas} />
