@@ -182,7 +182,7 @@ Deno.test({
                   headers: { "content-type": "application/json" },
                   body: JSON.stringify({
                     query: `${qs[(w + i) % qs.length]} roll ${w} ${i}`,
-                    cache: i % 2 === 0,
+                    options: { cache: i % 2 === 0 },
                   }),
                   signal: AbortSignal.timeout(15_000),
                 });
