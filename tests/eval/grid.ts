@@ -10,6 +10,7 @@ import {
   CLASSES,
   COMPOUNDS,
   DESCRIPTORS,
+  type GridClass,
   type GridCompound,
   GROUPS,
   PATTERNS,
@@ -148,6 +149,18 @@ function typosOf(
 }
 
 type Draft = Case & { category: string };
+
+/** Class expectations; a name that also reads as "inhibitors of <target>" accepts the target reading. */
+function classExpect(k: GridClass, name: string, tools: string[]): Partial<Case> {
+  if (k.target?.names.includes(name)) {
+    return {
+      class: [...k.markers, k.target.id],
+      ...(tools.length ? { tools } : {}),
+      intents: ["reverse_target_query"],
+    };
+  }
+  return { class: k.markers, tools: ["class_members", ...tools] };
+}
 
 /** Builds every case; `data` validates ids and vets typos and unknown names. */
 export function generateGrid(seed: number, data: GridData): Draft[] {
@@ -315,6 +328,8 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
         category: "data_field",
         q: t.replace("{c}", c.name),
         intent: "property_query",
+        // A field of the compound record: reading it as a lookup is as faithful; the answer must quote it.
+        intents: ["compound_lookup"],
         outcome: "success",
         compounds: [c.id],
         ...(ans(c) ? { answer: ans(c) } : {}),
@@ -816,16 +831,14 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
   ];
   const classFilterT = ["{k} with {f}", "which {k} have {f}?", "find {k} having {f}", "{k} where {f}"];
   for (const k of CLASSES) {
-    const markers = { class: k.markers };
     for (const name of k.names) {
       add({
         category: "class",
         q: pick(classT).replace("{k}", name),
         intent: "property_filter",
-        intents: ["reverse_target_query", "compound_lookup"],
         outcome: "success",
-        ...markers,
-        tools: ["class_members"],
+        ...classExpect(k, name, []),
+        intents: ["reverse_target_query", "compound_lookup"],
       });
       for (const t of sample(classFilterT, 2)) {
         add({
@@ -833,8 +846,7 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
           q: t.replace("{k}", name).replace("{f}", pick(constraints)),
           intent: "property_filter",
           outcome: "success",
-          ...markers,
-          tools: ["class_members", "filter_by_properties"],
+          ...classExpect(k, name, ["filter_by_properties"]),
         });
       }
       add({
@@ -849,8 +861,7 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
         ]).replace("{k}", name),
         intent: "property_filter",
         outcome: "success",
-        ...markers,
-        tools: ["class_members"],
+        ...classExpect(k, name, []),
       });
     }
     if (k.members.length < 2) continue;
@@ -862,18 +873,16 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
       q: `which of ${asked[0].name}, ${asked[1].name} and ${asked[2].name} are ${k.names[0]}?`,
       intent: "property_filter",
       outcome: "success",
-      ...markers,
+      ...classExpect(k, k.names[0], []),
       compounds: asked.map((c) => c.id),
-      tools: ["class_members"],
     });
     add({
       category: "class_membership",
       q: `are ${asked[0].name}, ${asked[1].name} or ${asked[2].name} ${k.names[0]}?`,
       intent: "property_filter",
       outcome: "success",
-      ...markers,
+      ...classExpect(k, k.names[0], []),
       compounds: asked.map((c) => c.id),
-      tools: ["class_members"],
     });
   }
 
@@ -1142,9 +1151,8 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
       q: `${k.names[0]} lighter than ${r.name}`,
       intent: "property_filter",
       outcome: "success",
-      class: k.markers,
+      ...classExpect(k, k.names[0], ["filter_by_properties"]),
       compounds: [r.id],
-      tools: ["class_members", "filter_by_properties"],
     });
   }
 

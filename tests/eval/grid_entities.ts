@@ -324,6 +324,11 @@ export interface GridClass {
   markers: string[];
   /** Members of the class in COMPOUNDS (for membership questions). */
   members: string[];
+  /**
+   * Names that equally read as "inhibitors of a target" (ACE inhibitors = ligands of ACE acting as inhibitors):
+   * for these, the target's ligands are an acceptable plan and the target an acceptable entity.
+   */
+  target?: { id: string; names: string[] };
 }
 
 export const CLASSES: GridClass[] = [
@@ -338,6 +343,7 @@ export const CLASSES: GridClass[] = [
     atc: "C10AA",
     markers: ["C10AA", "statin", "hmg"],
     members: ["atorvastatin", "simvastatin", "rosuvastatin"],
+    target: { id: "CHEMBL402", names: ["HMG-CoA reductase inhibitors"] },
   },
   {
     names: ["beta blockers", "beta-blockers", "β-blockers"],
@@ -350,6 +356,7 @@ export const CLASSES: GridClass[] = [
     atc: "C09A",
     markers: ["C09A", "ace inhibitor", "angiotensin"],
     members: ["captopril", "enalapril", "lisinopril"],
+    target: { id: "CHEMBL1808", names: ["ACE inhibitors", "angiotensin-converting enzyme inhibitors"] },
   },
   {
     names: ["SSRIs", "selective serotonin reuptake inhibitors"],
