@@ -1201,6 +1201,15 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
     ["find {c} and then compounds similar to it", ["similarity_search"]],
     ["compute the properties of {c} then its targets", ["properties", "targets_of_compound"]],
     ["find analogs of {c} then show their targets", ["similarity_search", "targets_of_compound"]],
+    ["find analogues of {c}, then show the targets of the first one", [
+      "similarity_search",
+      "targets_of_compound",
+    ]],
+    ["what is the MW of {c} and then its targets?", ["properties", "targets_of_compound"]],
+    ["targets of {c}, then which approved drugs hit those targets", [
+      "targets_of_compound",
+      "ligands_of_target",
+    ]],
   ];
   for (const c of COMPOUNDS) {
     for (const [t, tools] of sample(wfT, 2)) {
