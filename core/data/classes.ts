@@ -56,16 +56,26 @@ function parseRule(text: string): Rule {
   return { negate, conditions };
 }
 
-/** Plural and singular spellings a class name is typed as. */
+/**
+ * Spellings a class name is recognised by: as written, plus the plural of a singular name. Never the
+ * singular of a plural: "sulfonamides" is a class, "a sulfonamide group" is a functional group.
+ */
 function nameKeys(name: string): string[] {
   const key = normalizeName(name);
   if (!key) return [];
-  const out = [key];
-  if (key.endsWith("ies")) out.push(key.slice(0, -3) + "y");
-  else if (key.endsWith("s")) out.push(key.slice(0, -1));
-  else out.push(key.endsWith("y") ? key.slice(0, -1) + "ies" : key + "s");
-  return out;
+  if (key.endsWith("s")) return [key];
+  return [key, key.endsWith("y") ? key.slice(0, -1) + "ies" : key + "s"];
 }
+
+/** One-word ATC level names too generic to read as a class in a question ("Which enzymes …"). */
+const GENERIC_ATC_NAMES = new Set([
+  "enzymes",
+  "proteins",
+  "other",
+  "various",
+  "allergens",
+  "diagnostic agents",
+]);
 
 const title = (s: string) => s.toLowerCase().replace(/^./, (c) => c.toUpperCase());
 
@@ -161,7 +171,8 @@ export class ClassIndex {
         if (!name) continue;
         const rule = parseRule(`atc:${code}`);
         // Names of ATC levels 2–4 are recognised in text unless they are also a compound's name.
-        const named = !this.#data.hasCompoundName(normalizeName(name));
+        const named = !this.#data.hasCompoundName(normalizeName(name)) &&
+          !GENERIC_ATC_NAMES.has(name.toLowerCase());
         this.#add({
           id: key,
           label: `${name} (ATC ${code})`,
@@ -263,13 +274,14 @@ export class ClassIndex {
     return [...this.#specs.values()].map((s) => this.#public(s));
   }
 
-  /** Names of recognisable classes for typo correction (curated names rank above derived ones). */
+  /** Curated class names, for typo correction and "did you mean". */
   get suggestions(): SuggestionIndex {
     if (!this.#suggestions) {
       const idx = new SuggestionIndex();
+      // Only curated names: a near miss of a derived ATC name ("sulfonamide") is more likely a chemical word.
       for (const [key, id] of this.#keys) {
         const spec = this.#specs.get(id)!;
-        idx.add(key, spec.label, id, spec.curated ? 5000 : 0);
+        if (spec.curated) idx.add(key, spec.label, id, 5000);
       }
       this.#suggestions = idx;
     }

@@ -37,7 +37,9 @@ export function correctName(word: string, data: Dataset, targets = true): NameFi
     ...(targets
       ? data.targetSuggestions.near(key, reach).map((n) => ({ ...n, kind: "target" as const }))
       : []),
-    ...data.classes.suggestions.near(key, reach).map((n) => ({ ...n, kind: "class" as const })),
+    // The singular of a class name ("steroid", "statin") is a word of its own, not a typo of the class.
+    ...data.classes.suggestions.near(key, reach).filter((n) => n.key !== key + "s")
+      .map((n) => ({ ...n, kind: "class" as const })),
   ].sort((a, b) => a.distance - b.distance || b.prominence - a.prominence || a.label.localeCompare(b.label));
   // One entry per record: its closest spelling. A gene symbol shared by several targets (the protein and
   // complexes holding it) names the one target lookup resolves it to.

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { recognise } from "../../core/intent/entities.ts";
 import { correctName } from "../../core/data/typos.ts";
 import { editDistance, SuggestionIndex } from "../../core/data/suggest.ts";
-import { renderOutput } from "../../core/answer/render.ts";
+import { collapseIntermediate, renderOutput } from "../../core/answer/render.ts";
 import { testAgent } from "../helpers.ts";
 
 const agent = await testAgent();
@@ -216,4 +216,15 @@ Deno.test("aliases: COX-1/COX-2 are shown next to PTGS1/PTGS2", async () => {
     ["curated_mechanism", "drugcentral_mechanism", "bioactivity"].indexOf(x.evidence)
   );
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+});
+
+Deno.test("a long intermediate table in a workflow folds behind its lead sentence", () => {
+  const rows = Array.from({ length: 14 }, (_, i) => `| ${i + 1} | x |`);
+  const body = ["Compounds similar to X:", "", "| # | Name |", "| --- | --- |", ...rows, "", "_4 more._"]
+    .join("\n");
+  const folded = collapseIntermediate(body);
+  assert.ok(folded.startsWith("Compounds similar to X:\n\n<details><summary>Show the 14 rows"), folded);
+  assert.ok(folded.includes("| 14 | x |"), "the table is still there, folded");
+  const short = ["Lead:", "", "| # | Name |", "| --- | --- |", "| 1 | x |"].join("\n");
+  assert.equal(collapseIntermediate(short), short);
 });
