@@ -67,15 +67,14 @@ function nameKeys(name: string): string[] {
   return [key, key.endsWith("y") ? key.slice(0, -1) + "ies" : key + "s"];
 }
 
+const pluralOf = (name: string) => (name.endsWith("y") ? name.slice(0, -1) + "ies" : name + "s");
+
 /** One-word ATC level names too generic to read as a class in a question ("Which enzymes …"). */
-const GENERIC_ATC_NAMES = new Set([
-  "enzymes",
-  "proteins",
-  "other",
-  "various",
-  "allergens",
-  "diagnostic agents",
-]);
+const GENERIC_ATC_NAMES = new Set(
+  ("enzymes proteins other various allergens potassium magnesium calcium sodium zinc iron amides carbamates " +
+    "benzamides sulfonamides skeleton enemas xanthines")
+    .split(" "),
+);
 
 const title = (s: string) => s.toLowerCase().replace(/^./, (c) => c.toUpperCase());
 
@@ -86,6 +85,7 @@ export class ClassIndex {
   readonly #keys = new Map<string, string>();
   readonly #members = new Map<string, ClassMember[]>();
   #suggestions?: SuggestionIndex;
+  #atcIndex?: Map<string, Compound[]>;
   readonly #indTerms: Map<string, string[]>;
   readonly #indLabels = new Map<string, string>();
   readonly #mechs: Map<string, Mechanism[]>;
@@ -197,7 +197,8 @@ export class ClassIndex {
             curated: false,
             rules: [rule],
           },
-          named ? [label] : [],
+          // Only the plural ("antibacterials"): the singular is an adjective ("antibacterial activity").
+          named ? [pluralOf(label)] : [],
           named,
         );
       } else {
@@ -295,7 +296,12 @@ export class ClassIndex {
     const spec = this.#specs.get(id);
     if (!spec) return [];
     const out: ClassMember[] = [];
-    for (const c of this.#data.compounds) {
+    // Each rule only needs to look at the compounds that can meet it (under its ATC code, with its indication…).
+    const pools = spec.rules.filter((r) => !r.negate).map((r) => this.#candidates(r));
+    const pool = pools.some((p) => p === null)
+      ? this.#data.compounds
+      : [...new Set(pools.flatMap((p) => p!))];
+    for (const c of pool) {
       let matched: string | null = null;
       let excluded = false;
       for (const rule of spec.rules) {
@@ -315,6 +321,37 @@ export class ClassIndex {
     );
     this.#members.set(id, out);
     return out;
+  }
+
+  /** The compounds a rule can match, or null for "any". */
+  #candidates(rule: Rule): Compound[] | null {
+    const atc = rule.conditions.find((x) => x.field === "atc");
+    if (atc) return this.#underAtc(atc.value);
+    const ind = rule.conditions.find((x) => x.field === "ind");
+    if (ind) {
+      return this.#data.compounds.filter((c) => this.#indTerms.get(c.id)?.includes(ind.value.toLowerCase()));
+    }
+    const name = rule.conditions.find((x) => x.field === "name");
+    if (name) return this.#data.compoundsByName(name.value);
+    if (rule.conditions.some((x) => MECH_FIELDS.has(x.field))) {
+      return [...this.#mechs.keys()].map((id) => this.#data.compoundById(id)!);
+    }
+    return null;
+  }
+
+  /** Compounds with an ATC code under a prefix (index built on first use). */
+  #underAtc(prefix: string): Compound[] {
+    if (!this.#atcIndex) {
+      this.#atcIndex = new Map();
+      for (const c of this.#data.compounds) {
+        for (const p of new Set(c.atc.flatMap((code) => [1, 3, 4, 5, 6, 7].map((n) => code.slice(0, n))))) {
+          const list = this.#atcIndex.get(p);
+          if (list) list.push(c);
+          else this.#atcIndex.set(p, [c]);
+        }
+      }
+    }
+    return this.#atcIndex.get(prefix) ?? [];
   }
 
   isMember(id: string, compoundId: string): boolean {

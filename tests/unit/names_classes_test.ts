@@ -116,6 +116,25 @@ Deno.test("drug classes are recognised with offsets, plurals, abbreviations and 
   }
 });
 
+Deno.test("a target plus an action word stays a target, not a class (COX-2 inhibitors, EGFR inhibitors)", () => {
+  for (const q of ["COX-2 inhibitors", "EGFR inhibitors"]) {
+    const r = rec(q);
+    assert.deepEqual(r.found.map((f) => f.kind), ["target"], q);
+  }
+});
+
+Deno.test("chemistry words are not mistaken for classes", () => {
+  for (
+    const q of [
+      "compounds containing a sulfonamide group",
+      "steroid scaffold compounds",
+      "Which enzymes does celecoxib inhibit",
+    ]
+  ) {
+    assert.ok(rec(q).found.every((f) => f.kind !== "class"), q);
+  }
+});
+
 Deno.test("class membership comes from the data (ATC, mechanisms, target families)", () => {
   const member = (cls: string, name: string) =>
     data.classes.members(cls).some((m) => m.compound.name.toLowerCase() === name);
@@ -129,6 +148,8 @@ Deno.test("class membership comes from the data (ATC, mechanisms, target familie
   assert.ok(member("benzodiazepines", "diazepam") && member("opioids", "fentanyl"));
   assert.ok(member("fluoroquinolones", "ciprofloxacin") && member("arbs", "losartan"));
   assert.ok(member("ccbs", "amlodipine") && member("ace_inhibitors", "captopril"));
+  assert.ok(member("analgesics", "paracetamol") && member("antihypertensives", "captopril"));
+  assert.ok(member("sglt2_inhibitors", "dapagliflozin") && member("proteasome_inhibitors", "bortezomib"));
   assert.match(
     data.classes.members("nsaids").find((m) => m.compound.name === "Ibuprofen")!.matched_by,
     /ATC M01AE01/,
