@@ -184,13 +184,18 @@ Deno.test("intersect_ligands: drugs hitting both DRD2 and HTR2A, curated links f
   const r = await run("intersect_ligands", { targets: ["DRD2", "HTR2A"] });
   const names = r.ligands.map((l: Any) => l.name);
   assert.ok(names.includes("Risperidone") && names.includes("Olanzapine"), names.slice(0, 20).join());
-  const drd2 = new Set(
-    (await run("ligands_of_target", { target: "DRD2", limit: 2000 })).ligands.map((l: Any) => l.id),
-  );
-  const htr = new Set(
-    (await run("ligands_of_target", { target: "HTR2A", limit: 2000 })).ligands.map((l: Any) => l.id),
-  );
-  assert.equal(r.total, [...drd2].filter((id) => htr.has(id)).length);
+  // Every compound hitting both: each row's record (and any same-name records merged into it) is a ligand of both.
+  const ids = async (target: string) =>
+    new Set(
+      (await run("ligands_of_target", { target, limit: 2000 })).ligands
+        .flatMap((l: Any) => [l.id, ...(l.merged_ids ?? [])]),
+    );
+  const [drd2, htr] = [await ids("DRD2"), await ids("HTR2A")];
+  const both = [...drd2].filter((id) => htr.has(id));
+  const returned = r.ligands.flatMap((l: Any) => [l.id, ...(l.merged_ids ?? [])]);
+  assert.ok(returned.every((id: string) => drd2.has(id) && htr.has(id)));
+  assert.deepEqual(new Set(returned), new Set(both), "nothing missed");
+  assert.ok(r.total < both.length, "same-name records (fluphenazine and its salt) are one row");
   assert.equal(r.ligands[0].evidence, "curated_mechanism");
   const ranks = r.ligands.map((l: Any) =>
     ["curated_mechanism", "drugcentral_mechanism", "bioactivity"].indexOf(l.evidence)
