@@ -61,10 +61,15 @@ function parseRule(text: string): Rule {
  * singular of a plural: "sulfonamides" is a class, "a sulfonamide group" is a functional group.
  */
 function nameKeys(name: string): string[] {
-  const key = normalizeName(name);
+  const key = classKey(name);
   if (!key) return [];
   if (key.endsWith("s")) return [key];
   return [key, key.endsWith("y") ? key.slice(0, -1) + "ies" : key + "s"];
+}
+
+/** Normalised form of a class name; Greek letters spelt out first ("β-blockers" = "beta blockers"). */
+export function classKey(text: string): string {
+  return normalizeName(text.replace(/β/g, "beta").replace(/α/g, "alpha").replace(/γ/g, "gamma"));
 }
 
 const pluralOf = (name: string) => (name.endsWith("y") ? name.slice(0, -1) + "ies" : name + "s");
@@ -261,7 +266,7 @@ export class ClassIndex {
   find(text: string): DrugClass | undefined {
     const spec = this.#specs.get(text) ?? this.#specs.get(text.trim().toLowerCase());
     if (spec) return this.#public(spec);
-    const id = this.#keys.get(normalizeName(text));
+    const id = this.#keys.get(classKey(text));
     return id ? this.#public(this.#specs.get(id)!) : undefined;
   }
 

@@ -4,6 +4,7 @@ import { normalizeName, stripSaltForm } from "../data/normalize.ts";
 import type { ChemEngine } from "../chem/engine.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
+import { classKey } from "../data/classes.ts";
 import { correctName } from "../data/typos.ts";
 
 export interface Found {
@@ -141,7 +142,7 @@ export function recognise(
       if (
         key.length < 2 || (n === 1 && (STOPWORDS.has(phrase.toLowerCase()) || /^\d+(?:\.\d+)?$/.test(phrase)))
       ) continue;
-      const classId = data.classes.idForKey(key);
+      const classId = data.classes.idForKey(/[αβγ]/.test(phrase) ? classKey(phrase) : key);
       if (n > 1 && !classId && span.every((s) => STOPWORDS.has(s.core.toLowerCase()))) continue;
       const isCompound = data.hasCompoundName(key) ||
         (n <= 3 && !!stripSaltForm(phrase) && data.hasCompoundName(stripSaltForm(phrase)));

@@ -107,6 +107,13 @@ Deno.test("drug classes are recognised with offsets, plurals, abbreviations and 
     ["sartans on the market", "sartans", "arbs"],
     ["GPCR agonists in phase 3", "GPCR agonists", "gpcr_agonists"],
     ["members of ATC C10AA", "ATC C10AA", "atc:C10AA"],
+    ["list β-blockers", "β-blockers", "beta_blockers"],
+    [
+      "non-steroidal anti-inflammatory drugs with MW < 250",
+      "non-steroidal anti-inflammatory drugs",
+      "nsaids",
+    ],
+    ["ACE-inhibitors", "ACE-inhibitors", "ace_inhibitors"],
   ];
   for (const [q, text, id] of cases) {
     const f = rec(q).found.find((x) => x.kind === "class");
@@ -126,6 +133,7 @@ Deno.test("a target plus an action word stays a target, not a class (COX-2 inhib
 Deno.test("chemistry words are not mistaken for classes", () => {
   for (
     const q of [
+      "which drugs are blockers of hERG",
       "compounds containing a sulfonamide group",
       "steroid scaffold compounds",
       "Which enzymes does celecoxib inhibit",
