@@ -5,7 +5,7 @@ import type { ChemEngine } from "../chem/engine.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
 import { classKey } from "../data/classes.ts";
-import { correctName } from "../data/typos.ts";
+import { correctName, isCommonWord } from "../data/typos.ts";
 
 export interface Found {
   kind: "compound" | "target" | "smiles" | "class";
@@ -209,7 +209,7 @@ export function recognise(
     const lower = core.toLowerCase();
     if (
       /^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) &&
-      !EXTRA_WORDS.has(lower)
+      !EXTRA_WORDS.has(lower) && !isCommonWord(lower)
     ) {
       const fix = correctName(core, data, targetTokenOk(core, 1));
       if (fix.found) found.push({ ...fix.found, start: t.start, end: t.end });

@@ -262,3 +262,40 @@ Deno.test("a long intermediate table in a workflow folds behind its lead sentenc
   const short = ["Lead:", "", "| # | Name |", "| --- | --- |", "| 1 | x |"].join("\n");
   assert.equal(collapseIntermediate(short), short);
 });
+
+Deno.test("ordinary and chemistry words near a drug name are never corrected into it", () => {
+  for (
+    const w of [
+      "area",
+      "alone",
+      "either",
+      "approval",
+      "indicate",
+      "pyridine",
+      "triazole",
+      "lactone",
+      "serum",
+      "later",
+    ]
+  ) {
+    const q = `what is the ${w} of it`;
+    assert.deepEqual(rec(q).found.filter((f) => f.correction), [], w);
+  }
+});
+
+Deno.test("a short or obscure near miss is suggested, not silently corrected", () => {
+  const r = rec("EGRF ligands");
+  assert.equal(r.found.length, 0, "four letters are too short to correct");
+  assert.deepEqual(r.unknown[0].suggestions, ["EGFR"]);
+  const idx = new SuggestionIndex();
+  idx.add("obscurol", "Obscurol", "X", 1); // no phase, approval or mechanism
+  const fake = {
+    compoundSuggestions: idx,
+    targetSuggestions: new SuggestionIndex(),
+    classes: { suggestions: new SuggestionIndex() },
+    targetsByText: () => [],
+  } as unknown as typeof data;
+  const fix = correctName("obscurel", fake);
+  assert.equal(fix.found, undefined);
+  assert.deepEqual(fix.suggestions, ["Obscurol"]);
+});
