@@ -50,7 +50,14 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         c.chembl_ids?.length > 1
           ? `- Other ChEMBL IDs (salts/forms): ${c.chembl_ids.slice(1).join(", ")}`
           : "",
-        c.atc?.length ? `- ATC: ${c.atc.join(", ")}` : "",
+        c.atc?.length
+          ? `- ATC: ${
+            c.atc.map((code: string) => x.atc_groups?.[code] ? `${code} (${x.atc_groups[code]})` : code).join(
+              ", ",
+            )
+          }`
+          : "",
+        c.routes?.length ? `- Routes (ChEMBL 18): ${c.routes.join(", ")}` : "",
         c.indication_class ? `- Indication class: ${c.indication_class}` : "",
         x.targets_summary?.curated
           ? `- Targets (curated): ${

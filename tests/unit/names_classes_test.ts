@@ -299,3 +299,12 @@ Deno.test("a short or obscure near miss is suggested, not silently corrected", (
   assert.equal(fix.found, undefined);
   assert.deepEqual(fix.suggestions, ["Obscurol"]);
 });
+
+Deno.test("the compound card shows routes and the ATC group names the data has", async () => {
+  const r = await run("compound_lookup", { query: "ibuprofen" });
+  assert.deepEqual(r.compound.routes, ["oral", "parenteral"]);
+  assert.equal(r.atc_groups.M01AE01, "Propionic acid derivatives");
+  const md = renderOutput("compound_lookup", r);
+  assert.match(md, /M01AE01 \(Propionic acid derivatives\)/);
+  assert.match(md, /Routes \(ChEMBL 18\): oral, parenteral/);
+});
