@@ -223,12 +223,11 @@ Deno.test({
       ["/api/depict?smiles=C1CC(", {}, 400, "invalid_smiles"],
       ["/api/depict", {}, 400, "invalid_parameter"],
       ["/api/nowhere", {}, 404, "not_found"],
-      [
-        "/api/tools/nope",
-        post("{}"),
-        400,
-        "invalid_parameter",
-      ],
+      ["/api/tools/nope", post("{}"), 404, "not_found"],
+      // Tool names are own keys of the registry, never inherited properties of a plain object.
+      ...["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__", "__defineGetter__"].map((
+        name,
+      ): [string, RequestInit, number, string] => [`/api/tools/${name}`, post("{}"), 404, "not_found"]),
     ];
     for (const [path, init, status, code] of bad) {
       await t.step(
@@ -245,6 +244,23 @@ Deno.test({
         },
       );
     }
+
+    await t.step("an unknown tool answers 404 with the list of tools", async () => {
+      const r = await postJson(u("/api/tools/constructor"), {});
+      assert.equal(r.status, 404);
+      const err = r.body.error as Any;
+      assert.ok(err.suggestions.includes("properties") && err.suggestions.includes("compound_lookup"));
+      assert.ok(!err.suggestions.includes("constructor"));
+    });
+
+    await t.step("an over-long URL gets the JSON envelope (414), not a bare error", async () => {
+      const r = await getJson(u("/api/compounds?search=" + "a".repeat(40 * 1024)));
+      assert.equal(r.status, 414);
+      assert.equal(r.body.success, false);
+      assert.equal((r.body.error as Any).code, "invalid_request");
+      assert.match((r.body.error as Any).message, /limit is 16384/);
+      assert.ok(r.body.request_id);
+    });
 
     await t.step("a long search string is refused and the server keeps serving", async () => {
       const r = await getJson(u("/api/compounds?search=" + "a".repeat(8 * 1024)));

@@ -1,0 +1,64 @@
+/** @module The HTTP rate limit as configured (RATE_LIMIT_*): Redis buckets when REDIS_URL is set, else in-process. */
+import type { Config } from "../../../core/mod.ts";
+import { createRedisClient } from "../../../core/cache/mod.ts";
+import { MemoryBuckets, RedisBuckets } from "./buckets.ts";
+import type { RateLimitOptions } from "./index.ts";
+
+type RateLimitConfig = Pick<
+  Config,
+  | "RATE_LIMIT_ENABLED"
+  | "RATE_LIMIT_RPS"
+  | "RATE_LIMIT_BURST"
+  | "RATE_LIMIT_LOOPBACK"
+  | "RATE_LIMIT_TRUST_PROXY"
+  | "REDIS_URL"
+  | "REDIS_SENTINELS"
+  | "REDIS_SENTINEL_NAME"
+>;
+
+/**
+ * Options for `rateLimit()`, or undefined when RATE_LIMIT_ENABLED=false. A Redis outage lets requests through
+ * (fail-open) with at most one warning per 30 s.
+ *
+ * @example
+ * ```ts
+ * const limits = rateLimitFromConfig(config, (msg, f) => log.warn(msg, f));
+ * ```
+ */
+export function rateLimitFromConfig(
+  c: RateLimitConfig,
+  warn: (msg: string, fields: Record<string, unknown>) => void,
+): RateLimitOptions | undefined {
+  if (!c.RATE_LIMIT_ENABLED) return undefined;
+  let store;
+  if (c.REDIS_URL || c.REDIS_SENTINELS) {
+    // Fail fast (no offline queue, short timeout): a slow limiter would slow every request.
+    const client = createRedisClient({
+      url: c.REDIS_URL,
+      sentinels: c.REDIS_SENTINELS,
+      sentinelName: c.REDIS_SENTINEL_NAME,
+      offlineQueue: false,
+      commandTimeoutMs: 100,
+    });
+    client.on("error", () => {});
+    store = new RedisBuckets(client);
+  } else {
+    store = new MemoryBuckets();
+  }
+  let lastWarn = 0;
+  return {
+    rate: c.RATE_LIMIT_RPS,
+    burst: c.RATE_LIMIT_BURST,
+    store,
+    limitLoopback: c.RATE_LIMIT_LOOPBACK,
+    trustProxy: c.RATE_LIMIT_TRUST_PROXY,
+    onStoreError: (err) => {
+      if (Date.now() - lastWarn < 30_000) return;
+      lastWarn = Date.now();
+      warn("rate limit store unavailable; letting requests through", {
+        store: store.name,
+        error: String((err as Error)?.message ?? err),
+      });
+    },
+  };
+}
