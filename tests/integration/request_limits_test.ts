@@ -64,9 +64,12 @@ Deno.test({
       try {
         while (!stopped && sent < 600 * MB) {
           // A client stops sending once the server has answered; a blocked write is abandoned then.
-          await Promise.race([(async () => {
-            for (let off = 0; off < frame.length;) off += await conn.write(frame.subarray(off));
-          })(), gotAnswer]);
+          await Promise.race([
+            (async () => {
+              for (let off = 0; off < frame.length;) off += await conn.write(frame.subarray(off));
+            })(),
+            gotAnswer,
+          ]);
           sent += chunk.length;
         }
         if (!stopped) await conn.write(enc.encode("0\r\n\r\n"));
