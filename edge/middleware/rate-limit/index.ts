@@ -45,32 +45,38 @@ export const rateLimit = (
     trustProxy = false,
     onStoreError = () => {},
   }: RateLimitOptions,
-): MiddlewareHandler<{ Variables: AuthVariables & RateLimitVariables }> =>
-  async function limitRate(c, next) {
-    const address = clientAddress(c, trustProxy);
-    if (!limitLoopback && isLoopback(address)) return await next();
-    const sub = c.get("principal")?.sub;
-    const key = sub !== undefined ? `u:${sub}` : `a:${address ?? "unknown"}`;
-    let wait = 0;
+): MiddlewareHandler<{ Variables: AuthVariables & RateLimitVariables }> => {
+  const refuse = (c: Context, wait: number) => {
+    const retryAfter = Math.max(1, Math.ceil(wait / 1000));
+    return fail(
+      c,
+      new ChemAgentError("rate_limited", `Too many requests; retry in ${retryAfter} s.`, {
+        details: { retry_after: retryAfter, limit_per_s: rate, burst },
+      }),
+      429,
+    );
+  };
+  const take = (key: string): number | Promise<number> => {
     try {
       const taken = store.take(key, rate, burst);
-      wait = typeof taken === "number" ? taken : await taken;
+      return typeof taken === "number" ? taken : taken.catch((err) => (onStoreError(err), 0));
     } catch (err) {
       onStoreError(err); // fail-open: a limiter outage must not become a service outage
+      return 0;
     }
-    if (wait > 0) {
-      const retryAfter = Math.max(1, Math.ceil(wait / 1000));
-      return fail(
-        c,
-        new ChemAgentError("rate_limited", `Too many requests; retry in ${retryAfter} s.`, {
-          details: { retry_after: retryAfter, limit_per_s: rate, burst },
-        }),
-        429,
-      );
-    }
-    c.set("rateLimitKey", key);
-    await next();
   };
+  // Not async: with in-process buckets the allowed path adds no promise of its own to the request.
+  return function limitRate(c, next) {
+    const address = clientAddress(c, trustProxy);
+    if (!limitLoopback && isLoopback(address)) return next();
+    const sub = c.get("principal")?.sub;
+    const key = sub !== undefined ? "u:" + sub : "a:" + (address ?? "unknown");
+    c.set("rateLimitKey", key);
+    const wait = take(key);
+    if (typeof wait === "number") return wait > 0 ? Promise.resolve(refuse(c, wait)) : next();
+    return wait.then<Response | void>((w) => (w > 0 ? refuse(c, w) : next()));
+  };
+};
 
 function clientAddress(c: Context, trustProxy: boolean): string | undefined {
   if (trustProxy) {
