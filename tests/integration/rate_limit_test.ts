@@ -4,7 +4,11 @@ import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { createRedisClient } from "../../core/cache/mod.ts";
 import { createApp } from "../../edge/app.ts";
-import { MemoryBuckets, type RateLimitOptions, RedisBuckets } from "../../edge/middleware/rate-limit/index.ts";
+import {
+  MemoryBuckets,
+  type RateLimitOptions,
+  RedisBuckets,
+} from "../../edge/middleware/rate-limit/index.ts";
 import { createVerifier } from "../../edge/ws/auth.ts";
 import { testAgent } from "../helpers.ts";
 import { startRedis } from "../services.ts";
@@ -59,7 +63,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "buckets are per user when authenticated and per client address otherwise (X-Forwarded-For when trusted)",
+  name:
+    "buckets are per user when authenticated and per client address otherwise (X-Forwarded-For when trusted)",
   ...opts,
   async fn() {
     const s = await serve({ rate: 0.1, burst: 2, limitLoopback: true, trustProxy: true }, true);
@@ -98,7 +103,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "two instances share one bucket through Redis; with Redis down requests pass (fail-open) and it is logged",
+  name:
+    "two instances share one bucket through Redis; with Redis down requests pass (fail-open) and it is logged",
   ...opts,
   async fn() {
     const redis = await startRedis();
