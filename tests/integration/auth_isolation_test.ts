@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { startServerProcess } from "../../bench/lib.ts";
-import { Access } from "../../edge/ws/access.ts";
+import { createRedisClient } from "../../core/cache/mod.ts";
+import { Access, QueryOwners } from "../../edge/ws/access.ts";
+import { startRedis } from "../services.ts";
 import { rawClient, startWsServer } from "../ws_helpers.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -307,6 +309,50 @@ Deno.test({
       a.ws.close();
       b.ws.close();
       await s.stop(false);
+    }
+  },
+});
+
+Deno.test({
+  name: "auth on, two instances + Redis: a replay on the other instance is checked against the query's owner",
+  ...opts,
+  async fn() {
+    const redis = await startRedis();
+    const owners = [0, 1].map(() => createRedisClient({ url: redis.url, offlineQueue: true }));
+    for (const c of owners) c.on("error", () => {});
+    const mk = (i: number) =>
+      startWsServer({
+        jwtSecret: SECRET,
+        authRequired: true,
+        redisUrl: redis.url,
+        access: new Access({ enforced: true, queries: new QueryOwners(owners[i]) }),
+      });
+    const [s1, s2] = await Promise.all([mk(0), mk(1)]);
+    const [alice, bob] = await Promise.all([sign({ sub: "alice" }), sign({ sub: "bob" })]);
+    const a1 = await rawClient(s1.url, ["bearer", alice]);
+    const a2 = await rawClient(s2.url, ["bearer", alice]);
+    const b2 = await rawClient(s2.url, ["bearer", bob]);
+    try {
+      const started = await ask(
+        a1,
+        { action: "query", query: "targets of aspirin" },
+        (m) => m.type === "accepted",
+      );
+      const q = started.query_id as string;
+      assert.ok(await a1.until(() => a1.messages.some((m) => m.query_id === q && m.type === "result")));
+      const refused = await ask(b2, { action: "replay", query_id: q }, replyTo);
+      assert.equal(errorCode(refused), "not_found");
+      const replayed = await ask(
+        a2,
+        { action: "replay", query_id: q },
+        (m) => m.query_id === q && m.type === "result",
+      );
+      assert.equal(replayed.type, "result");
+    } finally {
+      for (const c of [a1, a2, b2]) c.ws.close();
+      await Promise.all([s1.stop(false), s2.stop(false)]);
+      for (const c of owners) c.disconnect();
+      await redis.stop();
     }
   },
 });

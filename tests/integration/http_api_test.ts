@@ -245,6 +245,27 @@ Deno.test({
       );
     }
 
+    await t.step("a chunked body over the limit (no Content-Length) is 413 payload_too_large", async () => {
+      const chunk = new TextEncoder().encode(" ".repeat(16 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          // 8 × 16 KiB = 128 KiB > the 64 KiB limit.
+          if (sent++ < 8) c.enqueue(chunk);
+          else c.close();
+        },
+      });
+      const res = await fetch(u("/api/query"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const json = await res.json();
+      assert.equal(res.status, 413);
+      assert.equal(json.error.code, "payload_too_large");
+    });
+
     await t.step("an unknown tool answers 404 with the list of tools", async () => {
       const r = await postJson(u("/api/tools/constructor"), {});
       assert.equal(r.status, 404);
