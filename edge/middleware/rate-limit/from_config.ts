@@ -32,7 +32,7 @@ export function rateLimitFromConfig(
   if (!c.RATE_LIMIT_ENABLED) return undefined;
   let store;
   if (c.REDIS_URL || c.REDIS_SENTINELS) {
-    // Fail fast (no offline queue, short timeout): a slow limiter would slow every request.
+    // Fail fast (no offline queue, short timeout): buckets sync in the background, never on a request's path.
     const client = createRedisClient({
       url: c.REDIS_URL,
       sentinels: c.REDIS_SENTINELS,
@@ -41,24 +41,25 @@ export function rateLimitFromConfig(
       commandTimeoutMs: 100,
     });
     client.on("error", () => {});
-    store = new RedisBuckets(client);
+    store = new RedisBuckets(client, { onError: (err) => onStoreError(err) });
   } else {
     store = new MemoryBuckets();
   }
   let lastWarn = 0;
+  function onStoreError(err: unknown) {
+    if (Date.now() - lastWarn < 30_000) return;
+    lastWarn = Date.now();
+    warn("rate limit store unavailable; letting requests through", {
+      store: store.name,
+      error: String((err as Error)?.message ?? err),
+    });
+  }
   return {
     rate: c.RATE_LIMIT_RPS,
     burst: c.RATE_LIMIT_BURST,
     store,
     limitLoopback: c.RATE_LIMIT_LOOPBACK,
     trustProxy: c.RATE_LIMIT_TRUST_PROXY,
-    onStoreError: (err) => {
-      if (Date.now() - lastWarn < 30_000) return;
-      lastWarn = Date.now();
-      warn("rate limit store unavailable; letting requests through", {
-        store: store.name,
-        error: String((err as Error)?.message ?? err),
-      });
-    },
+    onStoreError,
   };
 }
