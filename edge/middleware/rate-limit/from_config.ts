@@ -1,7 +1,7 @@
 /** @module The HTTP rate limit as configured (RATE_LIMIT_*): Redis buckets when REDIS_URL is set, else in-process. */
 import type { Config } from "../../../core/mod.ts";
 import { createRedisClient } from "../../../core/cache/mod.ts";
-import { MemoryBuckets, RedisBuckets } from "./buckets.ts";
+import { type BucketStore, MemoryBuckets, RedisBuckets } from "./buckets.ts";
 import type { RateLimitOptions } from "./index.ts";
 
 type RateLimitConfig = Pick<
@@ -30,7 +30,7 @@ export function rateLimitFromConfig(
   warn: (msg: string, fields: Record<string, unknown>) => void,
 ): RateLimitOptions | undefined {
   if (!c.RATE_LIMIT_ENABLED) return undefined;
-  let store;
+  let store: BucketStore;
   if (c.REDIS_URL || c.REDIS_SENTINELS) {
     // Fail fast (no offline queue, short timeout): buckets sync in the background, never on a request's path.
     const client = createRedisClient({
