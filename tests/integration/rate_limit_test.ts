@@ -12,6 +12,7 @@ import {
 import { createVerifier } from "../../edge/ws/auth.ts";
 import { testAgent } from "../helpers.ts";
 import { startRedis } from "../services.ts";
+import { startServerProcess } from "../../bench/lib.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const SECRET = "rate-limit-test-secret".padEnd(40, "x");
@@ -168,4 +169,39 @@ Deno.test("in-process buckets refill at the configured rate and stay bounded in 
   for (let i = 0; i < 1000; i++) b.take(`key${i}`, 1, 1);
   // The oldest keys were dropped: "k" starts with a full bucket again.
   assert.equal(b.take("k", 1000, 1), 0);
+});
+
+Deno.test({
+  name:
+    "main.ts with REDIS_URL and RATE_LIMIT_*: the configured limit applies through Redis from start-up on",
+  ...opts,
+  async fn() {
+    const redis = await startRedis();
+    const server = await startServerProcess({
+      REDIS_URL: redis.url,
+      RATE_LIMIT_LOOPBACK: "true",
+      RATE_LIMIT_BURST: "5",
+      RATE_LIMIT_RPS: "0.5",
+      MEMORY_SQLITE_PATH: ":memory:",
+      METRICS_DB_PATH: ":memory:",
+      CACHE_WARM: "false",
+    });
+    try {
+      const got: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        got.push((await hit(server.url + "/api/compounds/CHEMBL25")).status);
+        await new Promise((r) => setTimeout(r, 30)); // let the 20 ms background sync run
+      }
+      assert.deepEqual(got.slice(0, 5), [200, 200, 200, 200, 200], got.join(" "));
+      assert.ok(got.slice(5).filter((x) => x === 429).length >= 5, got.join(" "));
+      const shared = await new Deno.Command("redis-cli", {
+        args: ["-p", String(redis.port), "--scan", "--pattern", "chemagent:ratelimit:*"],
+        stdout: "piped",
+      }).output();
+      assert.match(new TextDecoder().decode(shared.stdout), /chemagent:ratelimit:a:127\.0\.0\.1/);
+    } finally {
+      await server.stop();
+      await redis.stop();
+    }
+  },
 });

@@ -32,13 +32,14 @@ export function rateLimitFromConfig(
   if (!c.RATE_LIMIT_ENABLED) return undefined;
   let store: BucketStore;
   if (c.REDIS_URL || c.REDIS_SENTINELS) {
-    // Fail fast (no offline queue, short timeout): buckets sync in the background, never on a request's path.
+    // No offline queue: while Redis is away the limiter fails open at once. Syncs run in the background, so a
+    // generous timeout costs no request anything (a short one kept failing while start-up work kept the loop busy).
     const client = createRedisClient({
       url: c.REDIS_URL,
       sentinels: c.REDIS_SENTINELS,
       sentinelName: c.REDIS_SENTINEL_NAME,
       offlineQueue: false,
-      commandTimeoutMs: 100,
+      commandTimeoutMs: 1000,
     });
     client.on("error", () => {});
     store = new RedisBuckets(client, { onError: (err) => onStoreError(err) });
