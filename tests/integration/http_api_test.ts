@@ -266,6 +266,27 @@ Deno.test({
       assert.equal(json.error.code, "payload_too_large");
     });
 
+    await t.step("a chunked body under the limit is read whole and answered", async () => {
+      const text = new TextEncoder().encode(
+        JSON.stringify({ query: "What is the molecular weight of aspirin?" }),
+      );
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < text.length; i += 7) c.enqueue(text.subarray(i, i + 7)); // many small chunks
+          c.close();
+        },
+      });
+      const res = await fetch(u("/api/query"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const json = await res.json();
+      assert.equal(res.status, 200);
+      assert.equal(json.intent.type, "property_query");
+    });
+
     await t.step("an unknown tool answers 404 with the list of tools", async () => {
       const r = await postJson(u("/api/tools/constructor"), {});
       assert.equal(r.status, 404);
