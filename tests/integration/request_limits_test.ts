@@ -86,6 +86,11 @@ Deno.test({
       assert.equal(body.success, false);
       assert.equal(body.error.code, "payload_too_large");
       assert.ok(peak - base < 20, `server RSS grew ${(peak - base).toFixed(1)} MB (sent ${sent / MB} MB)`);
+      console.log(
+        `chunked upload cut off after ${(sent / MB).toFixed(2)} MB; server RSS +${
+          (peak - base).toFixed(1)
+        } MB`,
+      );
       // Still serving.
       const ok = await fetch(server.url + "/api/compounds/CHEMBL25");
       assert.equal(ok.status, 200);
