@@ -1,7 +1,7 @@
 /** @module Who may touch what when authentication is on: sessions and queries belong to the token's `sub`,
  * operator rooms and endpoints need the admin role. Off (single-user/dev mode), everything is allowed. */
 import type { Redis } from "ioredis";
-import type { ErrorBody } from "../../core/mod.ts";
+import { ChemAgentError, type ErrorBody } from "../../core/mod.ts";
 import type { SessionStore } from "../../core/memory/mod.ts";
 import type { Principal } from "./auth.ts";
 import type { ClientMessage } from "./protocol.ts";
@@ -68,14 +68,26 @@ export class Access {
     return !this.enforced || !!p?.roles?.includes(this.adminRole);
   }
 
-  /** True when `p` may use session `id`: it is theirs, or free and now claimed by them. */
-  async claimSession(p: Principal | undefined, id: string): Promise<boolean> {
+  /**
+   * True when `p` may use session `id`: it is theirs, or free and now claimed by them. A store that fails or does
+   * not answer within `timeoutMs` throws `upstream_unavailable` (refused, never guessed: fail closed).
+   */
+  async claimSession(p: Principal | undefined, id: string, timeoutMs = 1000): Promise<boolean> {
     if (!this.enforced) return true;
     if (!p || !this.#sessions) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await this.#sessions.claim(id, p.sub);
+      return await Promise.race([
+        this.#sessions.claim(id, p.sub),
+        new Promise<never>((_, reject) => timer = setTimeout(() => reject(new Error("timeout")), timeoutMs)),
+      ]);
     } catch {
-      return false; // store down: refuse rather than risk handing out someone else's conversation
+      throw new ChemAgentError(
+        "upstream_unavailable",
+        "The session store is unavailable; try again shortly.",
+      );
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -108,6 +120,15 @@ export class Access {
    */
   async refusal(p: Principal | undefined, m: ClientMessage): Promise<ErrorBody | undefined> {
     if (!this.enforced) return undefined;
+    try {
+      return await this.#refusal(p, m);
+    } catch (err) {
+      if (err instanceof ChemAgentError) return err.toBody();
+      throw err;
+    }
+  }
+
+  async #refusal(p: Principal | undefined, m: ClientMessage): Promise<ErrorBody | undefined> {
     switch (m.action) {
       case "query":
         return m.session_id && !(await this.claimSession(p, m.session_id))

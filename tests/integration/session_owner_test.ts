@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { createRedisClient } from "../../core/cache/mod.ts";
 import { RedisSessionStore, type SessionStore, SqliteSessionStore } from "../../core/memory/mod.ts";
 import { startRedis } from "../services.ts";
+import type { ChemAgentError } from "../../core/mod.ts";
+import { Access } from "../../edge/ws/access.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const exchange = {
@@ -62,8 +64,19 @@ Deno.test({
   async fn() {
     const redis = await startRedis();
     const client = createRedisClient({ url: redis.url, offlineQueue: true });
+    client.on("error", () => {});
     try {
-      await ownershipContract(new RedisSessionStore(client));
+      const store = new RedisSessionStore(client);
+      await ownershipContract(store);
+      // Store down: access is refused as unavailable within the deadline, never guessed.
+      await redis.stop();
+      const access = new Access({ enforced: true, sessions: store });
+      const t0 = performance.now();
+      await assert.rejects(
+        () => access.claimSession({ sub: "alice" }, "s_any", 300),
+        (e: ChemAgentError) => e.code === "upstream_unavailable",
+      );
+      assert.ok(performance.now() - t0 < 2000);
     } finally {
       client.disconnect();
       await redis.stop();
