@@ -24,6 +24,8 @@ import { createSessionStore } from "./core/memory/factory.ts";
 import { createApp } from "./edge/app.ts";
 import type { Lifecycle } from "./edge/routes/health.ts";
 import { createVerifier } from "./edge/ws/auth.ts";
+import { Access, QueryOwners } from "./edge/ws/access.ts";
+import { rateLimitFromConfig } from "./edge/middleware/rate-limit/from_config.ts";
 import { MemoryEventLog, RedisEventLog } from "./edge/ws/event_log.ts";
 import { Hub } from "./edge/ws/hub.ts";
 import { LocalRoomBus, RedisRoomBus } from "./edge/ws/room_bus.ts";
@@ -160,6 +162,9 @@ const verifier = createVerifier({
   required: config.AUTH_REQUIRED,
   secret: config.JWT_SECRET,
   jwksUrl: config.JWT_JWKS_URL,
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  rolesClaim: config.JWT_ROLES_CLAIM,
 });
 const wsRedis = config.REDIS_URL
   ? createRedisClient({ url: config.REDIS_URL, offlineQueue: true })
@@ -167,7 +172,13 @@ const wsRedis = config.REDIS_URL
 wsRedis?.on("error", () => {});
 const wsSub = config.REDIS_URL ? createRedisClient({ url: config.REDIS_URL, offlineQueue: true }) : undefined;
 wsSub?.on("error", () => {});
+const access = new Access({
+  enforced: config.AUTH_REQUIRED,
+  sessions: memory,
+  queries: new QueryOwners(wsRedis),
+});
 const hub = new Hub({
+  access,
   agent,
   log: wsRedis ? new RedisEventLog(wsRedis) : new MemoryEventLog(),
   bus: wsRedis && wsSub ? new RedisRoomBus(wsRedis, wsSub) : new LocalRoomBus(),
@@ -183,6 +194,8 @@ const app = createApp({
   ...(instrumented ? { metrics } : {}),
   ws: { hub, verifier, authRequired: config.AUTH_REQUIRED },
   auth: { verifier, required: config.AUTH_REQUIRED },
+  access,
+  rateLimit: rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields)),
   observability: {
     store: metricsStore,
     alerts,

@@ -6,6 +6,7 @@ import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
+import { benchRateLimit } from "./rate_limit.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const reportAt = Deno.args.indexOf("--report");
@@ -22,6 +23,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["Conversations", benchConversation],
   ["WebSocket streaming", benchWs],
   ["Observability overhead", () => benchObservability(seconds)],
+  ["Rate limit overhead", () => benchRateLimit()],
 ];
 const report: string[] = [];
 for (const [title, run] of sections) {

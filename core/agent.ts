@@ -24,13 +24,13 @@ import {
 } from "./memory/mod.ts";
 import { SHARED_RESPONSE } from "./answer/serialize.ts";
 import {
-  type AnyTool,
   cleanReference,
   type CompoundSummary,
   invokeTool,
   resolveCompound,
   SubstructureIndex,
   summarize,
+  toolByName,
   type ToolContext,
   type ToolOutput,
   TOOLS,
@@ -125,11 +125,12 @@ export class Agent {
     signal?: AbortSignal,
     opts: { cache?: boolean } = {},
   ): Promise<ToolOutput & Record<string, unknown>> {
-    const tool = (TOOLS as Record<string, AnyTool>)[name];
+    const tool = toolByName(name);
     if (!tool) {
       throw new ChemAgentError(
-        "invalid_parameter",
-        `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
+        "not_found",
+        `Unknown tool "${name.slice(0, 100)}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
+        { suggestions: Object.keys(TOOLS), details: { tools: Object.keys(TOOLS) } },
       );
     }
     const run = async () =>

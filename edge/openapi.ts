@@ -55,6 +55,55 @@ const queryParam = (
   description,
 });
 
+const envelopeResponse = (description: string) => ({
+  description,
+  content: json({ $ref: "#/components/schemas/Envelope" }),
+});
+
+/** Operator operations: need the `admin` role when AUTH_REQUIRED=true. */
+const ADMIN_ONLY = new Set([
+  "get /metrics",
+  "get /api/metrics/queries",
+  "get /api/metrics/errors",
+  "get /api/metrics/slow-queries",
+  "get /api/metrics/report.pdf",
+  "delete /api/cache",
+  "post /api/cache/events",
+  "post /api/cache/warm",
+  "post /api/alerts/{id}/ack",
+  "post /api/alerts/silences",
+  "delete /api/alerts/silences/{id}",
+]);
+
+/** The responses every API operation can give, added once instead of repeated per route: auth (401/403),
+ * limits (413 body, 414 URL) and the rate limit (429 with Retry-After). */
+function withCommonResponses<P extends Record<string, Record<string, { responses: object }>>>(paths: P): P {
+  const all = paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  for (const [path, ops] of Object.entries(all)) {
+    if (!path.startsWith("/api/") && path !== "/metrics") continue;
+    for (const [method, op] of Object.entries(ops)) {
+      const admin = ADMIN_ONLY.has(`${method} ${path}`);
+      op.responses = {
+        ...op.responses,
+        "401": envelopeResponse("unauthorized: missing, invalid or expired token (AUTH_REQUIRED=true)"),
+        ...(admin ? { "403": envelopeResponse('forbidden: the token lacks the "admin" role') } : {}),
+        ...(method === "post" || method === "put" ? { "413": envelopeResponse("payload_too_large") } : {}),
+        "414": envelopeResponse("invalid_request: URL longer than CHEMAGENT_MAX_URL_BYTES"),
+        ...(path !== "/metrics"
+          ? {
+            "429": {
+              ...envelopeResponse("rate_limited (per user, or per client address when anonymous)"),
+              headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } },
+            },
+          }
+          : {}),
+      };
+      if (admin) (op as Record<string, unknown>)["x-required-role"] = "admin";
+    }
+  }
+  return paths;
+}
+
 export function openApiDocument(version: string) {
   return {
     openapi: "3.1.0",
@@ -65,7 +114,8 @@ export function openApiDocument(version: string) {
         "Natural-language research assistant for medicinal chemistry. Data: ChEMBL 18 (EMBL-EBI) and DrugCentral, CC BY-SA 4.0.",
       license: { name: "MIT (code); CC BY-SA 4.0 (data)" },
     },
-    paths: {
+    security: [{ bearer: [] }, {}],
+    paths: withCommonResponses({
       "/health": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
       "/ready": {
         get: {
@@ -178,7 +228,7 @@ export function openApiDocument(version: string) {
               "compound_lookup, properties, lipinski, similarity_search, substructure_search, targets_of_compound, ligands_of_target, compare_properties, filter_by_properties, rank",
             ),
           ],
-          responses: responses(),
+          responses: responses({ "404": "not_found: no such tool (error.suggestions lists the tools)" }),
         },
       },
       "/api/sessions": {
@@ -188,12 +238,12 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Conversation history and context (last compounds, targets, results)",
           parameters: [pathParam("id", "session id")],
-          responses: responses({ "404": "not_found" }),
+          responses: responses({ "404": "not_found (also another user's session when AUTH_REQUIRED=true)" }),
         },
         delete: {
           summary: "Forget a conversation",
           parameters: [pathParam("id", "session id")],
-          responses: responses({ "404": "not_found" }),
+          responses: responses({ "404": "not_found (also another user's session when AUTH_REQUIRED=true)" }),
         },
       },
       "/api/cache/stats": {
@@ -315,8 +365,19 @@ export function openApiDocument(version: string) {
           responses: { "200": { description: "image/svg+xml" }, "400": { description: "invalid_smiles" } },
         },
       },
-    },
+    }),
     components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "Required when AUTH_REQUIRED=true: HS256 (JWT_SECRET) or JWKS (JWT_JWKS_URL); `exp` and `sub` required, " +
+            "`iss`/`aud` checked when JWT_ISSUER/JWT_AUDIENCE are set; operator endpoints need `admin` in the " +
+            "roles claim (JWT_ROLES_CLAIM).",
+        },
+      },
       schemas: {
         Envelope: envelope,
         Error: {

@@ -26,6 +26,11 @@ export const TOOLS = {
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;
+
+/** The tool registered as `name`, own keys only: "constructor", "toString" or "__proto__" are not tools. */
+export function toolByName(name: string): AnyTool | undefined {
+  return Object.hasOwn(TOOLS, name) ? (TOOLS as Record<string, AnyTool>)[name] : undefined;
+}
 export { invokeTool } from "./define.ts";
 export type { AnyTool, Tool, ToolOutput } from "./define.ts";
 export type { Provenance, ToolContext } from "./context.ts";

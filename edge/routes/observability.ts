@@ -5,6 +5,7 @@ import { ChemAgentError } from "../../core/mod.ts";
 import type { AlertEngine } from "../../core/obs/alerts/engine.ts";
 import type { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { ok } from "../envelope.ts";
+import type { AuthVariables } from "../middleware/auth/index.ts";
 import { readJson } from "../middleware/json-body/index.ts";
 import { num, queryParams } from "../params.ts";
 
@@ -85,7 +86,7 @@ export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolea
 }
 
 export function alertRoutes(engine: AlertEngine, maxBody: number) {
-  const app = new Hono();
+  const app = new Hono<{ Variables: AuthVariables }>();
   const view = (a: ReturnType<AlertEngine["active"]>[number]) => ({
     ...a,
     started_at: new Date(a.started_at).toISOString(),
@@ -109,7 +110,7 @@ export function alertRoutes(engine: AlertEngine, maxBody: number) {
   app.post("/:id/ack", (c) => {
     const a = engine.ack(
       c.req.param("id"),
-      String((c.get("principal" as never) as { sub?: string } | undefined)?.sub ?? "operator"),
+      c.get("principal")?.sub ?? "operator",
     );
     if (!a) throw new ChemAgentError("not_found", `No alert ${c.req.param("id")}.`);
     return ok(c, view(a), performance.now());
@@ -124,7 +125,11 @@ export function alertRoutes(engine: AlertEngine, maxBody: number) {
       }),
       maxBody,
     );
-    return ok(c, { ...engine.silence(b.rule, b.minutes, b.reason, "operator") }, performance.now());
+    return ok(
+      c,
+      { ...engine.silence(b.rule, b.minutes, b.reason, c.get("principal")?.sub ?? "operator") },
+      performance.now(),
+    );
   });
   app.delete("/silences/:id", (c) => {
     if (!engine.unsilence(c.req.param("id"))) {

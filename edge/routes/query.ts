@@ -5,6 +5,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { type Agent, ChemAgentError, type QueryResponse, responseToJson } from "../../core/mod.ts";
 import { readJson } from "../middleware/json-body/index.ts";
+import type { Access } from "../ws/access.ts";
+import { assertSessionAccess } from "./sessions.ts";
 
 export const queryBody = z.object({
   query: z.string({ error: "query must be a string" }),
@@ -35,11 +37,12 @@ export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
   }
 }
 
-export function queryRoutes(agent: Agent, maxBody: number) {
+export function queryRoutes(agent: Agent, maxBody: number, access?: Access) {
   const app = new Hono();
 
   app.post("/", async (c) => {
     const body = await readJson(c, queryBody, maxBody);
+    await assertSessionAccess(c, access, body.session_id);
     const response = await agent.query(body, {
       requestId: c.get("requestId" as never) as string | undefined,
     });
@@ -64,6 +67,7 @@ export function queryRoutes(agent: Agent, maxBody: number) {
         : {}),
     });
     if (!parsed.success) throw new ChemAgentError("invalid_parameter", parsed.error.issues[0].message);
+    await assertSessionAccess(c, access, parsed.data.session_id);
     const response = await agent.query(parsed.data, {
       requestId: c.get("requestId" as never) as string | undefined,
     });
@@ -71,10 +75,11 @@ export function queryRoutes(agent: Agent, maxBody: number) {
     return c.body(responseToJson(response), httpStatusFor(response));
   });
 
-  app.get("/stream", (c) => {
+  app.get("/stream", async (c) => {
     const q = c.req.query("q") ?? c.req.query("query");
     if (q === undefined) throw new ChemAgentError("invalid_request", "Give the question as ?q=…");
     const session = c.req.query("session_id");
+    await assertSessionAccess(c, access, session);
     return streamSSE(c, async (stream) => {
       const ac = new AbortController();
       stream.onAbort(() => ac.abort(new DOMException("client went away", "AbortError")));

@@ -4,6 +4,7 @@ import { type Agent, type QueryEvent } from "../../core/mod.ts";
 import { type EventListener, isoNow, newId } from "../../core/execute/events.ts";
 import { outcomeOf } from "../../core/obs/outcome.ts";
 import { answerClarification } from "../../core/memory/followup.ts";
+import type { Access } from "./access.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { type EventLog, isTerminal } from "./event_log.ts";
 import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, seqOf } from "./protocol.ts";
@@ -41,6 +42,8 @@ export interface HubOptions {
   verifier?: Verifier;
   authRequired?: boolean;
   limits?: Partial<HubLimits>;
+  /** Ownership rules (sessions, queries, ops room) when authentication is on. */
+  access?: Access;
   onMetric?: (name: "connections" | "messages_in" | "messages_out" | "dropped", delta: number) => void;
 }
 
@@ -290,6 +293,7 @@ export class Hub {
   }
 
   async #handle(conn: Connection, m: ClientMessage) {
+    if (await this.#refused(conn, m)) return;
     switch (m.action) {
       case "ping":
         return this.#notice(conn, "pong", { server_time: isoNow() });
@@ -322,6 +326,16 @@ export class Hub {
     }
   }
 
+  /** Another user's session, query or the ops room: answered with an error notice, nothing else happens. */
+  async #refused(conn: Connection, m: ClientMessage): Promise<boolean> {
+    const error = await this.o.access?.refusal(conn.principal, m);
+    if (!error) return false;
+    const queryId = "query_id" in m ? m.query_id : "";
+    const ref = m.action === "query" && m.id ? { id: m.id } : {};
+    this.#notice(conn, "error", { error, ...ref }, queryId);
+    return true;
+  }
+
   #startQuery(
     conn: Connection,
     query: string,
@@ -352,6 +366,7 @@ export class Hub {
       });
     }
     const queryId = newId("q");
+    this.o.access?.recordQuery(queryId, conn.principal);
     const rooms = [`query:${queryId}`, ...(session ? [`session:${session}`] : [])];
     this.#join(conn, `query:${queryId}`);
     const run: Running = { abort: new AbortController(), owner: conn, session, paused: false };

@@ -71,7 +71,12 @@ Deno.test("bad tool arguments are invalid_parameter", async () => {
     code("invalid_parameter"),
   );
   await assert.rejects(() => run("properties", {}), code("invalid_parameter"));
-  await assert.rejects(() => run("no_such_tool", {}), code("invalid_parameter"));
+});
+
+Deno.test("unknown tool names are not_found, inherited object properties included", async () => {
+  for (const name of ["no_such_tool", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    await assert.rejects(() => run(name, {}), code("not_found"), name);
+  }
 });
 
 Deno.test("invalid SMILES report where RDKit stopped", async () => {
