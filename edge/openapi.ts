@@ -54,6 +54,12 @@ const queryParam = (
   schema: { type, ...extra },
   description,
 });
+/** Dashboard figures cover user traffic unless asked otherwise. */
+const ORIGIN_PARAM = queryParam(
+  "origin",
+  "string",
+  "whose queries: user (default; warm-up and probes excluded), warmup, probe or all",
+);
 
 export function openApiDocument(version: string) {
   return {
@@ -71,6 +77,12 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Readiness (dataset loaded, not draining)",
           responses: { "200": { description: "ready" }, "503": { description: "draining" } },
+        },
+      },
+      "/ready/query": {
+        get: {
+          summary: "Deep readiness: answers one known question end to end (origin probe: not user traffic)",
+          responses: { "200": { description: "answered" }, "503": { description: "failing or draining" } },
         },
       },
       "/api/query": {
@@ -228,8 +240,9 @@ export function openApiDocument(version: string) {
       },
       "/api/metrics/summary": {
         get: {
-          summary: "Totals, success rate, latency percentiles, hit rate, active sessions, health score",
-          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)")],
+          summary:
+            "Totals, outcomes (answered / user error / system error), latency percentiles, cache hit rate, health score",
+          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)"), ORIGIN_PARAM],
           responses: responses(),
         },
       },
@@ -240,11 +253,12 @@ export function openApiDocument(version: string) {
             queryParam(
               "metric",
               "string",
-              "queries, errors, error_rate, cache_hit_rate, latency_avg, latency_p95",
+              "queries, errors, user_errors, answered, error_rate, cache_hit_rate, latency_avg, latency_p95",
             ),
             queryParam("window", "string", "1m, 5m, 1h or 1d (default 5m)"),
             queryParam("from", "string", "ISO-8601 or epoch ms (default to − 24 h)"),
             queryParam("to", "string", "ISO-8601 or epoch ms (default now)"),
+            ORIGIN_PARAM,
           ],
           responses: responses(),
         },
@@ -253,9 +267,15 @@ export function openApiDocument(version: string) {
         get: { summary: "Recent errors (stack traces for operators only)", responses: responses() },
       },
       "/api/metrics/slow-queries": { get: { summary: "Slowest recent queries", responses: responses() } },
-      "/api/metrics/queries": { get: { summary: "Recent queries", responses: responses() } },
+      "/api/metrics/queries": {
+        get: { summary: "Recent queries", parameters: [ORIGIN_PARAM], responses: responses() },
+      },
       "/api/metrics/tools": {
-        get: { summary: "Per-tool count, latency and error rate", responses: responses() },
+        get: {
+          summary: "Per-tool count, latency and error rate",
+          parameters: [ORIGIN_PARAM],
+          responses: responses(),
+        },
       },
       "/api/metrics/report.pdf": {
         get: {

@@ -36,9 +36,12 @@ export async function metricsReportPdf(
   y -= 6;
   line("Summary", { size: 13, b: true });
   line(
-    `Queries: ${s.queries}   Service errors: ${s.errors}   Success rate: ${
-      pct(s.success_rate)
-    }   Cache hit rate: ${pct(s.cache_hit_rate)}`,
+    `Queries: ${s.queries} (user traffic; warm-up and probes excluded)   Cache hit rate: ${
+      pct(s.cache_hit_rate)
+    }`,
+  );
+  line(
+    `Answered: ${s.outcomes.answered}   User errors: ${s.outcomes.user_error}   System errors: ${s.outcomes.system_error}`,
   );
   line(
     // Percentiles are histogram bucket bounds ("at most"); the average is exact.

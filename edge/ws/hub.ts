@@ -474,6 +474,7 @@ export class Hub {
         ...ev,
         data: {
           status: o.status,
+          origin: o.origin,
           intent: o.intent ?? "unknown",
           cached: !!o.cached,
           ms: o.ms ?? 0,
