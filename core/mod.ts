@@ -8,3 +8,15 @@ export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
 export { responseToJson } from "./answer/serialize.ts";
+// Shapes the metrics and cache APIs answer with (type only: the dashboard imports them).
+export type {
+  ErrorRecord,
+  HistoryPoint,
+  MetricsSummary,
+  QueryRecord,
+  ToolStats,
+} from "./obs/metrics_store.ts";
+export type { OutcomeKind } from "./obs/outcome.ts";
+export type CacheStatsSnapshot = Awaited<
+  ReturnType<import("./cache/layered.ts").LayeredCache["statsSnapshot"]>
+>;

@@ -494,3 +494,8 @@ function quantile(hist: number[], q: number): number {
 }
 
 const round = (x: number | null) => (x === null ? null : Math.round(x * 10000) / 10000);
+
+/** What the metrics API answers (the dashboard imports these types). */
+export type MetricsSummary = Awaited<ReturnType<MetricsStore["summary"]>>;
+export type HistoryPoint = Awaited<ReturnType<MetricsStore["history"]>>[number];
+export type ToolStats = ReturnType<MetricsStore["tools"]>[number];
