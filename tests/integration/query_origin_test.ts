@@ -10,6 +10,11 @@ import { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { outcomeKind } from "../../core/obs/outcome.ts";
 import type { QueryEvent } from "../../core/mod.ts";
 import { testAgent } from "../helpers.ts";
+import { Metrics } from "../../core/obs/metrics.ts";
+import { queryLogger } from "../../core/obs/query_log.ts";
+import { createLogger } from "../../core/obs/log.ts";
+import { AlertEngine } from "../../core/obs/alerts/engine.ts";
+import { createApp } from "../../edge/app.ts";
 
 Deno.test("outcome kinds: answered, user error and system error cover every status", () => {
   assert.equal(outcomeKind("success"), "answered");
@@ -109,4 +114,51 @@ Deno.test("rollups recorded before origins move over as origin unknown with exac
   assert.deepEqual(all.outcomes, { answered: 5, user_error: 3, system_error: 1 });
   store.close();
   for (const f of [path, `${path}-wal`, `${path}-shm`]) await Deno.remove(f).catch(() => {});
+});
+
+Deno.test("over HTTP: the deep readiness probe is origin probe, ?origin= filters, the log and Prometheus say who asked", async () => {
+  const base = await testAgent();
+  const store = new MetricsStore(":memory:");
+  const metrics = new Metrics();
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger("info", {}, (l) => lines.push(JSON.parse(l)));
+  const agent = new Agent(base.data, base.chem, {
+    cache: new LayeredCache(),
+    observers: [store.listener(), metrics.listener(), queryLogger(log)],
+  });
+  const app = createApp({
+    agent,
+    config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
+    metrics,
+    observability: { store, alerts: new AlertEngine(store, []), showStacks: false },
+  });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
+  const u = (p: string) => `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}${p}`;
+  try {
+    const probe = await fetch(u("/ready/query"));
+    assert.equal(probe.status, 200);
+    assert.equal((await probe.json()).answered, "success");
+    await fetch(u("/api/query"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "targets of aspirin" }),
+    }).then((r) => r.json());
+    const summary = async (q: string) => (await (await fetch(u(`/api/metrics/summary${q}`))).json()).result;
+    assert.equal((await summary("")).queries, 1);
+    assert.equal((await summary("?origin=probe")).queries, 1);
+    assert.equal((await summary("?origin=all")).queries, 2);
+    const recent = (await (await fetch(u("/api/metrics/queries"))).json()).result.queries;
+    assert.deepEqual(recent.map((q: { origin: string }) => q.origin), ["user"]);
+    const bad = await fetch(u("/api/metrics/summary?origin=robots"));
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error.code, "invalid_parameter");
+    assert.deepEqual(lines.filter((l) => l.msg === "query answered").map((l) => l.origin), ["probe", "user"]);
+    assert.match(
+      await (await fetch(u("/metrics"))).text(),
+      /chemagent_queries_total\{[^}]*origin="probe"\} 1/,
+    );
+  } finally {
+    await server.shutdown();
+    store.close();
+  }
 });
