@@ -22,6 +22,14 @@ const envelope = {
   required: ["success"],
 };
 
+/** Dashboard figures cover user traffic unless asked otherwise. */
+function originParam() {
+  return queryParam(
+    "origin",
+    "string",
+    "whose queries: user (default; warm-up and probes excluded), warmup, probe or all",
+  );
+}
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const responses = (extra: Record<string, string> = {}) => ({
   "200": { description: "Envelope with result", content: json({ $ref: "#/components/schemas/Envelope" }) },
@@ -54,12 +62,6 @@ const queryParam = (
   schema: { type, ...extra },
   description,
 });
-/** Dashboard figures cover user traffic unless asked otherwise. */
-const ORIGIN_PARAM = queryParam(
-  "origin",
-  "string",
-  "whose queries: user (default; warm-up and probes excluded), warmup, probe or all",
-);
 
 export function openApiDocument(version: string) {
   return {
@@ -242,7 +244,7 @@ export function openApiDocument(version: string) {
         get: {
           summary:
             "Totals, outcomes (answered / user error / system error), latency percentiles, cache hit rate, health score",
-          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)"), ORIGIN_PARAM],
+          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)"), originParam()],
           responses: responses(),
         },
       },
@@ -258,7 +260,7 @@ export function openApiDocument(version: string) {
             queryParam("window", "string", "1m, 5m, 1h or 1d (default 5m)"),
             queryParam("from", "string", "ISO-8601 or epoch ms (default to − 24 h)"),
             queryParam("to", "string", "ISO-8601 or epoch ms (default now)"),
-            ORIGIN_PARAM,
+            originParam(),
           ],
           responses: responses(),
         },
@@ -268,12 +270,12 @@ export function openApiDocument(version: string) {
       },
       "/api/metrics/slow-queries": { get: { summary: "Slowest recent queries", responses: responses() } },
       "/api/metrics/queries": {
-        get: { summary: "Recent queries", parameters: [ORIGIN_PARAM], responses: responses() },
+        get: { summary: "Recent queries", parameters: [originParam()], responses: responses() },
       },
       "/api/metrics/tools": {
         get: {
           summary: "Per-tool count, latency and error rate",
-          parameters: [ORIGIN_PARAM],
+          parameters: [originParam()],
           responses: responses(),
         },
       },
