@@ -54,7 +54,11 @@ export async function metricsReportPdf(
   y -= 6;
   line("Queries by intent", { size: 13, b: true });
   for (const [intent, v] of Object.entries(s.by_intent).sort((a, b) => b[1].count - a[1].count)) {
-    line(`${intent.padEnd(28)} ${String(v.count).padStart(7)} queries   ${v.errors} errors`);
+    line(
+      `${intent.padEnd(28)} ${
+        String(v.count).padStart(7)
+      } queries   ${v.user_errors} user errors   ${v.errors} system errors`,
+    );
   }
   y -= 6;
   line("Tools", { size: 13, b: true });

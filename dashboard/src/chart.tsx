@@ -94,7 +94,7 @@ export function ChartView(
   return (
     <div style={{ height, position: "relative" }}>
       <canvas ref={canvas} />
-      {empty && <div class="chart-empty">nothing in this range yet</div>}
+      {empty && <div class="chart-empty">none in this range</div>}
     </div>
   );
 }

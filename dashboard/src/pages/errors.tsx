@@ -44,12 +44,7 @@ export function Errors({ range }: { range: Range }) {
           />
         </Panel>
         <Panel title="System error trend" hint={DEFINITIONS.system_error}>
-          <History
-            metric="errors"
-            range={range}
-            label="system errors"
-            color="#b3261e"
-          />
+          <History metric="errors" range={range} label="system errors" color="#b3261e" type="bar" />
         </Panel>
       </div>
       <Panel title="By intent">
