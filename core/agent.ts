@@ -35,7 +35,7 @@ import {
   type ToolOutput,
   TOOLS,
 } from "./tools/mod.ts";
-import type { Plan, QueryRequest, QueryResponse } from "./types.ts";
+import type { Plan, QueryOrigin, QueryRequest, QueryResponse } from "./types.ts";
 
 export interface AgentOptions {
   source?: DataSource;
@@ -71,6 +71,8 @@ export interface QueryOptions {
   /** Awaited before each step (pause/resume between steps). */
   gate?: () => Promise<void>;
   parallel?: boolean;
+  /** Who asked (default `user`): warm-up and probe queries are kept out of user-traffic figures. */
+  origin?: QueryOrigin;
 }
 
 /** Error outcomes that depend only on the question and the dataset, so caching them is safe. */
@@ -186,6 +188,7 @@ export class Agent {
     events.emit("accepted", {
       query: req.query,
       session_id: req.session_id ?? null,
+      origin: opts.origin ?? "user",
       ...(opts.requestId ? { request_id: opts.requestId } : {}),
     }, 0);
     // Conversation: resolve follow-ups and clarification answers against the session's recent exchanges.

@@ -22,6 +22,14 @@ const envelope = {
   required: ["success"],
 };
 
+/** Dashboard figures cover user traffic unless asked otherwise. */
+function originParam() {
+  return queryParam(
+    "origin",
+    "string",
+    "whose queries: user (default; warm-up and probes excluded), warmup, probe or all",
+  );
+}
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const responses = (extra: Record<string, string> = {}) => ({
   "200": { description: "Envelope with result", content: json({ $ref: "#/components/schemas/Envelope" }) },
@@ -121,6 +129,12 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Readiness (dataset loaded, not draining)",
           responses: { "200": { description: "ready" }, "503": { description: "draining" } },
+        },
+      },
+      "/ready/query": {
+        get: {
+          summary: "Deep readiness: answers one known question end to end (origin probe: not user traffic)",
+          responses: { "200": { description: "answered" }, "503": { description: "failing or draining" } },
         },
       },
       "/api/query": {
@@ -278,8 +292,9 @@ export function openApiDocument(version: string) {
       },
       "/api/metrics/summary": {
         get: {
-          summary: "Totals, success rate, latency percentiles, hit rate, active sessions, health score",
-          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)")],
+          summary:
+            "Totals, outcomes (answered / user error / system error), latency percentiles, cache hit rate, health score",
+          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)"), originParam()],
           responses: responses(),
         },
       },
@@ -290,11 +305,12 @@ export function openApiDocument(version: string) {
             queryParam(
               "metric",
               "string",
-              "queries, errors, error_rate, cache_hit_rate, latency_avg, latency_p95",
+              "queries, errors, user_errors, answered, error_rate, cache_hit_rate, latency_avg, latency_p95",
             ),
             queryParam("window", "string", "1m, 5m, 1h or 1d (default 5m)"),
             queryParam("from", "string", "ISO-8601 or epoch ms (default to − 24 h)"),
             queryParam("to", "string", "ISO-8601 or epoch ms (default now)"),
+            originParam(),
           ],
           responses: responses(),
         },
@@ -303,9 +319,15 @@ export function openApiDocument(version: string) {
         get: { summary: "Recent errors (stack traces for operators only)", responses: responses() },
       },
       "/api/metrics/slow-queries": { get: { summary: "Slowest recent queries", responses: responses() } },
-      "/api/metrics/queries": { get: { summary: "Recent queries", responses: responses() } },
+      "/api/metrics/queries": {
+        get: { summary: "Recent queries", parameters: [originParam()], responses: responses() },
+      },
       "/api/metrics/tools": {
-        get: { summary: "Per-tool count, latency and error rate", responses: responses() },
+        get: {
+          summary: "Per-tool count, latency and error rate",
+          parameters: [originParam()],
+          responses: responses(),
+        },
       },
       "/api/metrics/report.pdf": {
         get: {

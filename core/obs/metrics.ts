@@ -8,8 +8,8 @@ import { outcomeOf } from "./outcome.ts";
 
 export class Metrics {
   readonly registry = new client.Registry();
-  readonly queries: FastCounter<"intent_type" | "status" | "cache_hit">;
-  readonly queryLatency: FastHistogram<"intent_type" | "status" | "cache_hit">;
+  readonly queries: FastCounter<"intent_type" | "status" | "cache_hit" | "origin">;
+  readonly queryLatency: FastHistogram<"intent_type" | "status" | "cache_hit" | "origin">;
   readonly tools: FastCounter<"tool_name" | "status">;
   readonly toolLatency: FastHistogram<"tool_name">;
   readonly activeQueries: client.Gauge;
@@ -81,11 +81,12 @@ export class Metrics {
       "intent_type",
       "status",
       "cache_hit",
+      "origin",
     ], this.registry);
     this.queryLatency = new FastHistogram(
       "chemagent_query_duration_seconds",
       "Query latency",
-      ["intent_type", "status", "cache_hit"],
+      ["intent_type", "status", "cache_hit", "origin"],
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       this.registry,
     );
@@ -250,17 +251,19 @@ export class Metrics {
   // hot path builds no key string: a query costs three map lookups and two additions.
   readonly #qc = new Map<
     string,
-    Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }[]>
+    Map<string, Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }[]>>
   >();
-  #queryChildren(intent_type: string, status: string, cached: boolean) {
-    let byStatus = this.#qc.get(intent_type);
-    if (!byStatus) this.#qc.set(intent_type, byStatus = new Map());
+  #queryChildren(origin: string, intent_type: string, status: string, cached: boolean) {
+    let byIntent = this.#qc.get(origin);
+    if (!byIntent) this.#qc.set(origin, byIntent = new Map());
+    let byStatus = byIntent.get(intent_type);
+    if (!byStatus) byIntent.set(intent_type, byStatus = new Map());
     let pair = byStatus.get(status);
     if (!pair) byStatus.set(status, pair = []);
     const i = cached ? 1 : 0;
     return pair[i] ??= {
-      count: this.queries.series(intent_type, status, String(cached)),
-      latency: this.queryLatency.series(intent_type, status, String(cached)),
+      count: this.queries.series(intent_type, status, String(cached), origin),
+      latency: this.queryLatency.series(intent_type, status, String(cached), origin),
     };
   }
 
@@ -278,8 +281,8 @@ export class Metrics {
 
   /** An event listener that turns a query's events into metrics. Durations come from the events themselves
    * (step `ms`, the response's `timing_ms.total`): no clock reads and no per-query state on the hot path. */
-  listener(): (e: QueryEvent) => void {
-    return (e) => {
+  listener(): (e: QueryEvent, accepted?: QueryEvent) => void {
+    return (e, accepted) => {
       switch (e.type) {
         case "accepted":
           this.#active++;
@@ -295,8 +298,8 @@ export class Metrics {
         case "error":
         case "cancelled": {
           this.#active--;
-          const o = outcomeOf(e);
-          const c = this.#queryChildren(o.intent ?? "unknown", o.status, !!o.cached);
+          const o = outcomeOf(e, accepted);
+          const c = this.#queryChildren(o.origin, o.intent ?? "unknown", o.status, !!o.cached);
           c.count.inc();
           if (o.ms !== undefined) c.latency.observe(o.ms / 1000);
         }

@@ -12,6 +12,8 @@ export interface Lifecycle {
 }
 
 /** Identifies this process in /ready (load-balancing checks, debugging which replica answered). */
+const PROBE_QUESTION = "What is the molecular weight of aspirin?";
+
 const INSTANCE = Deno.env.get("HOSTNAME") ?? crypto.randomUUID().slice(0, 8);
 
 export function healthRoutes(agent: Agent, life: Lifecycle) {
@@ -32,6 +34,20 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
       uptime_s: Math.round((performance.now() - life.startedAt) / 1000),
     };
     return c.json(body, life.draining ? 503 : 200);
+  });
+  // Deep readiness for synthetic monitors: answers one known question end to end. The query carries origin
+  // "probe", so it never counts as user traffic on the dashboard.
+  app.get("/ready/query", async (c) => {
+    const r = await agent.query({ query: PROBE_QUESTION }, { origin: "probe" });
+    const ok = r.status === "success";
+    return c.json({
+      status: ok ? "ready" : "failing",
+      query: PROBE_QUESTION,
+      answered: r.status,
+      cached: r.cached,
+      ms: r.timing_ms.total,
+      ...(r.error ? { error: r.error.code } : {}),
+    }, ok && !life.draining ? 200 : 503);
   });
   return app;
 }

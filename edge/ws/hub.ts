@@ -489,6 +489,7 @@ export class Hub {
         ...ev,
         data: {
           status: o.status,
+          origin: o.origin,
           intent: o.intent ?? "unknown",
           cached: !!o.cached,
           ms: o.ms ?? 0,
