@@ -73,11 +73,11 @@ export async function benchHttp(seconds = 5): Promise<string[]> {
     "ligands of EGFR",
     "compare aspirin and ibuprofen",
   ];
-  for (let i = 0; i < 200; i++) agent.understand(qs[i % qs.length]);
+  for (let i = 0; i < 200; i++) await agent.understand(qs[i % qs.length]);
   const pp: number[] = [];
   for (let i = 0; i < 2000; i++) {
     const t = performance.now();
-    agent.understand(qs[i % qs.length]);
+    await agent.understand(qs[i % qs.length]);
     pp.push(performance.now() - t);
   }
   lines.push(

@@ -18,6 +18,11 @@ const schema = z.object({
   CHEMAGENT_MAX_QUERY_LENGTH: z.coerce.number().int().min(10).max(100_000).default(2000),
   CHEMAGENT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
   CHEMAGENT_STEP_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  /** RDKit workers (default: one per core) and the deadline of one chemistry call. */
+  CHEMAGENT_CHEM_WORKERS: z.coerce.number({ error: "CHEMAGENT_CHEM_WORKERS must be a number" }).int().min(1)
+    .max(64).optional(),
+  CHEMAGENT_CHEM_TIMEOUT_MS: z.coerce.number({ error: "CHEMAGENT_CHEM_TIMEOUT_MS must be a number" }).int()
+    .min(50).max(600_000).default(5_000),
   CHEMBL_BASE_URL: url("CHEMBL_BASE_URL").default("https://www.ebi.ac.uk/chembl/api/data"),
   REDIS_URL: url("REDIS_URL").optional(),
   REDIS_SENTINELS: z.string().regex(

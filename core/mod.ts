@@ -3,8 +3,8 @@ export { Agent, type AgentOptions, createAgent, type QueryOptions } from "./agen
 export * from "./types.ts";
 export * from "./errors.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
-export type { ChemEngine, Descriptors } from "./chem/mod.ts";
-export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
+export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
+export { ChemPool, createChemEngine, createChemPool, LIMITS, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
 export { responseToJson } from "./answer/serialize.ts";

@@ -47,8 +47,8 @@ export const targetsOfCompound = defineTool({
   name: "targets_of_compound",
   description: "Protein targets of a compound with action type, mechanism, gene and UniProt.",
   args: z.object({ compound: ref.compound, include_activity: z.boolean().default(true) }),
-  run({ compound, include_activity }, ctx) {
-    const { compound: c } = resolveCompound(compound, ctx);
+  async run({ compound, include_activity }, ctx) {
+    const { compound: c } = await resolveCompound(compound, ctx);
     const targets = targetsFor(c.id, ctx, include_activity);
     return {
       compound: summarize(c),

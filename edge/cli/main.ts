@@ -126,7 +126,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (pos[0] === "depict") {
       if (!pos[1]) throw new UsageError("depict needs a SMILES");
-      console.log(agent.chem.depict(agent.data.compoundById(pos[1])?.canonical_smiles ?? pos[1]));
+      const known = agent.data.compoundById(pos[1]);
+      console.log(await agent.chem.depict(known?.canonical_smiles ?? pos[1], { trusted: !!known }));
       return 0;
     }
     const cmd = COMMANDS[pos[0]];
