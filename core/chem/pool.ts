@@ -106,6 +106,8 @@ export class ChemPool implements ChemService {
   #library: Promise<{ smiles: string[]; fps: Uint8Array; offsets: Uint32Array }> | null = null;
   #libData: { smiles: string[]; fps: Uint8Array; offsets: Uint32Array } | null = null;
   #listeners: ((reason: "timeout" | "cancelled" | "crashed") => void)[] = [];
+  #startFailures = 0;
+  #failStart: (e: Error) => void = () => {};
 
   constructor(opts: ChemPoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? navigator.hardwareConcurrency ?? 2);
@@ -113,7 +115,16 @@ export class ChemPool implements ChemService {
     this.chunkSize = opts.chunkSize ?? 500;
     for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
     this.#spare = this.#spawn();
-    this.started = Promise.any(this.#slots.map((s) => s.whenReady));
+    this.started = Promise.race([
+      Promise.any(this.#slots.map((s) => s.whenReady)),
+      new Promise<never>((_, reject) =>
+        this.#failStart = (e) => {
+          this.close();
+          reject(e);
+        }
+      ),
+    ]);
+    this.started.catch(() => {});
   }
 
   /** Called on every worker replacement (metrics). */
@@ -135,6 +146,7 @@ export class ChemPool implements ChemService {
       const msg = e.data;
       if (msg.ready) {
         this.version ||= msg.version;
+        this.#startFailures = 0;
         slot.ready = true;
         markReady();
         this.#dispatch();
@@ -163,9 +175,13 @@ export class ChemPool implements ChemService {
         job.reject(new ChemAgentError("input_too_complex", "The chemistry engine failed on this structure."));
       }
       if (!slot.ready) {
-        // Failed while starting: try again shortly instead of spinning.
+        // Failed while starting (a broken install): retry a few times, slowly, then give up loudly.
         slot.dead = true;
         worker.terminate();
+        if (++this.#startFailures >= 3) {
+          this.#failStart(new Error(`chemistry workers cannot start: ${e.message}`));
+          return;
+        }
         if (!this.#closed) setTimeout(() => this.#replace(slot, "crashed"), 500);
         return;
       }
@@ -266,6 +282,7 @@ export class ChemPool implements ChemService {
     }
   }
 
+  /** Limits first (user input only); methods are async so a refusal is a rejected promise, never a throw. */
   #user(smiles: string, opts: CallOptions): void {
     if (!opts.trusted) checkSmiles(smiles);
   }
@@ -280,22 +297,22 @@ export class ChemPool implements ChemService {
     }
   }
 
-  canonical(smiles: string, opts: CallOptions = {}): Promise<string> {
+  async canonical(smiles: string, opts: CallOptions = {}): Promise<string> {
     this.#user(smiles, opts);
     return this.run("canonical", smiles, opts);
   }
 
-  facts(smiles: string, opts: CallOptions = {}): Promise<MoleculeFacts> {
+  async facts(smiles: string, opts: CallOptions = {}): Promise<MoleculeFacts> {
     this.#user(smiles, opts);
     return this.run("facts", smiles, opts);
   }
 
-  descriptors(smiles: string, opts: CallOptions = {}): Promise<Descriptors> {
+  async descriptors(smiles: string, opts: CallOptions = {}): Promise<Descriptors> {
     this.#user(smiles, opts);
     return this.run("descriptors", smiles, opts);
   }
 
-  fingerprint(smiles: string, opts: CallOptions = {}): Promise<Uint32Array> {
+  async fingerprint(smiles: string, opts: CallOptions = {}): Promise<Uint32Array> {
     this.#user(smiles, opts);
     return this.run("fingerprint", smiles, opts);
   }
@@ -305,7 +322,7 @@ export class ChemPool implements ChemService {
     await this.run("checkQuery", pattern, opts);
   }
 
-  depict(smiles: string, opts: DepictOptions = {}): Promise<string> {
+  async depict(smiles: string, opts: DepictOptions = {}): Promise<string> {
     this.#user(smiles, opts);
     if (opts.highlight) checkPattern(opts.highlight);
     const { signal: _s, timeoutMs: _t, trusted: _u, ...args } = opts;

@@ -117,7 +117,10 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
       id,
       ok: false,
       fatal: true,
-      error: { code: "input_too_complex", message: String(err).slice(0, 200) },
+      error: {
+        code: "input_too_complex",
+        message: "RDKit could not process this structure (an internal limit was exceeded).",
+      },
     };
   }
   const transfer: Transferable[] =
