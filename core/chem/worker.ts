@@ -6,7 +6,12 @@ import { loadRDKit } from "./rdkit.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 const engine = await createChemEngine();
-const rd = await loadRDKit() as unknown as { SubstructLibrary: new () => RDSubstructLibrary };
+const rd = await loadRDKit() as unknown as {
+  SubstructLibrary: new () => RDSubstructLibrary;
+  disable_logging(name: string): boolean;
+};
+// User input must not be able to flood the server's log: RDKit warnings stay inside the worker.
+rd.disable_logging("rdApp.warning");
 
 interface RDSubstructLibrary {
   add_trusted_smiles(smiles: string): number;

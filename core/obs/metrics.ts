@@ -176,12 +176,15 @@ export class Metrics {
         this.set(pool.stats().queued);
       },
     });
-    // Counters mirror the pool's own totals (the pool counts; obs only reads).
+    // Counters mirror the pool's own totals (the pool counts; obs only reads and adds the difference).
+    const seen = new Map<string, number>();
     const mirror = (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
-      const key = Object.entries(labels).map(([k, v]) => `${k}:${v}`).join(",");
-      const map = (counter as unknown as { hashMap: Record<string, { value: number }> }).hashMap;
-      const current = map[key]?.value ?? 0;
-      if (total > current) counter.inc(labels, total - current);
+      const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
+      const delta = total - (seen.get(key) ?? 0);
+      if (delta > 0) {
+        counter.inc(labels, delta);
+        seen.set(key, total);
+      }
     };
     new client.Counter({
       name: "chemagent_chem_worker_restarts_total",

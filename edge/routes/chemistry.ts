@@ -47,7 +47,6 @@ export function chemistryRoutes(agent: Agent, maxBody: number) {
       height: q.height,
       highlight: q.highlight,
       trusted: !!known,
-      signal: c.req.raw.signal,
     });
     return c.body(svg, 200, {
       "content-type": "image/svg+xml; charset=utf-8",
