@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { Metrics } from "../../core/obs/metrics.ts";
 import type { PoolStats } from "../../core/mod.ts";
-import { getJson, postJson, startServer } from "../helpers.ts";
+import { getJson, postJson, startServer, testAgent } from "../helpers.ts";
+import { rawClient, startWsServer } from "../ws_helpers.ts";
 
 /** Only a hang detector: the limits answer in milliseconds; bench/hostile.ts measures latency. */
 const HANG_MS = 5_000;
@@ -158,4 +159,37 @@ Deno.test("/metrics shows worker restarts by reason and busy workers", async () 
   stats.restarts.crashed = 4;
   text = await m.registry.metrics();
   assert.match(text, /chemagent_chem_worker_restarts_total\{reason="crashed"\} 4/);
+});
+
+Deno.test({
+  name: "cancelling a query during a real substructure search terminates the worker doing it",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const agent = await testAgent();
+    await agent.substructures.build(); // pattern fingerprints ready: the search itself is what runs
+    const s = await startWsServer();
+    const c = await rawClient(s.url);
+    try {
+      const before = agent.chem.stats().restarts.cancelled;
+      // Within the limits (6 wildcards of 12 atoms) yet seconds of matching over the whole dataset.
+      c.send({
+        action: "query",
+        query: "Find compounds containing *~*~*~*~*~*~C~C~C~C~C~C",
+        options: { cache: false },
+      });
+      assert.ok(await c.until(() => c.messages.some((m) => m.type === "step_start")));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(agent.chem.stats().busy > 0, true, "a worker is matching");
+      c.send({ action: "cancel", query_id: c.messages[0].query_id as string });
+      assert.ok(await c.until(() => c.messages.some((m) => m.type === "cancelled")));
+      assert.ok(!c.messages.some((m) => m.type === "result"));
+      assert.equal(agent.chem.stats().restarts.cancelled, before + 1, "the busy worker was terminated");
+      // And chemistry goes on.
+      assert.equal((await agent.chem.descriptors("CC(=O)Oc1ccccc1C(=O)O")).molecular_weight, 180.159);
+    } finally {
+      c.ws.close();
+      await s.stop();
+    }
+  },
 });

@@ -102,3 +102,16 @@ Deno.test("cancel during a long substructure search stops it between chunks", as
     pool.close();
   }
 });
+
+Deno.test("docs/limits.md states exactly the limits the code enforces", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/limits.md", import.meta.url));
+  for (const [name, value] of Object.entries(LIMITS)) {
+    assert.match(
+      doc,
+      new RegExp("\\| `" + name + "` \\| " + String(value).replace(".", "\\.") + " \\|"),
+      name,
+    );
+  }
+  const rows = doc.split("\n").filter((l) => /^\| `\w+` \| [\d.]+ \|/.test(l));
+  assert.equal(rows.length, Object.keys(LIMITS).length, "no limit documented that the code lacks");
+});
