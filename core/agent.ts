@@ -86,6 +86,7 @@ const CACHEABLE_ERRORS = new Set<ErrorCode>([
   "ambiguous_input",
   "invalid_smiles",
   "invalid_parameter",
+  "input_too_complex",
 ]);
 
 export class Agent {

@@ -101,6 +101,7 @@ export class ChemPool implements ChemService {
   #queue: Job[] = [];
   #nextId = 1;
   #closed = false;
+  #oneOffs = new Set<Worker>();
   #calls = 0;
   #restarts = { timeout: 0, cancelled: 0, crashed: 0 };
   #library: Promise<{ smiles: string[]; fps: Uint8Array; offsets: Uint32Array }> | null = null;
@@ -340,10 +341,31 @@ export class ChemPool implements ChemService {
   }
 
   setLibrary(smiles: string[]): Promise<void> {
-    this.#library ??= this.run<{ fps: Uint8Array; offsets: Uint32Array }>("patternFps", smiles, {
-      timeoutMs: 300_000,
-    }).then(({ fps, offsets }) => this.#libData = { smiles, fps, offsets });
+    // A one-off worker computes the fingerprints (seconds of work) so the serving workers stay free.
+    this.#library ??= this.#oneOff<{ fps: Uint8Array; offsets: Uint32Array }>("patternFps", smiles)
+      .then(({ fps, offsets }) => this.#libData = { smiles, fps, offsets });
     return this.#library.then(() => {});
+  }
+
+  /** Runs one long, trusted job in a worker of its own, terminated afterwards. */
+  #oneOff<T>(op: string, args: unknown): Promise<T> {
+    const worker = new Worker(WORKER_URL, { type: "module" });
+    this.#oneOffs.add(worker);
+    return new Promise<T>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+        const msg = e.data;
+        if (msg.ready) return worker.postMessage({ id: 1, op, args } satisfies WorkerRequest);
+        if (msg.ok) resolve(msg.value as T);
+        else reject(toError(msg.error));
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        reject(new ChemAgentError("internal", `chemistry ${op} failed: ${e.message}`));
+      };
+    }).finally(() => {
+      this.#oneOffs.delete(worker);
+      worker.terminate();
+    });
   }
 
   async substructureSearch(pattern: string, opts: CallOptions = {}): Promise<number[]> {
@@ -386,6 +408,7 @@ export class ChemPool implements ChemService {
 
   close(): void {
     this.#closed = true;
+    for (const w of this.#oneOffs) w.terminate();
     for (const s of [...this.#slots, ...(this.#spare ? [this.#spare] : [])]) {
       s.dead = true;
       s.worker.terminate();
