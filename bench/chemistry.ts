@@ -100,4 +100,7 @@ print(len(smis)/(time.perf_counter()-t))`,
   return lines;
 }
 
-if (import.meta.main) { for (const l of await benchChemistry()) console.log(l); }
+if (import.meta.main) {
+  for (const l of await benchChemistry()) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
+}

@@ -88,4 +88,7 @@ export async function benchHttp(seconds = 5): Promise<string[]> {
   return lines;
 }
 
-if (import.meta.main) { for (const l of await benchHttp()) console.log(l); }
+if (import.meta.main) {
+  for (const l of await benchHttp()) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
+}

@@ -246,4 +246,5 @@ export async function benchObservability(seconds = 3, rounds = 15): Promise<stri
 
 if (import.meta.main) {
   for (const l of await benchObservability(Number(Deno.env.get("BENCH_SECONDS") ?? 3))) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
 }

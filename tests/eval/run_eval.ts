@@ -32,4 +32,5 @@ for (const file of ["questions.jsonl", "holdout.jsonl"]) {
   console.log(`\n== ${file}`);
   failed = report(summarize(await evaluate(agent, await loadCases(file)))) || failed;
 }
-if (failed) Deno.exit(1);
+agent.chem.close(); // idle chemistry workers would keep the process alive
+Deno.exit(failed ? 1 : 0);
