@@ -170,11 +170,14 @@ async function interactive(agent: Agent, o: Opts): Promise<number> {
   );
   rl.setPrompt("chemagent> ");
   rl.prompt();
+  // Piped input can end while an answer is still being computed (chemistry runs in workers).
+  let closed = false;
+  rl.on("close", () => closed = true);
   for await (const line of rl) {
     const q = line.trim();
     if (q === "exit" || q === "quit") break;
     if (q) await ask(agent, q, { ...o, session });
-    rl.prompt();
+    if (!closed) rl.prompt();
   }
   rl.close();
   return 0;
