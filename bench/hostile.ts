@@ -47,6 +47,8 @@ export async function benchHostile(): Promise<string[]> {
   const lines: string[] = [];
   try {
     for (const f of ORDINARY) await (await f(server.url)).body?.cancel();
+    // Warm-up (JIT, worker start-up, caches), not measured.
+    await ordinaryFor(server.url, () => new Promise((r) => setTimeout(r, 2000)));
     // Baseline: ordinary traffic alone.
     const alone = await ordinaryFor(server.url, () => new Promise((r) => setTimeout(r, 3000)));
     lines.push(`ordinary alone: ${alone.n} requests, p50 ${fmt(alone.p50)} ms, p99 ${fmt(alone.p99)} ms`);
