@@ -2,7 +2,7 @@
  * @module Composition root: validate config, build drivers and the agent, serve HTTP (+ UI) with Deno.serve.
  * The only place where runtime, config and drivers meet.
  */
-import { Agent, ConfigError, createChemEngine, embeddedSource, loadConfig } from "./core/mod.ts";
+import { Agent, ConfigError, createChemPool, embeddedSource, loadConfig } from "./core/mod.ts";
 import { createRefinerFromConfig } from "./core/llm/factory.ts";
 import { createLogger } from "./core/obs/log.ts";
 import { Metrics } from "./core/obs/metrics.ts";
@@ -135,7 +135,11 @@ const memory = config.MEMORY_ENABLED
     () => createSessionStore(config),
   )
   : undefined;
-const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
+const [data, chem] = await Promise.all([
+  embeddedSource().load(),
+  createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
+]);
+if (instrumented) metrics.watchChemPool(chem);
 const llm = await createRefinerFromConfig(config, data, chem, metrics.llmObserver());
 const agent = new Agent(data, chem, {
   stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,

@@ -4,7 +4,7 @@
  * Deno.serve's socket work (the same for both) is left out, so the relative cost here is an upper bound of the
  * cost over HTTP. Redis-shared buckets (local decision, spent tokens synced in the background) are measured
  * after it the same way. */
-import { Agent, createChemEngine, embeddedSource, loadConfig } from "../core/mod.ts";
+import { Agent, createChemPool, embeddedSource, loadConfig } from "../core/mod.ts";
 import { createCacheStack } from "../core/cache/factory.ts";
 import { createRedisClient } from "../core/cache/mod.ts";
 import { Hono } from "hono";
@@ -46,8 +46,8 @@ async function timeBatch(app: App, n: number): Promise<number> {
 
 export async function benchRateLimit(rounds = 120, batch = 250): Promise<string[]> {
   const config = loadConfig({ CACHE_WARM: "false", LOG_LEVEL: "warn" });
-  const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
-  const closers: (() => Promise<void>)[] = [];
+  const [data, chem] = await Promise.all([embeddedSource().load(), createChemPool()]);
+  const closers: (() => Promise<void>)[] = [() => Promise.resolve(chem.close())];
   const build = async (limit?: RateLimitOptions) => {
     const stack = await createCacheStack(config);
     closers.push(() => stack.cache.close());

@@ -48,3 +48,4 @@ if (reportPath) {
   );
   console.log(`report written to ${reportPath}`);
 }
+Deno.exit(0); // chemistry workers of the in-process agents would keep the process alive

@@ -21,6 +21,11 @@ const schema = z.object({
     .int()
     .min(256).max(65_536).default(16_384),
   CHEMAGENT_STEP_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  /** RDKit workers (default: one per core) and the deadline of one chemistry call. */
+  CHEMAGENT_CHEM_WORKERS: z.coerce.number({ error: "CHEMAGENT_CHEM_WORKERS must be a number" }).int().min(1)
+    .max(64).optional(),
+  CHEMAGENT_CHEM_TIMEOUT_MS: z.coerce.number({ error: "CHEMAGENT_CHEM_TIMEOUT_MS must be a number" }).int()
+    .min(50).max(600_000).default(5_000),
   CHEMBL_BASE_URL: url("CHEMBL_BASE_URL").default("https://www.ebi.ac.uk/chembl/api/data"),
   REDIS_URL: url("REDIS_URL").optional(),
   REDIS_SENTINELS: z.string().regex(

@@ -15,8 +15,8 @@ export type { OutcomeKind } from "./obs/outcome.ts";
 export type CacheStatsSnapshot = Awaited<
   ReturnType<import("./cache/layered.ts").LayeredCache["statsSnapshot"]>
 >;
-export type { ChemEngine, Descriptors } from "./chem/mod.ts";
-export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
+export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
+export { ChemPool, createChemEngine, createChemPool, LIMITS, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
 export { responseToJson } from "./answer/serialize.ts";

@@ -1,7 +1,7 @@
 /** @module Entity recognition against the dataset dictionary: compounds, targets, drug classes, ChEMBL IDs, SMILES. */
 import type { Dataset } from "../data/dataset.ts";
 import { normalizeName, stripSaltForm } from "../data/normalize.ts";
-import type { ChemEngine } from "../chem/engine.ts";
+import type { SmilesChecker } from "../chem/smiles_checker.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
 import { classKey } from "../data/classes.ts";
@@ -94,7 +94,7 @@ function targetTokenOk(phrase: string, words: number): boolean {
 export function recognise(
   text: string,
   data: Dataset,
-  chem: ChemEngine,
+  chem: SmilesChecker,
   masked: [number, number][] = [],
 ): Recognised {
   const tokens = tokenize(text).filter((t) => !masked.some(([s, e]) => t.start >= s && t.end <= e));

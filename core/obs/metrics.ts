@@ -3,6 +3,7 @@ import client from "prom-client";
 import process from "node:process";
 import { FastCounter, FastHistogram } from "./fast_metrics.ts";
 import type { LayeredCache } from "../cache/mod.ts";
+import type { PoolStats } from "../chem/pool.ts";
 import type { QueryEvent } from "../types.ts";
 import { outcomeOf } from "./outcome.ts";
 
@@ -153,6 +154,62 @@ export class Metrics {
   }
 
   /** Subscribes to a cache's observations and exports its size as gauges. */
+  /** Chemistry workers: busy/idle, queue, calls and replacements by reason, read from the pool at scrape time. */
+  watchChemPool(pool: { stats(): PoolStats }): void {
+    const r = [this.registry];
+    new client.Gauge({
+      name: "chemagent_chem_workers",
+      help: "RDKit workers by state",
+      labelNames: ["state"],
+      registers: r,
+      collect() {
+        const s = pool.stats();
+        this.set({ state: "busy" }, s.busy);
+        this.set({ state: "idle" }, s.size - s.busy);
+        this.set({ state: "spare_ready" }, s.spare_ready ? 1 : 0);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_chem_queue_length",
+      help: "Chemistry calls waiting for a worker",
+      registers: r,
+      collect() {
+        this.set(pool.stats().queued);
+      },
+    });
+    // Counters mirror the pool's own totals (the pool counts; obs only reads and adds the difference).
+    const seen = new Map<string, number>();
+    const mirror = (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
+      const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
+      const delta = total - (seen.get(key) ?? 0);
+      if (delta > 0) {
+        counter.inc(labels, delta);
+        seen.set(key, total);
+      }
+    };
+    new client.Counter({
+      name: "chemagent_chem_worker_restarts_total",
+      help:
+        "RDKit workers terminated and replaced, by reason (timeout, cancelled, crashed = WASM trap or death)",
+      labelNames: ["reason"],
+      registers: r,
+      collect() {
+        const s = pool.stats();
+        for (const reason of ["timeout", "cancelled", "crashed"] as const) {
+          mirror(this, { reason }, s.restarts[reason]);
+        }
+      },
+    });
+    new client.Counter({
+      name: "chemagent_chem_calls_total",
+      help: "Chemistry calls sent to the worker pool",
+      registers: r,
+      collect() {
+        mirror(this, {}, pool.stats().calls);
+      },
+    });
+  }
+
   watchCache(cache: LayeredCache): void {
     // Read from the cache's own counters at scrape time: nothing extra on the hit path.
     const stats = cache.stats;

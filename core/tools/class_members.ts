@@ -61,7 +61,7 @@ export const classMembers = defineTool({
     // High by default: a class feeding a filter must not be cut silently (the answer shows 30 rows anyway).
     limit: ref.limit(5000, 2000),
   }),
-  run(args, ctx) {
+  async run(args, ctx) {
     const cls = resolveClass(args.class, ctx);
     const all = ctx.data.classes.members(cls.id);
     const notes: string[] = [];
@@ -75,7 +75,7 @@ export const classMembers = defineTool({
       unresolved = [];
       for (const q of args.among) {
         try {
-          ids.set(resolveCompound(q, ctx).compound.id, q);
+          ids.set((await resolveCompound(q, ctx)).compound.id, q);
         } catch {
           unresolved.push(q);
         }

@@ -10,8 +10,8 @@ export const compoundLookup = defineTool({
   description:
     "Find a compound by ChEMBL ID, name/synonym (salt forms resolve to the parent) or SMILES (exact structure).",
   args: z.object({ query: ref.compound }),
-  run({ query }, ctx) {
-    const { compound, matched_by, alternatives } = resolveCompound(query, ctx);
+  async run({ query }, ctx) {
+    const { compound, matched_by, alternatives } = await resolveCompound(query, ctx);
     const mechs = ctx.data.mechanismsOf(compound.id);
     const primary = mechs.filter((m) => m.primary);
     const targets = [...new Set(primary.map((m) => m.target))].map((id) => ctx.data.targetById(id)!).map(

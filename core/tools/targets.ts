@@ -125,8 +125,8 @@ export const targetsOfCompound = defineTool({
   description:
     "Protein targets of a compound, one row per protein, ranked by evidence (curated mechanism > DrugCentral > bioactivity).",
   args: z.object({ compound: ref.compound, include_activity: z.boolean().default(true) }),
-  run({ compound, include_activity }, ctx) {
-    const { compound: c } = resolveCompound(compound, ctx);
+  async run({ compound, include_activity }, ctx) {
+    const { compound: c } = await resolveCompound(compound, ctx);
     const targets = targetsFor(c.id, ctx, include_activity);
     return {
       compound: summarize(c),

@@ -4,7 +4,7 @@
  * L1 TTL bounds staleness), session memory lives in memory per isolate unless REDIS_URL points at a Redis
  * reachable over TCP, and rollups/alerts are per isolate. The embedded dataset ships with the code.
  */
-import { Agent, ConfigError, createChemEngine, embeddedSource, loadConfig } from "../../core/mod.ts";
+import { Agent, ConfigError, createChemPool, embeddedSource, loadConfig } from "../../core/mod.ts";
 import { createCacheStack } from "../../core/cache/factory.ts";
 import { createSessionStore } from "../../core/memory/factory.ts";
 import { createApp } from "../../edge/app.ts";
@@ -20,7 +20,10 @@ try {
   if (e instanceof ConfigError) throw new Error(e.message);
   throw e;
 }
-const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
+const [data, chem] = await Promise.all([
+  embeddedSource().load(),
+  createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
+]);
 const stack = await createCacheStack(config);
 const memory = await createSessionStore(config);
 const agent = new Agent(data, chem, {

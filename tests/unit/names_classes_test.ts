@@ -4,6 +4,7 @@ import { recognise } from "../../core/intent/entities.ts";
 import { correctName } from "../../core/data/typos.ts";
 import { editDistance, SuggestionIndex } from "../../core/data/suggest.ts";
 import { collapseIntermediate, renderOutput } from "../../core/answer/render.ts";
+import { createChemEngine } from "../../core/chem/engine.ts";
 import { testAgent } from "../helpers.ts";
 
 const agent = await testAgent();
@@ -11,7 +12,9 @@ const data = agent.data;
 // deno-lint-ignore no-explicit-any
 type Any = any;
 const run = (tool: string, args: unknown) => agent.runTool(tool, args) as Promise<Any>;
-const rec = (q: string) => recognise(q, data, agent.chem);
+// The main-thread engine answers the recogniser's synchronous SMILES questions (the agent asks its pool).
+const engine = await createChemEngine();
+const rec = (q: string) => recognise(q, data, engine);
 
 Deno.test("edit distance counts an adjacent swap as one edit", () => {
   assert.equal(editDistance("egfr", "egrf"), 1);
