@@ -280,20 +280,19 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     async shutdown(server, timeoutMs = 10_000) {
       if (lifecycle.draining) return;
       lifecycle.draining = true;
-      const deadline = Date.now() + timeoutMs;
+      const t0 = performance.now();
+      const left = () => Math.max(0, timeoutMs - (performance.now() - t0));
       log.info("draining", {
         running_queries: hub.runningQueries,
         connections: hub.connections.size,
         http_in_flight: lifecycle.inFlight ?? 0,
       });
-      await Promise.all([hub.drain(timeoutMs), requestsSettled(lifecycle, timeoutMs)]);
-      // Requests already on their way get the 503 envelope (with Connection: close) rather than a closed socket.
-      await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - Date.now()))));
+      // The listener stays open while draining: a request on its way gets the 503 envelope (and Connection:
+      // close) rather than a reset. It closes once requests in flight are answered and clients stopped sending.
+      const [, settled] = await Promise.all([hub.drain(left()), requestsSettled(lifecycle, left(), 250)]);
+      const drainedMs = Math.round(performance.now() - t0);
       if (server) {
-        await Promise.race([
-          server.shutdown(),
-          new Promise((r) => setTimeout(r, Math.max(1000, deadline - Date.now()))),
-        ]);
+        await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, Math.max(1000, left())))]);
       }
       for (const t of timers) clearInterval(t);
       await parts.close();
@@ -302,7 +301,12 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       } catch { /* already closed */ }
       for (const c of redisClients) c.disconnect();
       await tracing?.shutdown();
-      log.info("drained", { http_in_flight: lifecycle.inFlight ?? 0 });
+      log.info("drained", {
+        settled,
+        drain_ms: drainedMs,
+        total_ms: Math.round(performance.now() - t0),
+        http_in_flight: lifecycle.inFlight ?? 0,
+      });
     },
   };
 }

@@ -491,8 +491,10 @@ export class Hub {
     };
   }
 
-  /** Graceful shutdown: tell clients to reconnect elsewhere, let running queries finish, then close. */
-  async drain(timeoutMs = 10_000): Promise<void> {
+  /** Graceful shutdown: tell clients to reconnect elsewhere, let running queries finish, then close with 1012.
+   * Messages already on their way get their answer first (a query is refused with the drain notice and its
+   * id, so the client resends it elsewhere): the connections stay open at least `graceMs` after the notice. */
+  async drain(timeoutMs = 10_000, graceMs = 300): Promise<void> {
     this.draining = true;
     for (const c of this.connections) {
       this.#notice(c, "error", {
@@ -501,9 +503,16 @@ export class Hub {
       });
     }
     const deadline = Date.now() + timeoutMs;
-    while ([...this.#running.values()].some((r) => !r.control.signal.aborted) && Date.now() < deadline) {
+    const earliest = Date.now() + Math.min(graceMs, timeoutMs);
+    while (
+      ([...this.#running.values()].some((r) => !r.control.signal.aborted) || Date.now() < earliest) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 20));
     }
     for (const c of this.connections) c.ws.close(CLOSE.serviceRestart, "server restarting");
+    // Wait for the close handshakes, so clients see 1012 rather than an abnormal close when the process exits.
+    const closed = Date.now() + 2000;
+    while (this.connections.size && Date.now() < closed) await new Promise((r) => setTimeout(r, 10));
   }
 }

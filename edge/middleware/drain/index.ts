@@ -10,20 +10,24 @@ export interface DrainState {
   draining: boolean;
   /** HTTP requests accepted and not yet answered. */
   inFlight?: number;
+  /** When the last request arrived (performance.now()), answered or refused. */
+  lastArrival?: number;
 }
 
 export interface DrainOptions {
   state: DrainState;
-  /** Seconds a refused client should wait (Retry-After). */
+  /** Seconds a refused client should wait (Retry-After): longer than a drain takes, so a client that honours
+   * it does not come back to a listener that is closing (it finds another instance, or a refused connection). */
   retryAfterS?: number;
   /** Paths served while draining (probes, metrics scrapes). */
   exempt?: string[];
 }
 
 export function drain(
-  { state, retryAfterS = 1, exempt = ["/health", "/ready", "/metrics"] }: DrainOptions,
+  { state, retryAfterS = 5, exempt = ["/health", "/ready", "/metrics"] }: DrainOptions,
 ): MiddlewareHandler {
   return async function drainGate(c, next) {
+    state.lastArrival = performance.now();
     if (state.draining && !exempt.includes(c.req.path)) {
       const res = fail(
         c,
@@ -47,9 +51,12 @@ export function drain(
   };
 }
 
-/** Resolves once no request is in flight, or after `timeoutMs`. */
-export async function requestsSettled(state: DrainState, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while ((state.inFlight ?? 0) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  return (state.inFlight ?? 0) === 0;
+/** Resolves once no request is in flight and none arrived for `quietMs` (clients still sending have had their
+ * 503 and closed their connections), or after `timeoutMs`. True when settled. */
+export async function requestsSettled(state: DrainState, timeoutMs: number, quietMs = 0): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  const settled = () =>
+    (state.inFlight ?? 0) === 0 && performance.now() - (state.lastArrival ?? -Infinity) >= quietMs;
+  while (!settled() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return settled();
 }
