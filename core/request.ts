@@ -92,7 +92,9 @@ export function queryRequestFromParams(params: URLSearchParams): QueryRequest {
     else if (name === "llm") options.llm = v;
     else raw[name] = v; // refused by the schema, naming the parameter
   }
-  if (!("query" in raw)) throw new ChemAgentError("invalid_request", "Give the question as ?q=….");
+  if (!("query" in raw)) {
+    throw new ChemAgentError("invalid_request", "query is required: give the question as ?q=….");
+  }
   if (Object.keys(options).length) raw.options = options;
   return parseQueryRequest(raw);
 }
