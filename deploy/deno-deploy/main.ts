@@ -20,5 +20,10 @@ try {
   throw e;
 }
 const app = await buildServer(config);
-Deno.serve(app.fetch);
+// Deploy picks the port itself; PORT lets the same entry run locally (and in tests) on a chosen or free port.
+Deno.serve({
+  port: Number(Deno.env.get("PORT") ?? 8000),
+  onListen: ({ hostname, port }) =>
+    app.log.info("listening", { url: `http://${hostname}:${port}`, ...app.describe() }),
+}, app.fetch);
 app.background().catch((e) => app.log.warn("background start-up work failed", { error: String(e) }));

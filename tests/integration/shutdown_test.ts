@@ -44,7 +44,9 @@ async function startProcess() {
   // Read both pipes to the end so a chatty access log never blocks the server.
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     let buf = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      const chunk = decoder.decode(bytes, { stream: true });
       buf += chunk;
       let i;
       while ((i = buf.indexOf("\n")) >= 0) {
