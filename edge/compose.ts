@@ -303,6 +303,7 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       await tracing?.shutdown();
       log.info("drained", {
         settled,
+        ws_open: hub.connections.size,
         drain_ms: drainedMs,
         total_ms: Math.round(performance.now() - t0),
         http_in_flight: lifecycle.inFlight ?? 0,

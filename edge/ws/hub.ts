@@ -512,7 +512,7 @@ export class Hub {
     }
     for (const c of this.connections) c.ws.close(CLOSE.serviceRestart, "server restarting");
     // Wait for the close handshakes, so clients see 1012 rather than an abnormal close when the process exits.
-    const closed = Date.now() + 2000;
+    const closed = Math.max(deadline, Date.now() + 2000);
     while (this.connections.size && Date.now() < closed) await new Promise((r) => setTimeout(r, 10));
   }
 }

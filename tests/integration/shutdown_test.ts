@@ -184,9 +184,13 @@ Deno.test({
     assert.equal(status.code, 0, log.slice(-2000));
     assert.match(log, /"msg":"drained"/);
 
-    for (const c of [idle, running, late]) {
+    for (const [name, c] of Object.entries({ idle, running, late })) {
       assert.ok(await c.until(() => c.closed() !== undefined, 5000), "closed");
-      assert.equal(c.closed()!.code, 1012, JSON.stringify(c.closed()));
+      assert.equal(
+        c.closed()!.code,
+        1012,
+        `${name}: ${JSON.stringify(c.closed())} ${JSON.stringify(c.messages.slice(-3))}`,
+      );
       const notice = c.messages.find((m) => (m.data as Any)?.drain) as Any;
       assert.ok(notice, "drain notice");
       assert.equal(notice.data.error.code, "upstream_unavailable");
