@@ -288,8 +288,12 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
         http_in_flight: lifecycle.inFlight ?? 0,
       });
       // The listener stays open while draining: a request on its way gets the 503 envelope (and Connection:
-      // close) rather than a reset. It closes once requests in flight are answered and clients stopped sending.
-      const [, settled] = await Promise.all([hub.drain(left()), requestsSettled(lifecycle, left(), 250)]);
+      // close) rather than a reset. It closes once requests in flight are answered and clients stopped sending —
+      // for at most a second more: behind a load balancer that keeps routing here, new requests never stop.
+      const [, settled] = await Promise.all([
+        hub.drain(left()),
+        requestsSettled(lifecycle, left()).then(() => requestsSettled(lifecycle, Math.min(1000, left()), 250)),
+      ]);
       const drainedMs = Math.round(performance.now() - t0);
       if (server) {
         await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, Math.max(1000, left())))]);
