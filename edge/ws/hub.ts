@@ -431,8 +431,14 @@ export class Hub {
 
   /** The clarification a query asked for, read from its logged events. */
   async #pendingClarification(queryId: string) {
-    const events = await this.o.log.since(queryId, 0).catch(() => [] as QueryEvent[]);
-    const asked = events.find((e) => e.type === "clarification_needed");
+    let asked: QueryEvent | undefined;
+    let events: QueryEvent[] = [];
+    // The event is fanned out as its log write is sent: an answer typed at once may arrive before the write lands.
+    for (let i = 0; i < 4 && !asked; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 50));
+      events = await this.o.log.since(queryId, 0).catch(() => [] as QueryEvent[]);
+      asked = events.find((e) => e.type === "clarification_needed");
+    }
     if (!asked) return undefined;
     const c = asked.data.clarification as {
       question: string;
