@@ -292,7 +292,9 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       // for at most a second more: behind a load balancer that keeps routing here, new requests never stop.
       const [, settled] = await Promise.all([
         hub.drain(left()),
-        requestsSettled(lifecycle, left()).then(() => requestsSettled(lifecycle, Math.min(1000, left()), 250)),
+        requestsSettled(lifecycle, left()).then(() =>
+          requestsSettled(lifecycle, Math.min(1000, left()), 250)
+        ),
       ]);
       const drainedMs = Math.round(performance.now() - t0);
       if (server) {
