@@ -300,6 +300,9 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       if (server) {
         await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, Math.max(1000, left())))]);
       }
+      // Linger a moment before the process exits: a client slow to read must get our close frames and last
+      // responses before the kernel would answer its late packets with a reset (which discards unread data).
+      await new Promise((r) => setTimeout(r, 200));
       for (const t of timers) clearInterval(t);
       await parts.close();
       try {
