@@ -9,6 +9,7 @@ import { normalizeName } from "./data/normalize.ts";
 import type { DataSource } from "./data/source.ts";
 import { embeddedSource } from "./data/sources/embedded.ts";
 import { ChemAgentError, type ErrorCode } from "./errors.ts";
+import type { QueryControl } from "./execute/control.ts";
 import { type EventListener, EventStream, newId } from "./execute/events.ts";
 import { type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
@@ -74,6 +75,8 @@ export interface QueryOptions {
   onEvent?: EventListener;
   /** Awaited before each step (pause/resume between steps). */
   gate?: () => Promise<void>;
+  /** Pause/resume/cancel from the transport; pause and resume become events of this query's stream. */
+  control?: QueryControl;
   parallel?: boolean;
   /** Who asked (default `user`): warm-up and probe queries are kept out of user-traffic figures. */
   origin?: QueryOrigin;
@@ -190,10 +193,10 @@ export class Agent {
     });
   }
 
-  async #query(req: QueryRequest, opts: QueryOptions & { queryId: string }): Promise<QueryResponse> {
-    const queryId = opts.queryId;
-    const listeners = opts.onEvent ? [...this.observers, opts.onEvent] : this.observers;
-    const events = new EventStream(
+  /** The one event stream of a query: every event it emits reaches the observers and `onEvent`. */
+  eventStream(queryId: string, onEvent?: EventListener): EventStream {
+    const listeners = onEvent ? [...this.observers, onEvent] : this.observers;
+    return new EventStream(
       queryId,
       listeners.length === 1 ? listeners[0] : (e, accepted) => {
         for (const l of listeners) {
@@ -205,6 +208,21 @@ export class Agent {
         }
       },
     );
+  }
+
+  async #query(req: QueryRequest, opts: QueryOptions & { queryId: string }): Promise<QueryResponse> {
+    const queryId = opts.queryId;
+    const events = this.eventStream(queryId, opts.onEvent);
+    const control = opts.control;
+    if (control) {
+      control.attach(events);
+      const gate = opts.gate;
+      opts = {
+        ...opts,
+        signal: opts.signal ? AbortSignal.any([opts.signal, control.signal]) : control.signal,
+        gate: gate ? async () => (await gate(), await control.gate()) : control.gate,
+      };
+    }
     const t0 = performance.now();
     events.emit("accepted", {
       query: req.query,
@@ -233,7 +251,11 @@ export class Agent {
         datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
         clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
         ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
-      }, { ...opts, ...(resolved ? { resolved: { original: req.query, how: resolved.how } } : {}) });
+      }, {
+        ...opts,
+        ...(req.options?.parallel !== undefined ? { parallel: req.options.parallel } : {}),
+        ...(resolved ? { resolved: { original: req.query, how: resolved.how } } : {}),
+      });
     let response: QueryResponse;
     if (useCache) {
       const { text: normalized, key } = this.#queryKey(req.query, req.options?.limit ?? null);
@@ -274,6 +296,7 @@ export class Agent {
     if (req.session_id && this.memory) {
       await this.#remember(req.session_id, req.query, resolved?.text, response);
     }
+    control?.finish();
     if (response.error?.code === "cancelled") events.emit("cancelled", { error: response.error });
     else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
     else if (response.status !== "clarification_needed") events.emit("result", { response }, 1);

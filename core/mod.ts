@@ -20,3 +20,12 @@ export { ChemPool, createChemEngine, createChemPool, LIMITS, MAX_SMILES_LENGTH }
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
 export { responseToJson } from "./answer/serialize.ts";
+export {
+  parseQueryRequest,
+  queryOptionsSchema,
+  queryRequestFromParams,
+  queryRequestSchema,
+  withOptionsAlias,
+} from "./request.ts";
+export { QueryControl } from "./execute/control.ts";
+export { type EventListener, EventStream, isoNow, newId } from "./execute/events.ts";

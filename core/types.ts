@@ -76,7 +76,7 @@ export type QueryStatus = "success" | "partial" | "error" | "clarification_neede
 export interface QueryRequest {
   query: string;
   session_id?: string;
-  options?: { cache?: boolean; llm?: "auto" | "off"; limit?: number };
+  options?: { cache?: boolean; llm?: "auto" | "off"; limit?: number; parallel?: boolean };
 }
 
 export interface QueryResponse {
@@ -114,6 +114,7 @@ export const EVENT_TYPES = [
   "paused",
   "resumed",
   "cancelled",
+  "rate_limited",
   "result",
   "error",
   "pong",

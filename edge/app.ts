@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
 import type { Agent, Config } from "../core/mod.ts";
+import { drain } from "./middleware/drain/index.ts";
 import { errorHandler, notFoundHandler } from "./middleware/errors/index.ts";
 import type { Metrics } from "../core/obs/metrics.ts";
 import { DOCS_HTML, openApiDocument } from "./openapi.ts";
@@ -74,6 +75,8 @@ export function createApp(
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
   const maxBody = config.CHEMAGENT_MAX_BODY_BYTES;
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
+  // First after the request id: while draining, new requests get the 503 envelope before any work is done.
+  app.use("*", drain({ state: life }));
   // One post-processing middleware: echo the request id and count the request (route pattern, not the raw
   // path: bounded label cardinality). Fewer middleware layers keep the cached path fast.
   app.use("*", async (c, next) => {

@@ -1,8 +1,7 @@
 /** @module The OpenAPI 3.1 document for the HTTP API and a dependency-free docs page. */
 import { z } from "zod";
-import { ERROR_CODES } from "../core/mod.ts";
+import { ERROR_CODES, queryRequestSchema } from "../core/mod.ts";
 import { propertiesBody } from "./routes/chemistry.ts";
-import { queryBody } from "./routes/query.ts";
 
 const envelope = {
   type: "object",
@@ -62,6 +61,15 @@ const queryParam = (
   schema: { type, ...extra },
   description,
 });
+/** GET /api/query and the SSE stream take the QueryRequest as parameters (options flat); others are refused. */
+const QUERY_PARAMS = [
+  queryParam("q", "string", "the question (or `query`)"),
+  queryParam("session_id", "string", "conversation id"),
+  queryParam("cache", "boolean", "false bypasses the cache"),
+  queryParam("llm", "string", "auto or off", { enum: ["auto", "off"] }),
+  queryParam("limit", "integer", "result rows per step", { minimum: 1, maximum: 500 }),
+  queryParam("parallel", "boolean", "run independent steps in parallel"),
+];
 
 const envelopeResponse = (description: string) => ({
   description,
@@ -141,10 +149,7 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Ask a question with a GET (same answer as POST /api/query; `q` or `query`)",
           parameters: [
-            queryParam("q", "string", "the question"),
-            queryParam("session_id", "string", "conversation id"),
-            queryParam("cache", "boolean", "false bypasses the cache"),
-            queryParam("limit", "integer", "result rows per step"),
+            ...QUERY_PARAMS,
           ],
           responses: {
             "200": {
@@ -156,7 +161,7 @@ export function openApiDocument(version: string) {
         },
         post: {
           summary: "Ask a question in plain English",
-          requestBody: { required: true, content: json(z.toJSONSchema(queryBody)) },
+          requestBody: { required: true, content: json(z.toJSONSchema(queryRequestSchema)) },
           responses: {
             "200": {
               description: "QueryResponse",
@@ -171,10 +176,12 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Server-sent events of a query (same QueryEvents as the WebSocket)",
           parameters: [
-            queryParam("q", "string", "the question"),
-            queryParam("session_id", "string", "conversation id"),
+            ...QUERY_PARAMS,
           ],
-          responses: { "200": { description: "text/event-stream" } },
+          responses: {
+            "200": { description: "text/event-stream" },
+            "400": { description: "invalid_request (the same QueryRequest rules as POST)" },
+          },
         },
       },
       "/api/compounds": {

@@ -25,6 +25,7 @@ export interface WsServer {
   url: string;
   port: number;
   hub: Hub;
+  agent: Agent;
   stop(drain?: boolean): Promise<void>;
 }
 
@@ -80,6 +81,7 @@ export async function startWsServer(
     url: `ws://127.0.0.1:${port}/ws`,
     port,
     hub,
+    agent,
     async stop(drain = true) {
       if (drain) await hub.drain(5000);
       await server.shutdown();

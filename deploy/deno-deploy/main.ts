@@ -1,13 +1,12 @@
 /**
- * @module Deno Deploy entry. What differs from main.ts: no local files are written (Deploy has no writable
- * disk), so the cache's shared tier is Upstash Redis (UPSTASH_REDIS_REST_URL/TOKEN, REST: no pub/sub bus,
- * L1 TTL bounds staleness), session memory lives in memory per isolate unless REDIS_URL points at a Redis
- * reachable over TCP, and rollups/alerts are per isolate. The embedded dataset ships with the code.
+ * @module Deno Deploy entry: the same composition as main.ts (edge/compose.ts: agent with cache, session memory
+ * and its context window, LLM when configured, observers, WebSocket hub, metrics API). What differs is only
+ * configuration: Deploy has no writable disk, so session memory and metrics rollups live in memory per isolate
+ * (unless REDIS_URL points at a Redis reachable over TCP), and the cache's shared tier is Upstash Redis
+ * (UPSTASH_REDIS_REST_URL/TOKEN, REST: no pub/sub bus, L1 TTL bounds staleness). The dataset ships with the code.
  */
-import { Agent, ConfigError, createChemPool, embeddedSource, loadConfig } from "../../core/mod.ts";
-import { createCacheStack } from "../../core/cache/factory.ts";
-import { createSessionStore } from "../../core/memory/factory.ts";
-import { createApp } from "../../edge/app.ts";
+import { ConfigError, loadConfig } from "../../core/mod.ts";
+import { buildServer } from "../../edge/compose.ts";
 
 let config;
 try {
@@ -20,16 +19,11 @@ try {
   if (e instanceof ConfigError) throw new Error(e.message);
   throw e;
 }
-const [data, chem] = await Promise.all([
-  embeddedSource().load(),
-  createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
-]);
-const stack = await createCacheStack(config);
-const memory = await createSessionStore(config);
-const agent = new Agent(data, chem, {
-  cache: stack.cache,
-  memory,
-  stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
-});
-const app = createApp({ agent, config });
-Deno.serve(app.fetch);
+const app = await buildServer(config);
+// Deploy picks the port itself; PORT lets the same entry run locally (and in tests) on a chosen or free port.
+Deno.serve({
+  port: Number(Deno.env.get("PORT") ?? 8000),
+  onListen: ({ hostname, port }) =>
+    app.log.info("listening", { url: `http://${hostname}:${port}`, ...app.describe() }),
+}, app.fetch);
+app.background().catch((e) => app.log.warn("background start-up work failed", { error: String(e) }));

@@ -3,14 +3,26 @@
  *   deno task cli "What is the molecular weight of aspirin?"   → markdown answer
  *   deno task cli --json "targets of imatinib"                 → QueryResponse JSON
  *   deno task cli props "CCO"                                  → a tool directly (props, lookup, similar, …)
+ *   deno task cli --request '{"query": "…", "options": {…}}'   → a QueryRequest as JSON (the schema every transport uses)
  *   deno task cli                                              → interactive session
- * Exit codes: 0 success/partial, 1 query error, 2 usage error.
+ * The agent is built by the same composition as the server (edge/compose.ts): cache, session memory and LLM
+ * when configured. Exit codes: 0 success/partial, 1 query error, 2 usage error (an invalid request included).
  */
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
-import { type Agent, ChemAgentError, createAgent, type QueryResponse, toErrorBody } from "../../core/mod.ts";
+import {
+  type Agent,
+  ChemAgentError,
+  ConfigError,
+  loadConfig,
+  parseQueryRequest,
+  type QueryRequest,
+  type QueryResponse,
+  toErrorBody,
+} from "../../core/mod.ts";
 import { renderOutput } from "../../core/answer/render.ts";
-import { SqliteSessionStore } from "../../core/memory/mod.ts";
+import { createLogger } from "../../core/obs/log.ts";
+import { buildAgent } from "../compose.ts";
 
 const COMMANDS: Record<
   string,
@@ -59,6 +71,9 @@ interface Opts {
   session?: string;
   threshold?: string;
   limit?: string;
+  "no-cache"?: boolean;
+  llm?: string;
+  request?: string;
   help?: boolean;
 }
 
@@ -66,6 +81,8 @@ const USAGE = `ChemAgent CLI
   chemagent "<question>"            answer a question (markdown)
   chemagent --json "<question>"     print the QueryResponse JSON
   chemagent --session ID "<q>"      keep a conversation id
+  chemagent --no-cache --llm off --limit 5 "<q>"   query options
+  chemagent --request '<json>'      a QueryRequest {query, session_id?, options?} as JSON
   chemagent                         interactive session
   chemagent <command> ...           run a tool directly:
 ${Object.values(COMMANDS).map((c) => "    " + c.usage).join("\n")}
@@ -87,13 +104,43 @@ function num(v: string | undefined, dflt: number, name: string): number {
   return n;
 }
 
-async function ask(agent: Agent, question: string, o: Opts): Promise<number> {
-  const r: QueryResponse = await agent.query({
-    query: question,
-    ...(o.session ? { session_id: o.session } : {}),
+/** Flags (or --request JSON) → a QueryRequest, validated by the schema every transport uses. */
+function requestFrom(question: string | undefined, o: Opts): QueryRequest {
+  if (o.request !== undefined) {
+    if (question !== undefined) {
+      throw new UsageError("give the question in --request or as arguments, not both");
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(o.request);
+    } catch {
+      throw new ChemAgentError("invalid_request", "--request is not valid JSON.");
+    }
+    return parseQueryRequest(raw);
+  }
+  const options = {
+    ...(o["no-cache"] ? { cache: false } : {}),
+    ...(o.llm !== undefined ? { llm: o.llm } : {}),
+    ...(o.limit !== undefined ? { limit: /^-?\d+(\.\d+)?$/.test(o.limit) ? Number(o.limit) : o.limit } : {}),
+  };
+  return parseQueryRequest({
+    query: question ?? "",
+    ...(o.session !== undefined ? { session_id: o.session } : {}),
+    ...(Object.keys(options).length ? { options } : {}),
   });
+}
+
+async function ask(agent: Agent, req: QueryRequest, o: Opts): Promise<number> {
+  const r: QueryResponse = await agent.query(req);
   console.log(o.json ? JSON.stringify(r, null, 2) : r.answer);
   return r.success ? 0 : 1;
+}
+
+/** An invalid request is a usage error (exit 2), reported like the server's envelope. */
+function refuse(e: ChemAgentError, o: Opts): number {
+  if (o.json) console.log(JSON.stringify({ success: false, error: toErrorBody(e) }, null, 2));
+  else console.error(`error (${e.code}): ${e.message}`);
+  return 2;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -107,6 +154,9 @@ async function main(argv: string[]): Promise<number> {
         session: { type: "string" },
         threshold: { type: "string" },
         limit: { type: "string" },
+        "no-cache": { type: "boolean" },
+        llm: { type: "string" },
+        request: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -120,9 +170,32 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  // Conversations (interactive mode, --session) remember context in the same SQLite file the server uses.
-  await Deno.mkdir(".chemagent", { recursive: true }).catch(() => {});
-  const agent = await createAgent({ memory: new SqliteSessionStore(".chemagent/sessions.db") });
+  const cmd = COMMANDS[pos[0]];
+  // A question is validated before anything is loaded: a bad request costs no start-up time.
+  let req: QueryRequest | undefined;
+  if ((!cmd && pos[0] !== "depict" && pos.length) || o.request !== undefined) {
+    try {
+      req = requestFrom(pos.length ? pos.join(" ") : undefined, o);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        console.error(`${e.message}\n\n${USAGE}`);
+        return 2;
+      }
+      return refuse(e as ChemAgentError, o);
+    }
+  }
+  // The server's composition: cache, session memory (conversations across invocations) and LLM when configured.
+  // Logs go to stderr so that --json output stays parseable.
+  let agent: Agent;
+  try {
+    const config = loadConfig(Deno.env.toObject());
+    const log = createLogger(config.LOG_LEVEL, { service: "chemagent-cli" }, (l) => console.error(l));
+    agent = (await buildAgent(config, { log })).agent;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    return 2;
+  }
   try {
     if (pos[0] === "depict") {
       if (!pos[1]) throw new UsageError("depict needs a SMILES");
@@ -130,7 +203,6 @@ async function main(argv: string[]): Promise<number> {
       console.log(await agent.chem.depict(known?.canonical_smiles ?? pos[1], { trusted: !!known }));
       return 0;
     }
-    const cmd = COMMANDS[pos[0]];
     if (cmd && pos.length > 1) {
       const out = await agent.runTool(cmd.tool, cmd.args(pos.slice(1), o));
       console.log(
@@ -139,7 +211,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd && pos.length === 1) throw new UsageError(`usage: ${cmd.usage}`);
-    if (pos.length) return await ask(agent, pos.join(" "), o);
+    if (req) return await ask(agent, req, o);
     return await interactive(agent, o);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -176,7 +248,16 @@ async function interactive(agent: Agent, o: Opts): Promise<number> {
   for await (const line of rl) {
     const q = line.trim();
     if (q === "exit" || q === "quit") break;
-    if (q) await ask(agent, q, { ...o, session });
+    if (!q) {
+      if (!closed) rl.prompt();
+      continue;
+    }
+    try {
+      await ask(agent, requestFrom(q, { ...o, session }), o);
+    } catch (e) {
+      if (!(e instanceof ChemAgentError)) throw e;
+      refuse(e, o);
+    }
     if (!closed) rl.prompt();
   }
   rl.close();

@@ -4,6 +4,8 @@ import type { Agent } from "../../core/mod.ts";
 
 export interface Lifecycle {
   draining: boolean;
+  /** HTTP requests in flight (counted by the drain middleware). */
+  inFlight?: number;
   startedAt: number;
   /** Background indices (substructure library, suggestions) are built. */
   indicesReady?: boolean;

@@ -130,10 +130,13 @@ export class Access {
 
   async #refusal(p: Principal | undefined, m: ClientMessage): Promise<ErrorBody | undefined> {
     switch (m.action) {
-      case "query":
-        return m.session_id && !(await this.claimSession(p, m.session_id))
-          ? { code: "not_found", message: `No session ${m.session_id}.` }
+      case "query": {
+        // The message is checked by the QueryRequest schema after this; a non-string session is refused there.
+        const session = typeof m.session_id === "string" ? m.session_id : undefined;
+        return session && !(await this.claimSession(p, session))
+          ? { code: "not_found", message: `No session ${session}.` }
           : undefined;
+      }
       case "cancel":
       case "pause":
       case "resume":

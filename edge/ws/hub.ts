@@ -1,13 +1,21 @@
 /** @module The WebSocket hub: connections, rooms (local + cross-instance), running queries with cancel,
  * pause/resume and clarification, replay/recovery from the event log, rate limits, backpressure, drain. */
-import { type Agent, type QueryEvent } from "../../core/mod.ts";
-import { type EventListener, isoNow, newId } from "../../core/execute/events.ts";
+import {
+  type Agent,
+  ChemAgentError,
+  type EventListener,
+  isoNow,
+  newId,
+  QueryControl,
+  type QueryEvent,
+  type QueryRequest,
+} from "../../core/mod.ts";
 import { outcomeOf } from "../../core/obs/outcome.ts";
 import { answerClarification } from "../../core/memory/followup.ts";
 import type { Access } from "./access.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { type EventLog, isTerminal } from "./event_log.ts";
-import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, seqOf } from "./protocol.ts";
+import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, queryFromMessage, seqOf } from "./protocol.ts";
 import type { RoomBus } from "./room_bus.ts";
 
 export interface HubLimits {
@@ -65,13 +73,11 @@ class Bucket {
   }
 }
 
+/** A query running on this instance; its clarification (if any) lives in the event log, not here. */
 interface Running {
-  abort: AbortController;
+  control: QueryControl;
   owner: Connection;
   session?: string;
-  paused: boolean;
-  release?: () => void;
-  clarification?: { question: string; options: string[]; rewrites: string[] };
 }
 
 export class Connection {
@@ -304,8 +310,16 @@ export class Hub {
         conn.rooms.delete(m.room);
         this.#rooms.get(m.room)?.delete(conn);
         return this.#notice(conn, "pong", { left: m.room });
-      case "query":
-        return this.#startQuery(conn, m.query, m.session_id, m.config, m.id);
+      case "query": {
+        let req: QueryRequest;
+        try {
+          req = queryFromMessage(m);
+        } catch (e) {
+          const { code, message } = e as ChemAgentError;
+          return this.#notice(conn, "error", { error: { code, message }, ...(m.id ? { id: m.id } : {}) });
+        }
+        return this.#startQuery(conn, req, m.id);
+      }
       case "cancel": {
         const r = this.#running.get(m.query_id);
         if (!r) {
@@ -313,8 +327,7 @@ export class Hub {
             error: { code: "not_found", message: `No running query ${m.query_id}.` },
           }, m.query_id);
         }
-        r.release?.();
-        return r.abort.abort(new DOMException("cancelled by client", "AbortError"));
+        return r.control.cancel();
       }
       case "pause":
       case "resume":
@@ -330,20 +343,13 @@ export class Hub {
   async #refused(conn: Connection, m: ClientMessage): Promise<boolean> {
     const error = await this.o.access?.refusal(conn.principal, m);
     if (!error) return false;
-    const queryId = "query_id" in m ? m.query_id : "";
+    const queryId = "query_id" in m && typeof m.query_id === "string" ? m.query_id : "";
     const ref = m.action === "query" && m.id ? { id: m.id } : {};
     this.#notice(conn, "error", { error, ...ref }, queryId);
     return true;
   }
 
-  #startQuery(
-    conn: Connection,
-    query: string,
-    session?: string,
-    config?: { cache?: boolean; parallel?: boolean; llm?: "auto" | "off" },
-    clientId?: string,
-    answers?: string,
-  ) {
+  #startQuery(conn: Connection, req: QueryRequest, clientId?: string, answers?: string) {
     if (this.draining) {
       // Not accepted: the client resends it (same id) after reconnecting to another instance.
       return this.#notice(conn, "error", {
@@ -367,35 +373,19 @@ export class Hub {
     }
     const queryId = newId("q");
     this.o.access?.recordQuery(queryId, conn.principal);
+    const session = req.session_id;
     const rooms = [`query:${queryId}`, ...(session ? [`session:${session}`] : [])];
     this.#join(conn, `query:${queryId}`);
-    const run: Running = { abort: new AbortController(), owner: conn, session, paused: false };
+    const run: Running = { control: new QueryControl(), owner: conn, session };
     this.#running.set(queryId, run);
     conn.queries++;
-    const done = this.o.agent.query({
-      query,
-      ...(session ? { session_id: session } : {}),
-      options: {
-        ...(config?.cache === false ? { cache: false } : {}),
-        ...(config?.llm ? { llm: config.llm } : {}),
-      },
-    }, {
+    const done = this.o.agent.query(req, {
       queryId,
       requestId: conn.id,
-      signal: run.abort.signal,
-      parallel: config?.parallel,
-      gate: () => (run.paused ? new Promise<void>((res) => (run.release = res)) : Promise.resolve()),
+      control: run.control,
       onEvent: (ev) => {
         if (ev.type === "accepted") {
           ev.data = { ...ev.data, ...(clientId ? { id: clientId } : {}), ...(answers ? { answers } : {}) };
-        }
-        if (ev.type === "clarification_needed") {
-          const c = ev.data.clarification as {
-            question: string;
-            options: string[];
-            suggested_queries: string[];
-          };
-          run.clarification = { question: c.question, options: c.options, rewrites: c.suggested_queries };
         }
         void this.o.log.append(ev).catch(() => {});
         this.#fanOut(rooms, ev, false);
@@ -403,9 +393,7 @@ export class Hub {
     });
     done.finally(() => {
       conn.queries--;
-      // Keep a finished query's clarification for a while so {action:"clarify"} can answer it.
-      const keep = run.clarification ? 10 * 60_000 : 0;
-      setTimeout(() => this.#running.delete(queryId), keep);
+      this.#running.delete(queryId);
     });
   }
 
@@ -416,41 +404,67 @@ export class Hub {
         error: { code: "not_found", message: `No running query ${queryId}.` },
       }, queryId);
     }
-    r.paused = pause;
-    if (!pause) r.release?.();
-    const ev: QueryEvent = {
-      type: pause ? "paused" : "resumed",
-      query_id: queryId,
-      seq: 0,
-      event_id: "",
-      data: {},
-      progress: 0,
-      timestamp: isoNow(),
-    };
-    this.#send(conn, ev);
+    // The paused/resumed event goes through the query's stream (seq, log, rooms, observers), like any other.
+    if (!(pause ? r.control.pause() : r.control.resume())) {
+      return this.#notice(conn, "error", {
+        error: {
+          code: "invalid_request",
+          message: `Query ${queryId} is ${pause ? "already paused" : "not paused"}.`,
+        },
+      }, queryId);
+    }
   }
 
+  /** Answers a query's clarification. Its state is the query's own `clarification_needed` event in the event
+   * log (Redis Streams when configured), so any instance can answer it; the answer runs as a new query in the
+   * same session (which also remembers the exchange in session memory). */
   async #clarify(conn: Connection, queryId: string, answer: string) {
-    const r = this.#running.get(queryId);
-    if (!r?.clarification) {
+    const pending = await this.#pendingClarification(queryId);
+    if (!pending) {
       return this.#notice(conn, "error", {
         error: { code: "not_found", message: `Query ${queryId} is not waiting for a clarification.` },
       }, queryId);
     }
-    const a = answerClarification(answer, r.clarification);
+    const a = answerClarification(answer, pending.clarification);
     if (!a) {
       return this.#notice(conn, "error", {
         error: {
           code: "invalid_parameter",
           message: `Answer with one of: ${
-            r.clarification.options.map((o, i) => `${i + 1}. ${o}`).join("; ")
+            pending.clarification.options.map((o, i) => `${i + 1}. ${o}`).join("; ")
           }`,
         },
       }, queryId);
     }
-    this.#running.delete(queryId);
-    await Promise.resolve();
-    this.#startQuery(conn, a.text, r.session, undefined, undefined, queryId);
+    this.#startQuery(
+      conn,
+      { query: a.text, ...(pending.session ? { session_id: pending.session } : {}) },
+      undefined,
+      queryId,
+    );
+  }
+
+  /** The clarification a query asked for, read from its logged events. */
+  async #pendingClarification(queryId: string) {
+    let asked: QueryEvent | undefined;
+    let events: QueryEvent[] = [];
+    // The event is fanned out as its log write is sent: an answer typed at once may arrive before the write lands.
+    for (let i = 0; i < 4 && !asked; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 50));
+      events = await this.o.log.since(queryId, 0).catch(() => [] as QueryEvent[]);
+      asked = events.find((e) => e.type === "clarification_needed");
+    }
+    if (!asked) return undefined;
+    const c = asked.data.clarification as {
+      question: string;
+      options: string[];
+      suggested_queries?: string[];
+    };
+    const session = events.find((e) => e.type === "accepted")?.data.session_id;
+    return {
+      clarification: { question: c.question, options: c.options, rewrites: c.suggested_queries ?? [] },
+      session: typeof session === "string" ? session : undefined,
+    };
   }
 
   /** Sends the events of a query after `afterSeq` exactly once, then follows it live if it is still running. */
@@ -499,8 +513,10 @@ export class Hub {
     };
   }
 
-  /** Graceful shutdown: tell clients to reconnect elsewhere, let running queries finish, then close. */
-  async drain(timeoutMs = 10_000): Promise<void> {
+  /** Graceful shutdown: tell clients to reconnect elsewhere, let running queries finish, then close with 1012.
+   * Messages already on their way get their answer first (a query is refused with the drain notice and its
+   * id, so the client resends it elsewhere): the connections stay open at least `graceMs` after the notice. */
+  async drain(timeoutMs = 10_000, graceMs = 300): Promise<void> {
     this.draining = true;
     for (const c of this.connections) {
       this.#notice(c, "error", {
@@ -509,12 +525,16 @@ export class Hub {
       });
     }
     const deadline = Date.now() + timeoutMs;
+    const earliest = Date.now() + Math.min(graceMs, timeoutMs);
     while (
-      [...this.#running.values()].some((r) => !r.abort.signal.aborted && !r.clarification) &&
+      ([...this.#running.values()].some((r) => !r.control.signal.aborted) || Date.now() < earliest) &&
       Date.now() < deadline
     ) {
       await new Promise((r) => setTimeout(r, 20));
     }
     for (const c of this.connections) c.ws.close(CLOSE.serviceRestart, "server restarting");
+    // Wait for the close handshakes, so clients see 1012 rather than an abnormal close when the process exits.
+    const closed = Math.max(deadline, Date.now() + 2000);
+    while (this.connections.size && Date.now() < closed) await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,20 +1,12 @@
 /** @module WebSocket protocol (DESIGN.md §5): client messages validated with zod; close codes documented. */
 import { z } from "zod";
+import { parseQueryRequest, type QueryRequest, withOptionsAlias } from "../../core/mod.ts";
 
 const id = z.string().min(1).max(100).regex(/^[\w:.-]+$/, "ids hold letters, digits and _ : . -");
 
 export const clientMessage = z.discriminatedUnion("action", [
-  z.object({
-    action: z.literal("query"),
-    id: z.string().max(100).optional(),
-    query: z.string().max(100_000),
-    session_id: id.optional(),
-    config: z.object({
-      cache: z.boolean().optional(),
-      parallel: z.boolean().optional(),
-      llm: z.enum(["auto", "off"]).optional(),
-    }).optional(),
-  }),
+  // The query itself is checked by core's QueryRequest schema (queryFromMessage), like every transport.
+  z.looseObject({ action: z.literal("query"), id: z.string().max(100).optional() }),
   z.object({ action: z.enum(["cancel", "pause", "resume"]), query_id: id }),
   z.object({ action: z.literal("clarify"), query_id: id, answer: z.string().min(1).max(2000) }),
   z.object({ action: z.enum(["join", "leave"]), room: id }),
@@ -24,6 +16,13 @@ export const clientMessage = z.discriminatedUnion("action", [
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
+
+/** The QueryRequest of a `{action:"query"}` message (`config` is an alias of `options`); throws
+ * `invalid_request` naming the field, exactly as POST /api/query would. */
+export function queryFromMessage(m: Record<string, unknown>): QueryRequest {
+  const { action: _action, id: _id, ...request } = m;
+  return parseQueryRequest(withOptionsAlias(request));
+}
 
 /** Close codes (also in docs/protocol.md). */
 export const CLOSE = {
