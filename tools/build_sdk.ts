@@ -12,7 +12,16 @@ await run(Deno.execPath(), [
   "sdk/dist/chemagent-sdk.js",
   "sdk/mod.ts",
 ]);
-await run(Deno.execPath(), ["run", "-A", "npm:typescript@5.9.3/tsc", "-p", "sdk/tsconfig.json"]);
+// tsc is a build tool: it resolves through the dev/test config (tests/deno.json), so start never installs it.
+await run(Deno.execPath(), [
+  "run",
+  "-A",
+  "--config",
+  "tests/deno.json",
+  "npm:typescript@5.9.3/tsc",
+  "-p",
+  "sdk/tsconfig.json",
+]);
 const dts = await Deno.readTextFile("sdk/dist/client.d.ts");
 console.log(
   `sdk/dist: chemagent-sdk.js (${
