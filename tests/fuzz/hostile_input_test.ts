@@ -5,7 +5,9 @@
  * restarted so the other generators are still tested. */
 import assert from "node:assert/strict";
 import { GENERATORS, sample } from "./generators.ts";
-import { type Failure, formatFailures, formatTally, FuzzServer, runGenerator } from "./harness.ts";
+import type { Failure } from "./outcomes.ts";
+import { formatFailures, formatTally, runGenerator } from "./run_generator.ts";
+import { FuzzServer } from "./server.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261129);
 const PER_GENERATOR = Number(Deno.env.get("FUZZ_PER_GENERATOR") ?? 30);

@@ -5,15 +5,9 @@
  * lists the failing inputs; writes test-output/fuzz-report.json. Exit code 1 on any failure.
  */
 import { GENERATORS, sample } from "./generators.ts";
-import {
-  addTally,
-  emptyTally,
-  type Failure,
-  formatFailures,
-  formatTally,
-  FuzzServer,
-  runGenerator,
-} from "./harness.ts";
+import { addTally, emptyTally, type Failure } from "./outcomes.ts";
+import { formatFailures, formatTally, runGenerator } from "./run_generator.ts";
+import { FuzzServer } from "./server.ts";
 
 const total = Number(Deno.env.get("FUZZ_INPUTS") ?? 100_000);
 const seed = Number(Deno.env.get("FUZZ_SEED") ?? 20261129);

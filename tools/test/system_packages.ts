@@ -55,9 +55,7 @@ export function packagesFor(missing: SystemTool[]): string[] {
 /** The command a person runs to install `pkgs` (with sudo unless already root). */
 export function installCommand(pkgs: string[], root = Deno.uid() === 0): string {
   const sudo = root ? "" : "sudo ";
-  return `${sudo}apt-get update && ${sudo}DEBIAN_FRONTEND=noninteractive apt-get install -y ${
-    pkgs.join(" ")
-  }`;
+  return `${sudo}apt-get update && ${sudo}apt-get install -y ${pkgs.join(" ")}`;
 }
 
 async function run(cmd: string, args: string[]): Promise<boolean> {
@@ -70,18 +68,17 @@ async function run(cmd: string, args: string[]): Promise<boolean> {
   return out.success;
 }
 
-/** apt-get waits up to 10 minutes for a dpkg lock held by another installation, then gives up. */
-async function aptInstall(pkgs: string[], log: (line: string) => void): Promise<boolean> {
+/** apt-get waits up to 10 minutes for a dpkg lock held by another installation; a failed run is retried. */
+async function aptInstall(pkgs: string[], log: (line: string) => void): Promise<void> {
   const lock = ["-o", "DPkg::Lock::Timeout=600"];
   for (let attempt = 1; attempt <= 3; attempt++) {
     if (
       await run("apt-get", [...lock, "update", "-qq"]) &&
       await run("apt-get", [...lock, "install", "-y", "-qq", ...pkgs])
-    ) return true;
-    log(`apt-get failed (attempt ${attempt} of 3), retrying in 10 s`);
-    await new Promise((r) => setTimeout(r, 10_000));
+    ) return;
+    log(`apt-get failed (attempt ${attempt} of 3)`);
+    if (attempt < 3) await new Promise((r) => setTimeout(r, 10_000));
   }
-  return false;
 }
 
 export type ProvisionResult =
