@@ -2,8 +2,8 @@
  * `deno task test [deno-test flags] [paths]`: the whole test suite, as README and CI run it.
  * 1. Provisions the Debian packages the tests drive (installed with apt-get as root; otherwise stops with the
  *    exact install command — never a silent skip).
- * 2. Runs every phase, even after a failing one: unit + integration in parallel, then the browser e2e and the
- *    cluster test one file at a time (timing-sensitive, load-heavy).
+ * 2. Runs every phase, even after a failing one: unit + integration in parallel, then the browser e2e, the
+ *    cluster test and the fuzz tests one file at a time (timing-sensitive, load-heavy).
  * 3. Ends with one line `N passed, N failed, N skipped` summed over the phases (CI reads it).
  * With paths, runs just those (one phase); flags (e.g. --coverage=dir, --filter x) go to every phase.
  */
@@ -14,7 +14,8 @@ const root = new URL("../../", import.meta.url).pathname;
 const log = (line: string) => console.log(`test: ${line}`);
 // Tests resolve through the dev/test config: runtime imports plus test-only packages, its own lockfile.
 const base = ["test", "--allow-all", "--config", "tests/deno.json"];
-const serial = ["tests/e2e", "tests/integration/cluster_nginx_test.ts"];
+// Timing-sensitive (browser) and load-heavy (cluster, fuzz) files run after the rest, one at a time.
+const serial = ["tests/e2e", "tests/integration/cluster_nginx_test.ts", "tests/fuzz"];
 const phaseTimeoutMs = Number(Deno.env.get("TEST_PHASE_TIMEOUT_S") ?? 1800) * 1000;
 
 interface Phase {
@@ -29,7 +30,7 @@ const phases: Phase[] = paths.length > 0 ? [{ name: paths.join(" "), args: [...f
     name: "unit + integration, in parallel",
     args: ["--parallel", `--ignore=${serial.join(",")}`, ...flags, "tests/"],
   },
-  { name: "browser e2e and the cluster test, one file at a time", args: [...flags, ...serial] },
+  { name: "browser e2e, the cluster test and fuzzing, one file at a time", args: [...flags, ...serial] },
 ];
 
 /** Runs one `deno test` phase, streaming its output, and returns its counts (a crash counts as a failure). */
