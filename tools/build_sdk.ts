@@ -12,12 +12,12 @@ await run(Deno.execPath(), [
   "sdk/dist/chemagent-sdk.js",
   "sdk/mod.ts",
 ]);
-// tsc is a build tool: it resolves through the dev/test config (tests/deno.json), so start never installs it.
+// tsc is a build tool, not a runtime dependency: run without the project config so deno.lock (what start
+// installs) never lists it; it also builds where tests/ is absent (the container image). The version is pinned.
 await run(Deno.execPath(), [
   "run",
   "-A",
-  "--config",
-  "tests/deno.json",
+  "--no-config",
   "npm:typescript@5.9.3/tsc",
   "-p",
   "sdk/tsconfig.json",
