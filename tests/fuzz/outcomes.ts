@@ -28,7 +28,7 @@ export type Outcome = "2xx" | "4xx" | "5xx" | "untyped" | "hang" | "dropped";
 
 export interface Failure {
   generator: string;
-  outcome: Outcome | "broken after batch" | "server exited";
+  outcome: Outcome | "server blocked" | "broken after batch" | "server exited";
   input: string;
   detail: string;
 }

@@ -43,12 +43,12 @@ export async function runGenerator(
   // one deadline, not one per remaining input.
   let recovering: Promise<void> | undefined;
   const inFlight = new Set<FuzzInput>();
-  const recover = (why: string, input: string) =>
+  const recover = (outcome: "server blocked" | "broken after batch", why: string, input: string) =>
     recovering ??= (async () => {
       const others = [...inFlight].map(preview).filter((p) => p !== input);
       failures.push({
         generator,
-        outcome: server.exited ? "server exited" : "broken after batch",
+        outcome: server.exited ? "server exited" : outcome,
         input,
         detail: `${why}${
           others.length ? `\nalso in flight then: ${others.join(", ")}` : ""
@@ -74,14 +74,16 @@ export async function runGenerator(
         inFlight.delete(input);
         record(input, r);
         if ((r.outcome === "hang" || r.outcome === "dropped") && !recovering && !(await server.alive())) {
-          await recover(`server stopped answering /health after: ${r.detail}`, preview(input));
+          await recover("server blocked", `/health stopped answering after: ${r.detail}`, preview(input));
         }
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency }, (_, w) => worker(w)));
     await server.sampleRss();
     const broken = server.exited ? "server process exited" : await server.chemistryWorks();
-    if (broken) await recover(broken, `after a batch of ${batch.length} inputs from #${at}`);
+    if (broken) {
+      await recover("broken after batch", broken, `after a batch of ${batch.length} inputs from #${at}`);
+    }
   }
   probes.forEach((p) => p.close());
   return tally;
