@@ -25,6 +25,7 @@ import { compoundRoutes } from "./routes/compounds.ts";
 import { healthRoutes, type Lifecycle } from "./routes/health.ts";
 import { queryRoutes } from "./routes/query.ts";
 import { targetRoutes } from "./routes/targets.ts";
+import type { McpHttp } from "./mcp/http.ts";
 
 export interface AppOptions {
   agent: Agent;
@@ -40,12 +41,14 @@ export interface AppOptions {
   accessLog?: (fields: Record<string, unknown>) => void;
   auth?: { verifier?: Verifier; required: boolean };
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
+  /** The MCP server (Streamable HTTP at /mcp, protected-resource metadata under /.well-known). */
+  mcp?: McpHttp;
 }
 
 export const VERSION = "0.1.0";
 
 export function createApp(
-  { agent, config, lifecycle, onUnexpected, metrics, ws, auth, observability, accessLog, tracing }:
+  { agent, config, lifecycle, onUnexpected, metrics, ws, auth, observability, accessLog, tracing, mcp }:
     AppOptions,
 ) {
   const app = new Hono();
@@ -106,6 +109,7 @@ export function createApp(
   app.route("/", healthRoutes(agent, life));
   if (auth?.verifier || auth?.required) app.use("/api/*", jwtAuth(auth));
   if (ws) app.route("/ws", wsRoutes({ ...ws, origins: config.corsOrigins }));
+  if (mcp) app.route("/", mcp.app);
   app.route("/api/query", queryRoutes(agent, maxBody));
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));

@@ -32,6 +32,7 @@ import { requestsSettled } from "./middleware/drain/index.ts";
 import { createVerifier } from "./ws/auth.ts";
 import { MemoryEventLog, RedisEventLog } from "./ws/event_log.ts";
 import { Hub } from "./ws/hub.ts";
+import { type McpHttp, mcpHttp } from "./mcp/http.ts";
 import { LocalRoomBus, RedisRoomBus } from "./ws/room_bus.ts";
 
 type Refiner = Awaited<ReturnType<typeof createRefinerFromConfig>>;
@@ -112,6 +113,8 @@ export interface ChemAgentServer extends AgentParts {
   config: Config;
   log: Logger;
   hub: Hub;
+  /** The MCP server's HTTP side (sessions at /mcp). */
+  mcp: McpHttp;
   lifecycle: Lifecycle;
   fetch: (req: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   /** Fields for the "listening" log line. */
@@ -213,7 +216,16 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     onMetric: (name, delta) => metrics.ws(name, delta),
   });
   agent.observers.push(hub.observer());
+  const mcp = mcpHttp({
+    agent,
+    verifier,
+    authRequired: config.AUTH_REQUIRED,
+    allowedOrigins: config.MCP_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    authorizationServers: config.MCP_AUTHORIZATION_SERVERS.split(",").map((s) => s.trim()).filter(Boolean),
+    onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),
+  });
   const app = createApp({
+    mcp,
     agent,
     config,
     lifecycle,
@@ -255,6 +267,7 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     config,
     log,
     hub,
+    mcp,
     lifecycle,
     fetch: app.fetch,
     describe: () => ({
@@ -301,6 +314,7 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
         await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, Math.max(1000, left())))]);
       }
       for (const t of timers) clearInterval(t);
+      await mcp.close();
       await parts.close();
       try {
         metricsStore.close();

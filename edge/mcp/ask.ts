@@ -1,0 +1,76 @@
+/**
+ * @module The `ask` tool: a natural-language question in the one QueryRequest shape (core/request.ts), answered by
+ * the agent. The query's events become MCP progress notifications; MCP cancellation aborts the query.
+ */
+import type { CallToolResult, ServerNotification, Tool as McpTool } from "./sdk.ts";
+import type { Agent, QueryEvent, QueryRequest, QueryResponse } from "../../core/mod.ts";
+import { parseQueryRequest, queryRequestSchema } from "../../core/request.ts";
+import { inputSchemaOf } from "./schema.ts";
+
+export const ASK_TOOL: McpTool = {
+  name: "ask",
+  title: "Ask ChemAgent",
+  description:
+    'Answers a medicinal-chemistry question in plain English ("What are the targets of imatinib?", ' +
+    '"Find compounds similar to ibuprofen with MW < 300") over ChEMBL 18 + DrugCentral, with RDKit-computed ' +
+    "properties and provenance. Streams progress; says what it could not use. session_id keeps a conversation.",
+  inputSchema: inputSchemaOf(queryRequestSchema),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+};
+
+export interface AskContext {
+  /** The verified caller: their conversations are kept apart from everyone else's. */
+  sub?: string;
+  signal: AbortSignal;
+  progressToken?: string | number;
+  sendNotification(n: ServerNotification): Promise<void>;
+}
+
+/** Runs the question; never throws for a question's own outcome (an error answer is an `isError` result). */
+export async function ask(agent: Agent, raw: unknown, ctx: AskContext): Promise<CallToolResult> {
+  const req = ownSession(parseQueryRequest(raw), ctx.sub);
+  const { progressToken } = ctx;
+  const onEvent = progressToken === undefined ? undefined : (e: QueryEvent) => {
+    // seq is gap-free and increasing per query: exactly what MCP asks of a progress value.
+    ctx.sendNotification({
+      method: "notifications/progress",
+      params: { progressToken, progress: e.seq, message: describeEvent(e) },
+    }).catch(() => {/* the client went away; the answer still completes */});
+  };
+  const res = await agent.query(req, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
+  return toResult(res);
+}
+
+/** A session id namespaced by the token's subject, so one user can never continue another's conversation. */
+function ownSession(req: QueryRequest, sub: string | undefined): QueryRequest {
+  if (!sub || !req.session_id) return req;
+  return { ...req, session_id: `u.${sub.replace(/[^\w.-]/g, "_").slice(0, 60)}:${req.session_id}` };
+}
+
+function describeEvent(e: QueryEvent): string {
+  const pct = `${Math.round(e.progress * 100)}%`;
+  const step = e.data.tool ?? e.data.step ?? e.data.intent;
+  return step ? `${e.type} ${String(step)} (${pct})` : `${e.type} (${pct})`;
+}
+
+function toResult(res: QueryResponse): CallToolResult {
+  const structured = res as unknown as Record<string, unknown>;
+  if (res.status === "error") {
+    const code = res.error?.code ?? "internal";
+    const hint = res.error?.suggestions?.length ? `\nDid you mean: ${res.error.suggestions.join(", ")}?` : "";
+    return {
+      isError: true,
+      content: [{ type: "text", text: `Error (${code}): ${res.error?.message ?? res.answer}${hint}` }],
+      structuredContent: structured,
+    };
+  }
+  const lines = [res.answer];
+  if (res.status === "clarification_needed" && res.clarification) {
+    lines.push(res.clarification.question, ...res.clarification.options.map((o) => `- ${o}`));
+  }
+  if (res.notes?.length) lines.push("", ...res.notes.map((n) => `Note: ${n}`));
+  return {
+    content: [{ type: "text", text: lines.filter(Boolean).join("\n") }],
+    structuredContent: structured,
+  };
+}

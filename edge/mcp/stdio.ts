@@ -1,0 +1,42 @@
+/**
+ * @module `deno task mcp`: ChemAgent as an MCP server over stdio (desktop clients launch it as a subprocess).
+ * Built through the shared composition function (cache, session memory, LLM as configured); stdout carries the
+ * protocol only, so logs go to stderr.
+ */
+import { StdioServerTransport } from "./sdk.ts";
+import { ConfigError, loadConfig } from "../../core/mod.ts";
+import { createLogger } from "../../core/obs/log.ts";
+import { buildAgent } from "../compose.ts";
+import { createMcpServer } from "./server.ts";
+
+const env = Deno.env.toObject();
+let config;
+try {
+  config = loadConfig(env);
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(e.message);
+  Deno.exit(2);
+}
+const log = createLogger(config.LOG_LEVEL, { service: "chemagent-mcp" }, (l) => console.error(l));
+const parts = await buildAgent(config, { log });
+const server = createMcpServer(parts.agent, {
+  onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),
+});
+const transport = new StdioServerTransport();
+let closing = false;
+const stop = async (code: number) => {
+  if (closing) return;
+  closing = true;
+  await server.close().catch(() => {});
+  await parts.close();
+  // Idle chemistry workers would keep the process alive.
+  Deno.exit(code);
+};
+transport.onclose = () => void stop(0);
+for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, () => void stop(0));
+await server.connect(transport);
+// The stdio transport does not notice stdin closing by itself in every runtime: stop when the client goes away.
+Deno.stdin.readable.pipeTo(new WritableStream()).catch(() => {});
+log.info("mcp stdio ready", { dataset: parts.agent.data.version });
+parts.agent.warm().catch((e) => log.warn("background start-up work failed", { error: String(e) }));
