@@ -3,6 +3,7 @@
  * Built through the shared composition function (cache, session memory, LLM as configured); stdout carries the
  * protocol only, so logs go to stderr.
  */
+import process from "node:process";
 import { StdioServerTransport } from "./sdk.ts";
 import { ConfigError, loadConfig } from "../../core/mod.ts";
 import { createLogger } from "../../core/obs/log.ts";
@@ -36,7 +37,7 @@ const stop = async (code: number) => {
 transport.onclose = () => void stop(0);
 for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, () => void stop(0));
 await server.connect(transport);
-// The stdio transport does not notice stdin closing by itself in every runtime: stop when the client goes away.
-Deno.stdin.readable.pipeTo(new WritableStream()).catch(() => {});
+// The stdio transport does not watch for the end of stdin: stop when the client goes away.
+process.stdin.on("end", () => void stop(0));
 log.info("mcp stdio ready", { dataset: parts.agent.data.version });
 parts.agent.warm().catch((e) => log.warn("background start-up work failed", { error: String(e) }));
