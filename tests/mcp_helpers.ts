@@ -42,13 +42,14 @@ export async function readSse(
   stop: (e: { id?: string; data: string }) => boolean,
 ): Promise<{ id?: string; data: string }[]> {
   const events: { id?: string; data: string }[] = [];
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buf = "";
   try {
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
-      buf += value;
+      buf += decoder.decode(value, { stream: true });
       let i;
       while ((i = buf.indexOf("\n\n")) >= 0) {
         const block = buf.slice(0, i);

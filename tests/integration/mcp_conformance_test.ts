@@ -29,8 +29,9 @@ async function startMain(): Promise<{ url: string; stop(): Promise<void> }> {
   const listening = Promise.withResolvers<string>();
   (async () => {
     let buf = "";
-    for await (const chunk of p.stdout.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
+    const decoder = new TextDecoder();
+    for await (const bytes of p.stdout) {
+      buf += decoder.decode(bytes, { stream: true });
       const m = /"msg":"listening".*?"url":"http:\/\/[^:]+:(\d+)"/.exec(buf);
       if (m) listening.resolve(`http://127.0.0.1:${m[1]}`);
       if (buf.length > 100_000) buf = buf.slice(-10_000);
