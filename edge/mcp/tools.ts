@@ -71,7 +71,7 @@ function readable(tool: RenderableTool, out: Record<string, unknown>): string {
       // A renderer that does not fit this output shape: the JSON below still says everything.
     }
   }
-  return JSON.stringify(out, null, 1);
+  return JSON.stringify(out);
 }
 
 function depict(agent: Agent, raw: Record<string, unknown>): CallToolResult {
