@@ -49,8 +49,10 @@ function ownSession(req: QueryRequest, sub: string | undefined): QueryRequest {
 
 function describeEvent(e: QueryEvent): string {
   const pct = `${Math.round(e.progress * 100)}%`;
-  const step = e.data.tool ?? e.data.step ?? e.data.intent;
-  return step ? `${e.type} ${String(step)} (${pct})` : `${e.type} (${pct})`;
+  const intent = e.data.intent as { type?: unknown } | string | undefined;
+  const what = [e.data.tool, typeof intent === "object" ? intent?.type : intent]
+    .find((v): v is string => typeof v === "string");
+  return what ? `${e.type} ${what} (${pct})` : `${e.type} (${pct})`;
 }
 
 function toResult(res: QueryResponse): CallToolResult {
