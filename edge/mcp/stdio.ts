@@ -10,17 +10,16 @@ import { createLogger } from "../../core/obs/log.ts";
 import { buildAgent } from "../compose.ts";
 import { createMcpServer } from "./server.ts";
 
-const env = Deno.env.toObject();
-let config;
+let config, parts, log;
 try {
-  config = loadConfig(env);
+  config = loadConfig(Deno.env.toObject());
+  log = createLogger(config.LOG_LEVEL, { service: "chemagent-mcp" }, (l) => console.error(l));
+  parts = await buildAgent(config, { log });
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  console.error(e.message);
+  console.error(e.message); // one clear line, as main.ts does
   Deno.exit(2);
 }
-const log = createLogger(config.LOG_LEVEL, { service: "chemagent-mcp" }, (l) => console.error(l));
-const parts = await buildAgent(config, { log });
 const server = createMcpServer(parts.agent, {
   onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),
 });
