@@ -23,6 +23,8 @@ export interface McpHttpOptions {
   authorizationServers?: string[];
   /** Runs after authentication, before the transport (the HTTP rate limiter, when the app has one). */
   limiter?: MiddlewareHandler;
+  /** Largest JSON-RPC request body (CHEMAGENT_MAX_BODY_BYTES); the transport answers 413 above it. */
+  maxBodyBytes?: number;
   /** Open sessions at most (the oldest idle one is closed to make room). */
   maxSessions?: number;
   /** A session unused this long is closed. */
@@ -141,6 +143,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       sessionIdGenerator: () => crypto.randomUUID(),
       eventStore,
       retryInterval: 1_000,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
       onsessioninitialized: (sid) => {
         sessions.set(sid, { transport, server, sub, lastSeen: performance.now() });
       },

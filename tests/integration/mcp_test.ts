@@ -124,8 +124,15 @@ Deno.test({
           }
           assert.ok(progress.some((p) => /^accepted/.test(p.message ?? "")));
           assert.ok(progress.some((p) => /^result/.test(p.message ?? "")));
-        assert.ok(progress.some((p) => /^step_start properties/.test(p.message ?? "")), JSON.stringify(progress));
-        assert.ok(!progress.some((p) => /object Object/.test(p.message ?? "")));
+          assert.ok(
+            progress.some((p) => /^step_start properties/.test(p.message ?? "")),
+            JSON.stringify(progress),
+          );
+          assert.ok(
+            progress.some((p) => p.message === "planning property_query (10%)"),
+            JSON.stringify(progress),
+          );
+          assert.ok(!progress.some((p) => /object Object/.test(p.message ?? "")));
         },
       );
 
