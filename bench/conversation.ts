@@ -86,4 +86,7 @@ export async function benchConversation(): Promise<string[]> {
   return lines;
 }
 
-if (import.meta.main) { for (const l of await benchConversation()) console.log(l); }
+if (import.meta.main) {
+  for (const l of await benchConversation()) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
+}

@@ -73,11 +73,11 @@ export async function benchHttp(seconds = 5): Promise<string[]> {
     "ligands of EGFR",
     "compare aspirin and ibuprofen",
   ];
-  for (let i = 0; i < 200; i++) agent.understand(qs[i % qs.length]);
+  for (let i = 0; i < 200; i++) await agent.understand(qs[i % qs.length]);
   const pp: number[] = [];
   for (let i = 0; i < 2000; i++) {
     const t = performance.now();
-    agent.understand(qs[i % qs.length]);
+    await agent.understand(qs[i % qs.length]);
     pp.push(performance.now() - t);
   }
   lines.push(
@@ -88,4 +88,7 @@ export async function benchHttp(seconds = 5): Promise<string[]> {
   return lines;
 }
 
-if (import.meta.main) { for (const l of await benchHttp()) console.log(l); }
+if (import.meta.main) {
+  for (const l of await benchHttp()) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
+}

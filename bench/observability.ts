@@ -14,7 +14,7 @@ import { Metrics } from "../core/obs/metrics.ts";
 import { MetricsStore } from "../core/obs/metrics_store.ts";
 import { queryLogger } from "../core/obs/query_log.ts";
 import type { QueryEvent } from "../core/types.ts";
-import { Agent, createChemEngine, embeddedSource, loadConfig } from "../core/mod.ts";
+import { Agent, createChemPool, embeddedSource, loadConfig } from "../core/mod.ts";
 import { createCacheStack } from "../core/cache/factory.ts";
 import { createApp } from "../edge/app.ts";
 
@@ -23,7 +23,7 @@ import { createApp } from "../edge/app.ts";
  * percent (JIT feedback is shared), so each mode gets one early and one late instance. */
 async function buildApps() {
   const config = loadConfig({ CACHE_WARM: "false", LOG_LEVEL: "warn" });
-  const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
+  const [data, chem] = await Promise.all([embeddedSource().load(), createChemPool()]);
   const build = async (instrumented: boolean) => {
     const metrics = new Metrics();
     const store = new MetricsStore(":memory:");
@@ -246,4 +246,5 @@ export async function benchObservability(seconds = 3, rounds = 15): Promise<stri
 
 if (import.meta.main) {
   for (const l of await benchObservability(Number(Deno.env.get("BENCH_SECONDS") ?? 3))) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
 }

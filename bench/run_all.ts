@@ -7,6 +7,7 @@ import { benchHttp } from "./http.ts";
 import { benchMcp } from "./mcp.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
+import { benchRateLimit } from "./rate_limit.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const reportAt = Deno.args.indexOf("--report");
@@ -24,6 +25,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["Conversations", benchConversation],
   ["WebSocket streaming", benchWs],
   ["Observability overhead", () => benchObservability(seconds)],
+  ["Rate limit overhead", () => benchRateLimit()],
 ];
 const report: string[] = [];
 for (const [title, run] of sections) {
@@ -48,3 +50,4 @@ if (reportPath) {
   );
   console.log(`report written to ${reportPath}`);
 }
+Deno.exit(0); // chemistry workers of the in-process agents would keep the process alive

@@ -104,4 +104,7 @@ async function rss(pid?: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) * 1024;
 }
 
-if (import.meta.main) { for (const l of await benchWs()) console.log(l); }
+if (import.meta.main) {
+  for (const l of await benchWs()) console.log(l);
+  Deno.exit(0); // idle chemistry workers would keep the process alive
+}

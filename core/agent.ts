@@ -2,7 +2,7 @@
 import { cacheKey, type LayeredCache, normalizeQuery } from "./cache/mod.ts";
 import type { QueryFrequency } from "./cache/frequency.ts";
 import { LRUCache } from "lru-cache";
-import { type ChemEngine, createChemEngine } from "./chem/mod.ts";
+import { type ChemService, createChemPool, type SmilesChecker } from "./chem/mod.ts";
 import type { Dataset } from "./data/dataset.ts";
 import type { Compound } from "./data/model.ts";
 import { normalizeName } from "./data/normalize.ts";
@@ -25,22 +25,26 @@ import {
 } from "./memory/mod.ts";
 import { SHARED_RESPONSE } from "./answer/serialize.ts";
 import {
-  type AnyTool,
   cleanReference,
   type CompoundSummary,
   invokeTool,
   resolveCompound,
   SubstructureIndex,
   summarize,
+  toolByName,
   type ToolContext,
   type ToolOutput,
   TOOLS,
 } from "./tools/mod.ts";
-import type { Plan, QueryRequest, QueryResponse } from "./types.ts";
+import type { Plan, QueryOrigin, QueryRequest, QueryResponse } from "./types.ts";
 
 export interface AgentOptions {
   source?: DataSource;
-  chem?: ChemEngine;
+  /** Chemistry (a pool of RDKit workers); createAgent starts one when none is given. */
+  chem?: ChemService;
+  /** Pool size and per-call deadline when createAgent starts the pool. */
+  chemWorkers?: number;
+  chemTimeoutMs?: number;
   /** Per-step timeout for tool calls (ms). */
   stepTimeoutMs?: number;
   /** Longest accepted question (characters). */
@@ -74,6 +78,8 @@ export interface QueryOptions {
   /** Pause/resume/cancel from the transport; pause and resume become events of this query's stream. */
   control?: QueryControl;
   parallel?: boolean;
+  /** Who asked (default `user`): warm-up and probe queries are kept out of user-traffic figures. */
+  origin?: QueryOrigin;
 }
 
 /** Error outcomes that depend only on the question and the dataset, so caching them is safe. */
@@ -85,11 +91,12 @@ const CACHEABLE_ERRORS = new Set<ErrorCode>([
   "ambiguous_input",
   "invalid_smiles",
   "invalid_parameter",
+  "input_too_complex",
 ]);
 
 export class Agent {
   readonly data: Dataset;
-  readonly chem: ChemEngine;
+  readonly chem: ChemService;
   readonly substructures: SubstructureIndex;
   readonly stepTimeoutMs: number;
   readonly maxQueryLength: number;
@@ -103,10 +110,10 @@ export class Agent {
    * NFKC normalisation, stable JSON and SHA-256 (≈ 3.4 µs of a ≈ 55 µs in-process cached answer). */
   readonly #keys = new LRUCache<string, { text: string; key: string }>({ max: 1_000 });
 
-  constructor(data: Dataset, chem: ChemEngine, opts: AgentOptions = {}) {
+  constructor(data: Dataset, chem: ChemService, opts: AgentOptions = {}) {
     this.data = data;
     this.chem = chem;
-    this.substructures = new SubstructureIndex(data);
+    this.substructures = new SubstructureIndex(data, chem);
     this.stepTimeoutMs = opts.stepTimeoutMs ?? 10_000;
     this.maxQueryLength = opts.maxQueryLength ?? 2000;
     this.cache = opts.cache;
@@ -128,11 +135,12 @@ export class Agent {
     signal?: AbortSignal,
     opts: { cache?: boolean } = {},
   ): Promise<ToolOutput & Record<string, unknown>> {
-    const tool = (TOOLS as Record<string, AnyTool>)[name];
+    const tool = toolByName(name);
     if (!tool) {
       throw new ChemAgentError(
-        "invalid_parameter",
-        `Unknown tool "${name}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
+        "not_found",
+        `Unknown tool "${name.slice(0, 100)}". Tools: ${Object.keys(TOOLS).join(", ")}.`,
+        { suggestions: Object.keys(TOOLS), details: { tools: Object.keys(TOOLS) } },
       );
     }
     const run = async () =>
@@ -147,9 +155,25 @@ export class Agent {
   }
 
   /** Understands a question (no LLM) and plans it; no tool runs. */
-  understand(text: string, opts: { limit?: number } = {}): { parsed: Parsed; plan: Plan } {
-    const parsed = parseQuestion(text, { data: this.data, chem: this.chem, maxLength: this.maxQueryLength });
+  async understand(text: string, opts: { limit?: number } = {}): Promise<{ parsed: Parsed; plan: Plan }> {
+    const chem = await this.#smilesChecker(text);
+    const parsed = parseQuestion(text, { data: this.data, chem, maxLength: this.maxQueryLength });
     return { parsed, plan: planFor(parsed, opts) };
+  }
+
+  /**
+   * Judges the question's SMILES-looking tokens in a worker (none → no round trip), so the synchronous
+   * parser never runs RDKit on this thread. A failure (timeout, cancel) surfaces when the parser asks.
+   */
+  async #smilesChecker(text: unknown, signal?: AbortSignal): Promise<SmilesChecker> {
+    if (typeof text !== "string") {
+      return FAILING_CHECKER(new ChemAgentError("invalid_request", "No question."));
+    }
+    try {
+      return await this.chem.smilesChecker(text.slice(0, this.maxQueryLength + 1), { signal });
+    } catch (e) {
+      return FAILING_CHECKER(e);
+    }
   }
 
   /** Answers a natural-language question, streaming QueryEvents to `onEvent`. Never throws. */
@@ -203,18 +227,25 @@ export class Agent {
     events.emit("accepted", {
       query: req.query,
       session_id: req.session_id ?? null,
+      origin: opts.origin ?? "user",
       ...(opts.requestId ? { request_id: opts.requestId } : {}),
     }, 0);
     // Conversation: resolve follow-ups and clarification answers against the session's recent exchanges.
     const context = await this.#context(req.session_id);
-    const resolved = typeof req.query === "string" ? this.#resolve(req.query, context) : null;
+    const resolved = typeof req.query === "string" && context.length
+      ? this.#resolve(req.query, context, await this.#smilesChecker(req.query, opts.signal))
+      : null;
     const effective: QueryRequest = resolved ? { ...req, query: resolved.text } : req;
     const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" &&
       !!req.query.trim() && !resolved;
     const pipelineCache = req.options?.cache === false ? false : undefined;
-    const run = () =>
+    const run = async () =>
       runPipeline(effective, events, {
-        parse: { data: this.data, chem: this.chem, maxLength: this.maxQueryLength },
+        parse: {
+          data: this.data,
+          chem: await this.#smilesChecker(effective.query, opts.signal),
+          maxLength: this.maxQueryLength,
+        },
         runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: pipelineCache }),
         stepTimeoutMs: this.stepTimeoutMs,
         datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
@@ -291,15 +322,14 @@ export class Agent {
     }
   }
 
-  #resolve(text: string, context: Exchange[]): { text: string; how: string } | null {
+  #resolve(text: string, context: Exchange[], chem: SmilesChecker): { text: string; how: string } | null {
     if (!context.length) return null;
     const pending = context.at(-1)!.clarification;
     if (pending) {
       const a = answerClarification(text, pending);
       if (a) return a;
     }
-    const parse = (t: string) =>
-      parseQuestion(t, { data: this.data, chem: this.chem, maxLength: this.maxQueryLength });
+    const parse = (t: string) => parseQuestion(t, { data: this.data, chem, maxLength: this.maxQueryLength });
     let own: Parsed;
     try {
       own = parse(text);
@@ -357,17 +387,17 @@ export class Agent {
   }
 
   /** Name search for autocomplete and the REST API: exact matches, then prefix, then substring, then "did you mean". */
-  searchCompounds(
+  async searchCompounds(
     text: string,
     limit = 10,
-  ): { query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] } {
+  ): Promise<{ query: string; total: number; compounds: CompoundSummary[]; suggestions: string[] }> {
     const key = normalizeName(cleanReference(text));
     const found: Compound[] = [];
     const add = (c: Compound) => found.length < limit && !found.includes(c) && found.push(c);
     try {
-      add(resolveCompound(text, this.context()).compound);
+      add((await resolveCompound(text, this.context())).compound);
     } catch (e) {
-      if (!(e instanceof ChemAgentError) || e.code !== "not_found") throw e;
+      if (!(e instanceof ChemAgentError) || !["not_found", "input_too_complex"].includes(e.code)) throw e;
     }
     if (key.length >= 2) {
       for (const pass of [(n: string) => n.startsWith(key), (n: string) => n.includes(key)]) {
@@ -386,6 +416,7 @@ export class Agent {
     return this.substructures.build().then(() => {
       void this.data.compoundSuggestions;
       void this.data.targetSuggestions;
+      void this.data.classes.suggestions;
     });
   }
 }
@@ -425,11 +456,19 @@ function queryTags(r: QueryResponse, version: string): string[] {
   ];
 }
 
-/** Loads the data source and RDKit in parallel and returns a ready agent. */
+/** A checker that fails every question with the error that prevented checking it. */
+const FAILING_CHECKER = (e: unknown): SmilesChecker => {
+  const fail = (): never => {
+    throw e;
+  };
+  return { isValidSmiles: fail, canonical: fail, parseQuery: fail };
+};
+
+/** Loads the data source and starts the chemistry workers in parallel and returns a ready agent. */
 export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
   const [data, chem] = await Promise.all([
     (opts.source ?? embeddedSource()).load(),
-    opts.chem ?? createChemEngine(),
+    opts.chem ?? createChemPool({ size: opts.chemWorkers, timeoutMs: opts.chemTimeoutMs }),
   ]);
   return new Agent(data, chem, opts);
 }

@@ -17,7 +17,15 @@ const schema = z.object({
   CHEMAGENT_FEATURES: z.string().default(""),
   CHEMAGENT_MAX_QUERY_LENGTH: z.coerce.number().int().min(10).max(100_000).default(2000),
   CHEMAGENT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
+  CHEMAGENT_MAX_URL_BYTES: z.coerce.number({ error: "CHEMAGENT_MAX_URL_BYTES must be a number of bytes" })
+    .int()
+    .min(256).max(65_536).default(16_384),
   CHEMAGENT_STEP_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  /** RDKit workers (default: one per core) and the deadline of one chemistry call. */
+  CHEMAGENT_CHEM_WORKERS: z.coerce.number({ error: "CHEMAGENT_CHEM_WORKERS must be a number" }).int().min(1)
+    .max(64).optional(),
+  CHEMAGENT_CHEM_TIMEOUT_MS: z.coerce.number({ error: "CHEMAGENT_CHEM_TIMEOUT_MS must be a number" }).int()
+    .min(50).max(600_000).default(5_000),
   CHEMBL_BASE_URL: url("CHEMBL_BASE_URL").default("https://www.ebi.ac.uk/chembl/api/data"),
   REDIS_URL: url("REDIS_URL").optional(),
   REDIS_SENTINELS: z.string().regex(
@@ -63,6 +71,22 @@ const schema = z.object({
   JWT_SECRET: z.string().min(32, { error: "JWT_SECRET must be at least 32 characters" }).optional(),
   JWT_JWKS_URL: url("JWT_JWKS_URL").optional(),
   AUTH_REQUIRED: bool.default(false),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_ROLES_CLAIM: z.string().regex(
+    /^[\w-]+(\.[\w-]+)*$/,
+    "JWT_ROLES_CLAIM must be a claim name (a.b for nested)",
+  )
+    .default("roles"),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_RPS: z.coerce.number({ error: "RATE_LIMIT_RPS must be a number of requests per second" }).min(
+    0.01,
+  )
+    .max(1_000_000).default(20),
+  RATE_LIMIT_BURST: z.coerce.number({ error: "RATE_LIMIT_BURST must be a whole number" }).int().min(1)
+    .max(1_000_000).default(100),
+  RATE_LIMIT_LOOPBACK: bool.default(false),
+  RATE_LIMIT_TRUST_PROXY: bool.default(false),
   CORS_ORIGINS: z.string().default("*"),
   /** Hosts/origins allowed to reach /mcp (DNS-rebinding protection); "localhost" = loopback, "*" = any. */
   MCP_ALLOWED_ORIGINS: z.string().default("localhost"),

@@ -3,8 +3,20 @@ export { Agent, type AgentOptions, createAgent, type QueryOptions } from "./agen
 export * from "./types.ts";
 export * from "./errors.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
-export type { ChemEngine, Descriptors } from "./chem/mod.ts";
-export { createChemEngine, MAX_SMILES_LENGTH } from "./chem/mod.ts";
+// Shapes the metrics and cache APIs answer with (type only: the dashboard imports them).
+export type {
+  ErrorRecord,
+  HistoryPoint,
+  MetricsSummary,
+  QueryRecord,
+  ToolStats,
+} from "./obs/metrics_store.ts";
+export type { OutcomeKind } from "./obs/outcome.ts";
+export type CacheStatsSnapshot = Awaited<
+  ReturnType<import("./cache/layered.ts").LayeredCache["statsSnapshot"]>
+>;
+export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
+export { ChemPool, createChemEngine, createChemPool, LIMITS, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
 export { responseToJson } from "./answer/serialize.ts";

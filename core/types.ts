@@ -97,6 +97,11 @@ export interface QueryResponse {
   notes?: string[];
 }
 
+/** Who asked a query: a person or client (`user`), the cache warmer (`warmup`), or a health probe (`probe`).
+ * Carried by the query's `accepted` event; dashboards count user traffic unless asked for all. */
+export const QUERY_ORIGINS = ["user", "warmup", "probe"] as const;
+export type QueryOrigin = typeof QUERY_ORIGINS[number];
+
 export const EVENT_TYPES = [
   "accepted",
   "parsing",

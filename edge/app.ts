@@ -18,6 +18,11 @@ import type { AlertEngine } from "../core/obs/alerts/engine.ts";
 import type { MetricsStore } from "../core/obs/metrics_store.ts";
 import { withSpan } from "../core/obs/tracing.ts";
 import { jwtAuth } from "./middleware/auth/index.ts";
+import { bodyLimit } from "./middleware/body-limit/index.ts";
+import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit/index.ts";
+import { requireRole } from "./middleware/require-role/index.ts";
+import { urlLimit } from "./middleware/url-limit/index.ts";
+import type { Access } from "./ws/access.ts";
 import type { Verifier } from "./ws/auth.ts";
 import type { Hub } from "./ws/hub.ts";
 import { chemistryRoutes } from "./routes/chemistry.ts";
@@ -29,7 +34,9 @@ import type { McpHttp } from "./mcp/http.ts";
 
 export interface AppOptions {
   agent: Agent;
-  config: Pick<Config, "CHEMAGENT_MAX_BODY_BYTES" | "corsOrigins">;
+  config:
+    & Pick<Config, "CHEMAGENT_MAX_BODY_BYTES" | "corsOrigins">
+    & Partial<Pick<Config, "CHEMAGENT_MAX_URL_BYTES">>;
   lifecycle?: Lifecycle;
   metrics?: Metrics;
   /** WebSocket hub and auth; without it /ws is not served. */
@@ -40,6 +47,10 @@ export interface AppOptions {
   /** Access log: one line per request (route pattern, status, ms, request id). */
   accessLog?: (fields: Record<string, unknown>) => void;
   auth?: { verifier?: Verifier; required: boolean };
+  /** Ownership of sessions and queries, admin role (enforced when auth is required). */
+  access?: Access;
+  /** HTTP rate limit on /api/*; off when omitted. */
+  rateLimit?: RateLimitOptions;
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
   /** The MCP server (Streamable HTTP at /mcp, protected-resource metadata under /.well-known). */
   mcp?: McpHttp;
@@ -48,8 +59,21 @@ export interface AppOptions {
 export const VERSION = "0.1.0";
 
 export function createApp(
-  { agent, config, lifecycle, onUnexpected, metrics, ws, auth, observability, accessLog, tracing, mcp }:
-    AppOptions,
+  {
+    agent,
+    config,
+    lifecycle,
+    onUnexpected,
+    metrics,
+    ws,
+    auth,
+    access,
+    rateLimit: limits,
+    observability,
+    accessLog,
+    tracing,
+    mcp,
+  }: AppOptions,
 ) {
   const app = new Hono();
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
@@ -102,19 +126,39 @@ export function createApp(
       });
     });
   }
-  if (metrics) app.route("/", metricsRoutes(metrics));
+  // Bounded input before any route reads it: the URL, then the body counted as it streams in.
+  app.use("*", urlLimit({ maxBytes: config.CHEMAGENT_MAX_URL_BYTES }));
+  app.use("*", bodyLimit({ maxBytes: maxBody }));
   app.onError(errorHandler({ onUnexpected }));
   app.notFound(notFoundHandler());
 
+  // Operator endpoints need the admin role when auth is enforced (no-ops otherwise).
+  const enforced = !!auth?.required;
+  const admin = (methods?: string[]) => requireRole({ role: access?.adminRole, enforced, methods });
+  if (auth?.verifier || auth?.required) {
+    const authenticate = jwtAuth(auth);
+    app.use("/api/*", authenticate);
+    app.use("/metrics", authenticate);
+  }
+  app.use("/metrics", admin());
+  for (const path of ["/api/metrics/queries", "/api/metrics/errors", "/api/metrics/slow-queries"]) {
+    app.use(path, admin()); // these list users' questions
+  }
+  app.use("/api/metrics/report.pdf", admin());
+  app.use("/api/cache", admin(["POST", "DELETE"]));
+  app.use("/api/cache/*", admin(["POST", "DELETE"]));
+  app.use("/api/alerts/*", admin(["POST", "DELETE"]));
+  if (limits) app.use("/api/*", rateLimit(limits));
+
+  if (metrics) app.route("/", metricsRoutes(metrics));
   app.route("/", healthRoutes(agent, life));
-  if (auth?.verifier || auth?.required) app.use("/api/*", jwtAuth(auth));
   if (ws) app.route("/ws", wsRoutes({ ...ws, origins: config.corsOrigins }));
   if (mcp) app.route("/", mcp.app);
-  app.route("/api/query", queryRoutes(agent, maxBody));
+  app.route("/api/query", queryRoutes(agent, maxBody, access));
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));
   app.route("/api/cache", cacheRoutes(agent, maxBody));
-  app.route("/api/sessions", sessionRoutes(agent));
+  app.route("/api/sessions", sessionRoutes(agent, access));
   if (observability) {
     app.route(
       "/api/metrics",

@@ -4,7 +4,7 @@
  * its context window, LLM, observers, WebSocket hub, drain). `buildAgent` is the agent half (what the CLI needs);
  * `buildServer` adds observability and the transports on top of it.
  */
-import { Agent, type Config, ConfigError, createChemEngine, embeddedSource } from "../core/mod.ts";
+import { Agent, type Config, ConfigError, createChemPool, embeddedSource } from "../core/mod.ts";
 import { createRefinerFromConfig } from "../core/llm/factory.ts";
 import { createLogger, type Logger } from "../core/obs/log.ts";
 import { Metrics } from "../core/obs/metrics.ts";
@@ -30,6 +30,9 @@ import { createApp } from "./app.ts";
 import type { Lifecycle } from "./routes/health.ts";
 import { requestsSettled } from "./middleware/drain/index.ts";
 import { createVerifier } from "./ws/auth.ts";
+import { Access, QueryOwners } from "./ws/access.ts";
+import { rateLimitFromConfig } from "./middleware/rate-limit/from_config.ts";
+import { rateLimit } from "./middleware/rate-limit/index.ts";
 import { MemoryEventLog, RedisEventLog } from "./ws/event_log.ts";
 import { Hub } from "./ws/hub.ts";
 import { type McpHttp, mcpHttp } from "./mcp/http.ts";
@@ -84,7 +87,10 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
       () => createSessionStore(config),
     )
     : undefined;
-  const [data, chem] = await Promise.all([embeddedSource().load(), createChemEngine()]);
+  const [data, chem] = await Promise.all([
+    embeddedSource().load(),
+    createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
+  ]);
   const llm = await createRefinerFromConfig(config, data, chem, o.onLlmCall);
   const options = {
     stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
@@ -105,6 +111,7 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     async close() {
       await stack?.cache.close();
       await memory?.close().catch(() => {});
+      chem.close(); // idle workers would keep the process alive
     },
   };
 }
@@ -195,6 +202,7 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
   });
   const { agent, stack, memory, llm } = parts;
   if (stack && instrumented) metrics.watchCache(stack.cache);
+  if (instrumented) metrics.watchChemPool(agent.chem);
   // Expired sessions are purged hourly (Redis expires them by itself).
   timers.push(setInterval(() => memory?.purgeExpired().catch(() => {}), 3_600_000));
   for (const t of timers) Deno.unrefTimer(t);
@@ -204,10 +212,19 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     required: config.AUTH_REQUIRED,
     secret: config.JWT_SECRET,
     jwksUrl: config.JWT_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    rolesClaim: config.JWT_ROLES_CLAIM,
   });
   const wsRedis = config.REDIS_URL ? redis() : undefined;
   const wsSub = config.REDIS_URL ? redis() : undefined;
+  const access = new Access({
+    enforced: config.AUTH_REQUIRED,
+    sessions: memory,
+    queries: new QueryOwners(wsRedis),
+  });
   const hub = new Hub({
+    access,
     agent,
     log: wsRedis ? new RedisEventLog(wsRedis) : new MemoryEventLog(),
     bus: wsRedis && wsSub ? new RedisRoomBus(wsRedis, wsSub) : new LocalRoomBus(),
@@ -216,8 +233,12 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     onMetric: (name, delta) => metrics.ws(name, delta),
   });
   agent.observers.push(hub.observer());
+  const limits = rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields));
   const mcp = mcpHttp({
     agent,
+    access,
+    // MCP requests count against the same per-user buckets as the HTTP API.
+    ...(limits ? { limiter: rateLimit(limits) } : {}),
     verifier,
     authRequired: config.AUTH_REQUIRED,
     maxBodyBytes: config.CHEMAGENT_MAX_BODY_BYTES,
@@ -233,6 +254,8 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     ...(instrumented ? { metrics } : {}),
     ws: { hub, verifier, authRequired: config.AUTH_REQUIRED },
     auth: { verifier, required: config.AUTH_REQUIRED },
+    access,
+    rateLimit: limits,
     observability: {
       store: metricsStore,
       alerts,
@@ -314,6 +337,9 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       if (server) {
         await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, Math.max(1000, left())))]);
       }
+      // Linger a moment before the process exits: a client slow to read must get our close frames and last
+      // responses before the kernel would answer its late packets with a reset (which discards unread data).
+      await new Promise((r) => setTimeout(r, 200));
       for (const t of timers) clearInterval(t);
       await mcp.close();
       await parts.close();

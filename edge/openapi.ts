@@ -21,6 +21,14 @@ const envelope = {
   required: ["success"],
 };
 
+/** Dashboard figures cover user traffic unless asked otherwise. */
+function originParam() {
+  return queryParam(
+    "origin",
+    "string",
+    "whose queries: user (default; warm-up and probes excluded), warmup, probe or all",
+  );
+}
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const responses = (extra: Record<string, string> = {}) => ({
   "200": { description: "Envelope with result", content: json({ $ref: "#/components/schemas/Envelope" }) },
@@ -63,6 +71,55 @@ const QUERY_PARAMS = [
   queryParam("parallel", "boolean", "run independent steps in parallel"),
 ];
 
+const envelopeResponse = (description: string) => ({
+  description,
+  content: json({ $ref: "#/components/schemas/Envelope" }),
+});
+
+/** Operator operations: need the `admin` role when AUTH_REQUIRED=true. */
+const ADMIN_ONLY = new Set([
+  "get /metrics",
+  "get /api/metrics/queries",
+  "get /api/metrics/errors",
+  "get /api/metrics/slow-queries",
+  "get /api/metrics/report.pdf",
+  "delete /api/cache",
+  "post /api/cache/events",
+  "post /api/cache/warm",
+  "post /api/alerts/{id}/ack",
+  "post /api/alerts/silences",
+  "delete /api/alerts/silences/{id}",
+]);
+
+/** The responses every API operation can give, added once instead of repeated per route: auth (401/403),
+ * limits (413 body, 414 URL) and the rate limit (429 with Retry-After). */
+function withCommonResponses<P extends Record<string, Record<string, { responses: object }>>>(paths: P): P {
+  const all = paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  for (const [path, ops] of Object.entries(all)) {
+    if (!path.startsWith("/api/") && path !== "/metrics") continue;
+    for (const [method, op] of Object.entries(ops)) {
+      const admin = ADMIN_ONLY.has(`${method} ${path}`);
+      op.responses = {
+        ...op.responses,
+        "401": envelopeResponse("unauthorized: missing, invalid or expired token (AUTH_REQUIRED=true)"),
+        ...(admin ? { "403": envelopeResponse('forbidden: the token lacks the "admin" role') } : {}),
+        ...(method === "post" || method === "put" ? { "413": envelopeResponse("payload_too_large") } : {}),
+        "414": envelopeResponse("invalid_request: URL longer than CHEMAGENT_MAX_URL_BYTES"),
+        ...(path !== "/metrics"
+          ? {
+            "429": {
+              ...envelopeResponse("rate_limited (per user, or per client address when anonymous)"),
+              headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } },
+            },
+          }
+          : {}),
+      };
+      if (admin) (op as Record<string, unknown>)["x-required-role"] = "admin";
+    }
+  }
+  return paths;
+}
+
 export function openApiDocument(version: string) {
   return {
     openapi: "3.1.0",
@@ -73,12 +130,19 @@ export function openApiDocument(version: string) {
         "Natural-language research assistant for medicinal chemistry. Data: ChEMBL 18 (EMBL-EBI) and DrugCentral, CC BY-SA 4.0.",
       license: { name: "MIT (code); CC BY-SA 4.0 (data)" },
     },
-    paths: {
+    security: [{ bearer: [] }, {}],
+    paths: withCommonResponses({
       "/health": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
       "/ready": {
         get: {
           summary: "Readiness (dataset loaded, not draining)",
           responses: { "200": { description: "ready" }, "503": { description: "draining" } },
+        },
+      },
+      "/ready/query": {
+        get: {
+          summary: "Deep readiness: answers one known question end to end (origin probe: not user traffic)",
+          responses: { "200": { description: "answered" }, "503": { description: "failing or draining" } },
         },
       },
       "/api/query": {
@@ -185,7 +249,7 @@ export function openApiDocument(version: string) {
               "compound_lookup, properties, lipinski, similarity_search, substructure_search, targets_of_compound, ligands_of_target, compare_properties, filter_by_properties, rank",
             ),
           ],
-          responses: responses(),
+          responses: responses({ "404": "not_found: no such tool (error.suggestions lists the tools)" }),
         },
       },
       "/api/sessions": {
@@ -195,12 +259,12 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Conversation history and context (last compounds, targets, results)",
           parameters: [pathParam("id", "session id")],
-          responses: responses({ "404": "not_found" }),
+          responses: responses({ "404": "not_found (also another user's session when AUTH_REQUIRED=true)" }),
         },
         delete: {
           summary: "Forget a conversation",
           parameters: [pathParam("id", "session id")],
-          responses: responses({ "404": "not_found" }),
+          responses: responses({ "404": "not_found (also another user's session when AUTH_REQUIRED=true)" }),
         },
       },
       "/api/cache/stats": {
@@ -235,8 +299,9 @@ export function openApiDocument(version: string) {
       },
       "/api/metrics/summary": {
         get: {
-          summary: "Totals, success rate, latency percentiles, hit rate, active sessions, health score",
-          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)")],
+          summary:
+            "Totals, outcomes (answered / user error / system error), latency percentiles, cache hit rate, health score",
+          parameters: [queryParam("window", "string", "24h, 7d or 30d (default 24h)"), originParam()],
           responses: responses(),
         },
       },
@@ -247,11 +312,12 @@ export function openApiDocument(version: string) {
             queryParam(
               "metric",
               "string",
-              "queries, errors, error_rate, cache_hit_rate, latency_avg, latency_p95",
+              "queries, errors, user_errors, answered, error_rate, cache_hit_rate, latency_avg, latency_p95",
             ),
             queryParam("window", "string", "1m, 5m, 1h or 1d (default 5m)"),
             queryParam("from", "string", "ISO-8601 or epoch ms (default to − 24 h)"),
             queryParam("to", "string", "ISO-8601 or epoch ms (default now)"),
+            originParam(),
           ],
           responses: responses(),
         },
@@ -260,9 +326,15 @@ export function openApiDocument(version: string) {
         get: { summary: "Recent errors (stack traces for operators only)", responses: responses() },
       },
       "/api/metrics/slow-queries": { get: { summary: "Slowest recent queries", responses: responses() } },
-      "/api/metrics/queries": { get: { summary: "Recent queries", responses: responses() } },
+      "/api/metrics/queries": {
+        get: { summary: "Recent queries", parameters: [originParam()], responses: responses() },
+      },
       "/api/metrics/tools": {
-        get: { summary: "Per-tool count, latency and error rate", responses: responses() },
+        get: {
+          summary: "Per-tool count, latency and error rate",
+          parameters: [originParam()],
+          responses: responses(),
+        },
       },
       "/api/metrics/report.pdf": {
         get: {
@@ -322,8 +394,19 @@ export function openApiDocument(version: string) {
           responses: { "200": { description: "image/svg+xml" }, "400": { description: "invalid_smiles" } },
         },
       },
-    },
+    }),
     components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "Required when AUTH_REQUIRED=true: HS256 (JWT_SECRET) or JWKS (JWT_JWKS_URL); `exp` and `sub` required, " +
+            "`iss`/`aud` checked when JWT_ISSUER/JWT_AUDIENCE are set; operator endpoints need `admin` in the " +
+            "roles claim (JWT_ROLES_CLAIM).",
+        },
+      },
       schemas: {
         Envelope: envelope,
         Error: {

@@ -2,6 +2,7 @@
 import { Agent } from "../core/mod.ts";
 import { createRedisClient } from "../core/cache/mod.ts";
 import { createApp } from "../edge/app.ts";
+import type { Access } from "../edge/ws/access.ts";
 import { createVerifier } from "../edge/ws/auth.ts";
 import { type EventLog, MemoryEventLog, RedisEventLog } from "../edge/ws/event_log.ts";
 import { Hub, type HubLimits } from "../edge/ws/hub.ts";
@@ -37,6 +38,8 @@ export async function startWsServer(
     authRequired?: boolean;
     limits?: Partial<HubLimits>;
     origins?: string[];
+    /** Ownership rules (per-user isolation) for the hub and the HTTP routes. */
+    access?: Access;
   } = {},
 ): Promise<WsServer> {
   const base = await testAgent();
@@ -54,12 +57,21 @@ export async function startWsServer(
     bus = new RedisRoomBus(a, b);
   }
   const verifier = createVerifier({ required: !!opts.authRequired, secret: opts.jwtSecret });
-  const hub = new Hub({ agent, log, bus, verifier, authRequired: !!opts.authRequired, limits: opts.limits });
+  const hub = new Hub({
+    agent,
+    log,
+    bus,
+    verifier,
+    authRequired: !!opts.authRequired,
+    limits: opts.limits,
+    access: opts.access,
+  });
   const app = createApp({
     agent,
     config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: opts.origins ?? ["*"] },
     ws: { hub, verifier, authRequired: !!opts.authRequired },
     auth: { verifier, required: !!opts.authRequired },
+    access: opts.access,
     onUnexpected: () => {},
   });
   const server = Deno.serve({ port: opts.port ?? 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);

@@ -5,7 +5,7 @@ import type { Parsed } from "../intent/parse.ts";
 import type { Provenance } from "../tools/context.ts";
 import { dedupeProvenance } from "../tools/views.ts";
 import type { Plan, QueryStatus } from "../types.ts";
-import { renderEach, renderOutput } from "./render.ts";
+import { collapseIntermediate, renderEach, renderOutput } from "./render.ts";
 
 export interface Answer {
   status: QueryStatus;
@@ -92,7 +92,12 @@ export function composeAnswer(
         o.error!.suggestions?.length ? ` (suggestions: ${o.error!.suggestions.join(", ")})` : ""
       }`
       : `_Skipped: an earlier step it needs did not succeed._`;
-    return multi ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${body}` : body;
+    const feedsLater = plan.steps.some((s) => s.depends_on.includes(o.id));
+    return multi
+      ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${
+        feedsLater ? collapseIntermediate(body) : body
+      }`
+      : body;
   });
   const provenance = dedupeProvenance(ok.flatMap((o) => (o.output!.provenance as Provenance[]) ?? []));
   let status: QueryStatus = "success";

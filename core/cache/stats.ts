@@ -71,7 +71,7 @@ export class CacheStats {
     for (const [k, v] of keep) this.#top.set(k, v);
   }
 
-  snapshot(extra: Record<string, unknown> = {}) {
+  snapshot<E extends object = Record<never, never>>(extra: E = {} as E) {
     const tiers = Object.fromEntries(
       Object.entries(this.tiers).map(([name, t]) => [name, {
         ...t,

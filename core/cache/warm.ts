@@ -29,7 +29,7 @@ export async function warmCache(
     while (next < list.length) {
       const q = list[next++];
       try {
-        const r = await agent.query({ query: q });
+        const r = await agent.query({ query: q }, { origin: "warmup" });
         if (r.status === "error" && r.error?.code === "internal") failed++;
         else warmed++;
       } catch {

@@ -1,5 +1,8 @@
 /** @module Chemistry: RDKit engine, fingerprints, drug-likeness rules. */
 export * from "./engine.ts";
+export * from "./bounds.ts";
+export * from "./pool.ts";
+export type { SmilesChecker } from "./smiles_checker.ts";
 export * from "./fingerprint.ts";
 export * from "./rules.ts";
 export { formulaFromJson } from "./formula.ts";

@@ -69,6 +69,10 @@ export async function executePlan(
         continue;
       }
       const p = (async () => {
+        // Between steps, let the event loop run: earlier steps' events reach the socket and a pause or
+        // cancel that arrived meanwhile is seen before this step starts (a fast synchronous tool would
+        // otherwise run the whole plan in one turn and flush every event at the end).
+        if (total > 1) await nextTurn();
         await opts.gate?.();
         opts.signal?.throwIfAborted();
         opts.onStepStart?.(step, plan.steps.indexOf(step));
@@ -172,5 +176,8 @@ async function withTimeout(step: Step, args: unknown, runTool: RunTool, opts: Ex
     if (onAbort) opts.signal?.removeEventListener("abort", onAbort);
   }
 }
+
+/** Resolves on a later turn of the event loop (after pending I/O), not just after the microtask queue. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const elapsed = (t0: number) => Math.round((performance.now() - t0) * 100) / 100;

@@ -1,5 +1,5 @@
 /** @module Deterministic intent classification: entities + cue words → Intent with a meaningful confidence. */
-import type { ChemEngine } from "../chem/engine.ts";
+import type { SmilesChecker } from "../chem/smiles_checker.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { Entities, EntityRef, Intent, IntentType } from "../types.ts";
@@ -9,7 +9,8 @@ import { parseConstraints, propertyMentions } from "./numbers.ts";
 
 export interface ParseContext {
   data: Dataset;
-  chem: ChemEngine;
+  /** SMILES verdicts for this question's tokens, decided in a chemistry worker beforehand. */
+  chem: SmilesChecker;
   maxLength: number;
 }
 

@@ -2,7 +2,7 @@
  * The model only fills a zod-validated JSON form; every entity is re-checked against the dataset and RDKit,
  * and it can only choose among the defined intents and actions, so nothing it says runs as code. */
 import { z } from "zod";
-import type { ChemEngine } from "../chem/engine.ts";
+import type { ChemService } from "../chem/pool.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { Action, Parsed } from "../intent/parse.ts";
@@ -89,7 +89,7 @@ const DEFAULT_ACTIONS: Partial<Record<IntentType, Action[]>> = {
 
 export interface RefinerDeps {
   data: Dataset;
-  chem: ChemEngine;
+  chem: ChemService;
   /** Rules confidence below which the LLM is asked (default 0.8). */
   threshold?: number;
   /** Total time allowed for the LLM (default 2,000 ms). */
@@ -102,7 +102,11 @@ const RETRY_CODES = new Set(["unrecognized_query", "incomplete_query", "not_foun
 export function createLLMRefiner(llm: GuardedLLM, deps: RefinerDeps) {
   const threshold = deps.threshold ?? 0.8;
   const budgetMs = deps.budgetMs ?? 2000;
-  const ctx = { data: deps.data, chem: deps.chem, substructures: new SubstructureIndex(deps.data) };
+  const ctx = {
+    data: deps.data,
+    chem: deps.chem,
+    substructures: new SubstructureIndex(deps.data, deps.chem),
+  };
   return async (
     parsed: Parsed,
     text: string,
@@ -151,7 +155,7 @@ export function createLLMRefiner(llm: GuardedLLM, deps: RefinerDeps) {
     const compounds: EntityRef[] = [];
     for (const c of f.compounds) {
       try {
-        const r = resolveCompound(c, ctx);
+        const r = await resolveCompound(c, { ...ctx, signal });
         if (!compounds.some((x) => x.id === r.compound.id)) compounds.push({ text: c, id: r.compound.id });
       } catch { /* dropped: not in the dataset */ }
     }
@@ -162,7 +166,11 @@ export function createLLMRefiner(llm: GuardedLLM, deps: RefinerDeps) {
         if (!targets.some((x) => x.id === found.id)) targets.push({ text: t, id: found.id });
       } catch { /* dropped */ }
     }
-    const smiles = f.smiles.filter((s) => deps.chem.isValidSmiles(s));
+    const smiles: string[] = [];
+    for (const s of f.smiles) {
+      // The LLM's SMILES are user-grade input: bounded, checked in a worker; refused ones are dropped.
+      if (await deps.chem.isValidSmiles(s, { signal }).catch(() => false)) smiles.push(s);
+    }
     const needsMolecule = !["property_filter", "reverse_target_query", "substructure_search"].includes(
       f.intent,
     );

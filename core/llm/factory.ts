@@ -1,5 +1,5 @@
 /** @module Builds the configured LLM (or none): provider → guard → refiner. */
-import type { ChemEngine } from "../chem/engine.ts";
+import type { ChemService } from "../chem/pool.ts";
 import type { Config } from "../config.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { createLLMRefiner } from "./classify.ts";
@@ -50,7 +50,7 @@ export async function createProvider(c: LLMConfig): Promise<LLMProvider | undefi
 export async function createRefinerFromConfig(
   c: LLMConfig,
   data: Dataset,
-  chem: ChemEngine,
+  chem: ChemService,
   onCall?: GuardOptions["onCall"],
 ) {
   const provider = await createProvider(c);

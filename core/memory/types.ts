@@ -28,6 +28,8 @@ export interface Session {
   created: number;
   updated: number;
   exchanges: Exchange[];
+  /** The user (token `sub`) the session belongs to when authentication is on; absent in single-user mode. */
+  owner?: string;
 }
 
 /** One interface, two drivers (SQLite by default, Redis when REDIS_URL is set). */
@@ -37,6 +39,11 @@ export interface SessionStore {
   /** Appends an exchange (creating the session) and trims to the retention limit. */
   append(id: string, exchange: Exchange): Promise<void>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Makes `owner` the owner of session `id` (creating it, empty, when missing) unless someone else owns it.
+   * Resolves true when the session now belongs to `owner`; atomic, so two users cannot both win a new id.
+   */
+  claim(id: string, owner: string): Promise<boolean>;
   /** Removes sessions idle for longer than the TTL; returns how many. */
   purgeExpired(): Promise<number>;
   count(): Promise<number>;

@@ -3,13 +3,14 @@ import client from "prom-client";
 import process from "node:process";
 import { FastCounter, FastHistogram } from "./fast_metrics.ts";
 import type { LayeredCache } from "../cache/mod.ts";
+import type { PoolStats } from "../chem/pool.ts";
 import type { QueryEvent } from "../types.ts";
 import { outcomeOf } from "./outcome.ts";
 
 export class Metrics {
   readonly registry = new client.Registry();
-  readonly queries: FastCounter<"intent_type" | "status" | "cache_hit">;
-  readonly queryLatency: FastHistogram<"intent_type" | "status" | "cache_hit">;
+  readonly queries: FastCounter<"intent_type" | "status" | "cache_hit" | "origin">;
+  readonly queryLatency: FastHistogram<"intent_type" | "status" | "cache_hit" | "origin">;
   readonly tools: FastCounter<"tool_name" | "status">;
   readonly toolLatency: FastHistogram<"tool_name">;
   readonly activeQueries: client.Gauge;
@@ -81,11 +82,12 @@ export class Metrics {
       "intent_type",
       "status",
       "cache_hit",
+      "origin",
     ], this.registry);
     this.queryLatency = new FastHistogram(
       "chemagent_query_duration_seconds",
       "Query latency",
-      ["intent_type", "status", "cache_hit"],
+      ["intent_type", "status", "cache_hit", "origin"],
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       this.registry,
     );
@@ -152,6 +154,62 @@ export class Metrics {
   }
 
   /** Subscribes to a cache's observations and exports its size as gauges. */
+  /** Chemistry workers: busy/idle, queue, calls and replacements by reason, read from the pool at scrape time. */
+  watchChemPool(pool: { stats(): PoolStats }): void {
+    const r = [this.registry];
+    new client.Gauge({
+      name: "chemagent_chem_workers",
+      help: "RDKit workers by state",
+      labelNames: ["state"],
+      registers: r,
+      collect() {
+        const s = pool.stats();
+        this.set({ state: "busy" }, s.busy);
+        this.set({ state: "idle" }, s.size - s.busy);
+        this.set({ state: "spare_ready" }, s.spare_ready ? 1 : 0);
+      },
+    });
+    new client.Gauge({
+      name: "chemagent_chem_queue_length",
+      help: "Chemistry calls waiting for a worker",
+      registers: r,
+      collect() {
+        this.set(pool.stats().queued);
+      },
+    });
+    // Counters mirror the pool's own totals (the pool counts; obs only reads and adds the difference).
+    const seen = new Map<string, number>();
+    const mirror = (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
+      const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
+      const delta = total - (seen.get(key) ?? 0);
+      if (delta > 0) {
+        counter.inc(labels, delta);
+        seen.set(key, total);
+      }
+    };
+    new client.Counter({
+      name: "chemagent_chem_worker_restarts_total",
+      help:
+        "RDKit workers terminated and replaced, by reason (timeout, cancelled, crashed = WASM trap or death)",
+      labelNames: ["reason"],
+      registers: r,
+      collect() {
+        const s = pool.stats();
+        for (const reason of ["timeout", "cancelled", "crashed"] as const) {
+          mirror(this, { reason }, s.restarts[reason]);
+        }
+      },
+    });
+    new client.Counter({
+      name: "chemagent_chem_calls_total",
+      help: "Chemistry calls sent to the worker pool",
+      registers: r,
+      collect() {
+        mirror(this, {}, pool.stats().calls);
+      },
+    });
+  }
+
   watchCache(cache: LayeredCache): void {
     // Read from the cache's own counters at scrape time: nothing extra on the hit path.
     const stats = cache.stats;
@@ -250,17 +308,19 @@ export class Metrics {
   // hot path builds no key string: a query costs three map lookups and two additions.
   readonly #qc = new Map<
     string,
-    Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }[]>
+    Map<string, Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }[]>>
   >();
-  #queryChildren(intent_type: string, status: string, cached: boolean) {
-    let byStatus = this.#qc.get(intent_type);
-    if (!byStatus) this.#qc.set(intent_type, byStatus = new Map());
+  #queryChildren(origin: string, intent_type: string, status: string, cached: boolean) {
+    let byIntent = this.#qc.get(origin);
+    if (!byIntent) this.#qc.set(origin, byIntent = new Map());
+    let byStatus = byIntent.get(intent_type);
+    if (!byStatus) byIntent.set(intent_type, byStatus = new Map());
     let pair = byStatus.get(status);
     if (!pair) byStatus.set(status, pair = []);
     const i = cached ? 1 : 0;
     return pair[i] ??= {
-      count: this.queries.series(intent_type, status, String(cached)),
-      latency: this.queryLatency.series(intent_type, status, String(cached)),
+      count: this.queries.series(intent_type, status, String(cached), origin),
+      latency: this.queryLatency.series(intent_type, status, String(cached), origin),
     };
   }
 
@@ -278,8 +338,8 @@ export class Metrics {
 
   /** An event listener that turns a query's events into metrics. Durations come from the events themselves
    * (step `ms`, the response's `timing_ms.total`): no clock reads and no per-query state on the hot path. */
-  listener(): (e: QueryEvent) => void {
-    return (e) => {
+  listener(): (e: QueryEvent, accepted?: QueryEvent) => void {
+    return (e, accepted) => {
       switch (e.type) {
         case "accepted":
           this.#active++;
@@ -295,8 +355,8 @@ export class Metrics {
         case "error":
         case "cancelled": {
           this.#active--;
-          const o = outcomeOf(e);
-          const c = this.#queryChildren(o.intent ?? "unknown", o.status, !!o.cached);
+          const o = outcomeOf(e, accepted);
+          const c = this.#queryChildren(o.origin, o.intent ?? "unknown", o.status, !!o.cached);
           c.count.inc();
           if (o.ms !== undefined) c.latency.observe(o.ms / 1000);
         }

@@ -44,6 +44,7 @@ export function queryLogger(log: Logger): EventListener {
           query_id: e.query_id,
           ...ids(accepted),
           status: o.status,
+          origin: o.origin,
           intent: o.intent,
           cached: o.cached,
           ms: o.ms,

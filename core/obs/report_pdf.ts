@@ -36,9 +36,12 @@ export async function metricsReportPdf(
   y -= 6;
   line("Summary", { size: 13, b: true });
   line(
-    `Queries: ${s.queries}   Service errors: ${s.errors}   Success rate: ${
-      pct(s.success_rate)
-    }   Cache hit rate: ${pct(s.cache_hit_rate)}`,
+    `Queries: ${s.queries} (user traffic; warm-up and probes excluded)   Cache hit rate: ${
+      pct(s.cache_hit_rate)
+    }`,
+  );
+  line(
+    `Answered: ${s.outcomes.answered}   User errors: ${s.outcomes.user_error}   System errors: ${s.outcomes.system_error}`,
   );
   line(
     // Percentiles are histogram bucket bounds ("at most"); the average is exact.
@@ -51,7 +54,11 @@ export async function metricsReportPdf(
   y -= 6;
   line("Queries by intent", { size: 13, b: true });
   for (const [intent, v] of Object.entries(s.by_intent).sort((a, b) => b[1].count - a[1].count)) {
-    line(`${intent.padEnd(28)} ${String(v.count).padStart(7)} queries   ${v.errors} errors`);
+    line(
+      `${intent.padEnd(28)} ${
+        String(v.count).padStart(7)
+      } queries   ${v.user_errors} user errors   ${v.errors} system errors`,
+    );
   }
   y -= 6;
   line("Tools", { size: 13, b: true });

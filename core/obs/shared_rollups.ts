@@ -9,12 +9,13 @@ const key = (res: "m" | "h", t: number) => `chemagent:rollup:${res}:${t}`;
 export class RedisRollups implements SharedRollups {
   constructor(private readonly client: Redis) {}
 
-  async add(minute: number, intent: string, status: string, a: Agg): Promise<void> {
+  async add(minute: number, origin: string, intent: string, status: string, a: Agg): Promise<void> {
     const hour = Math.floor(minute / HOUR) * HOUR;
     const p = this.client.pipeline();
     for (const [k, ttl] of [[key("m", minute), 2 * 86_400], [key("h", hour), 31 * 86_400]] as const) {
-      const f = `${intent}|${status}|`;
-      p.hincrby(k, f + "count", a.count).hincrby(k, f + "errors", a.errors).hincrby(k, f + "cached", a.cached)
+      const f = `${origin}|${intent}|${status}|`;
+      p.hincrby(k, f + "count", a.count).hincrby(k, f + "errors", a.errors)
+        .hincrby(k, f + "user_errors", a.userErrors).hincrby(k, f + "cached", a.cached)
         .hincrbyfloat(k, f + "sum_ms", a.sumMs);
       a.hist.forEach((v, i) => v && p.hincrby(k, `${f}h${i}`, v));
       p.expire(k, ttl);
@@ -36,18 +37,22 @@ export class RedisRollups implements SharedRollups {
     res.forEach(([, h], idx) => {
       const byGroup = new Map<string, Row & { histArr: number[] }>();
       for (const [field, value] of Object.entries((h ?? {}) as Record<string, string>)) {
-        const [intent, status, name] = field.split("|");
-        const g = `${intent}|${status}`;
+        // origin|intent|status|name; fields written before queries carried an origin have three parts.
+        const parts = field.split("|");
+        const [origin, intent, status, name] = parts.length === 3 ? ["unknown", ...parts] : parts;
+        const g = `${origin}|${intent}|${status}`;
         let r = byGroup.get(g);
         if (!r) {
           byGroup.set(
             g,
             r = {
               minute: times[idx],
+              origin,
               intent,
               status,
               count: 0,
               errors: 0,
+              user_errors: 0,
               cached: 0,
               sum_ms: 0,
               hist: "",

@@ -22,11 +22,11 @@ export const filterSchema = z.object({
 });
 export type PropertyFilter = z.infer<typeof filterSchema>;
 
-function withStructure(refs: string[], ctx: ToolContext): Compound[] {
+async function withStructure(refs: string[], ctx: ToolContext): Promise<Compound[]> {
   const seen = new Set<string>();
   const out: Compound[] = [];
   for (const r of refs) {
-    const { compound } = resolveCompound(r, ctx);
+    const { compound } = await resolveCompound(r, ctx);
     if (seen.has(compound.id)) continue;
     seen.add(compound.id);
     out.push(compound);
@@ -65,8 +65,8 @@ export const compareProperties = defineTool({
     compounds: z.array(ref.compound).min(2, "needs at least two compounds").max(20, "at most 20 compounds"),
     properties: z.array(property).min(1).optional(),
   }),
-  run({ compounds, properties }, ctx) {
-    const list = withStructure(compounds, ctx);
+  async run({ compounds, properties }, ctx) {
+    const list = await withStructure(compounds, ctx);
     if (list.length < 2) {
       throw new ChemAgentError("invalid_parameter", "Comparison needs two different compounds.");
     }
@@ -104,8 +104,8 @@ export const filterByProperties = defineTool({
     filters: z.array(filterSchema).min(1).max(10),
     limit: ref.limit(5000, 50),
   }),
-  run({ compounds, filters, limit }, ctx) {
-    const pool = compounds ? withStructure(compounds, ctx) : ctx.data.compounds;
+  async run({ compounds, filters, limit }, ctx) {
+    const pool = compounds ? await withStructure(compounds, ctx) : ctx.data.compounds;
     const kept = pool.filter((c) => passes(c, filters));
     const props = [...new Set(filters.map((f) => f.property))];
     return {
@@ -127,8 +127,8 @@ export const rank = defineTool({
     order: z.enum(["asc", "desc"]).default("desc"),
     limit: ref.limit(5000, 50),
   }),
-  run({ compounds, by, order, limit }, ctx) {
-    const list = withStructure(compounds, ctx).filter((c) => c.descriptors);
+  async run({ compounds, by, order, limit }, ctx) {
+    const list = (await withStructure(compounds, ctx)).filter((c) => c.descriptors);
     const sign = order === "asc" ? 1 : -1;
     const ranked = list.map((c) => ({ ...summarize(c), value: propertyValue(c.descriptors!, by) }))
       .sort((a, b) => sign * (a.value - b.value));

@@ -10,8 +10,8 @@ export const compoundLookup = defineTool({
   description:
     "Find a compound by ChEMBL ID, name/synonym (salt forms resolve to the parent) or SMILES (exact structure).",
   args: z.object({ query: ref.compound }),
-  run({ query }, ctx) {
-    const { compound, matched_by, alternatives } = resolveCompound(query, ctx);
+  async run({ query }, ctx) {
+    const { compound, matched_by, alternatives } = await resolveCompound(query, ctx);
     const mechs = ctx.data.mechanismsOf(compound.id);
     const primary = mechs.filter((m) => m.primary);
     const targets = [...new Set(primary.map((m) => m.target))].map((id) => ctx.data.targetById(id)!).map(
@@ -22,6 +22,10 @@ export const compoundLookup = defineTool({
       matched_by,
       query,
       alternatives: alternatives.map(summarize),
+      /** Each ATC code with the name of its level-4 group ("M01AE01" → "Propionic acid derivatives"). */
+      atc_groups: Object.fromEntries(
+        compound.atc.map((code) => [code, ctx.data.atcLevels[code.slice(0, 5)] ?? null]),
+      ),
       targets_summary: {
         curated: targets.length,
         activity_only: new Set(mechs.filter((m) => !m.primary).map((m) => m.target)).size,

@@ -1,11 +1,12 @@
 /** @module What every tool receives: the dataset, the chemistry engine, and the query's abort signal. */
-import type { ChemEngine } from "../chem/engine.ts";
+import type { ChemService } from "../chem/pool.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { SubstructureIndex } from "./substructure_index.ts";
 
 export interface ToolContext {
   data: Dataset;
-  chem: ChemEngine;
+  /** Chemistry in killable workers; pass `signal` so a cancelled step stops its calculation. */
+  chem: ChemService;
   substructures: SubstructureIndex;
   signal?: AbortSignal;
 }

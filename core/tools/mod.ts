@@ -2,7 +2,8 @@
 import { compareProperties, filterByProperties, rank } from "./compare_filter_rank.ts";
 import { compoundLookup } from "./compound_lookup.ts";
 import type { AnyTool } from "./define.ts";
-import { intersectTargets } from "./intersect.ts";
+import { classMembers } from "./class_members.ts";
+import { intersectLigands, intersectTargets } from "./intersect.ts";
 import { lipinski, properties } from "./properties.ts";
 import { similaritySearch } from "./similarity_search.ts";
 import { substructureSearch } from "./substructure_search.ts";
@@ -20,9 +21,16 @@ export const TOOLS = {
   filter_by_properties: filterByProperties,
   rank,
   intersect_targets: intersectTargets,
+  intersect_ligands: intersectLigands,
+  class_members: classMembers,
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;
+
+/** The tool registered as `name`, own keys only: "constructor", "toString" or "__proto__" are not tools. */
+export function toolByName(name: string): AnyTool | undefined {
+  return Object.hasOwn(TOOLS, name) ? (TOOLS as Record<string, AnyTool>)[name] : undefined;
+}
 export { invokeTool } from "./define.ts";
 export type { AnyTool, Tool, ToolOutput } from "./define.ts";
 export type { Provenance, ToolContext } from "./context.ts";
@@ -31,4 +39,5 @@ export * from "./views.ts";
 export * from "./resolve.ts";
 export * from "./property_catalog.ts";
 export { passes, type PropertyFilter } from "./compare_filter_rank.ts";
-export { targetsFor } from "./targets.ts";
+export { EVIDENCE, type Evidence, evidenceOf, targetsFor } from "./targets.ts";
+export { resolveClass, ROUTES } from "./class_members.ts";

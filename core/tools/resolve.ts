@@ -28,7 +28,7 @@ export function cleanReference(text: string): string {
 }
 
 /** Resolves a compound reference or throws not_found with suggestions. */
-export function resolveCompound(ref: string, ctx: ToolContext): Resolved {
+export async function resolveCompound(ref: string, ctx: ToolContext): Promise<Resolved> {
   const text = cleanReference(ref);
   if (!text) {
     throw new ChemAgentError("invalid_parameter", "A compound name, ChEMBL ID or SMILES is required.");
@@ -55,8 +55,8 @@ export function resolveCompound(ref: string, ctx: ToolContext): Resolved {
     const ranked = rankCandidates(byName, text);
     return { compound: ranked[0], matched_by: exact ? "name" : "salt_form", alternatives: ranked.slice(1) };
   }
-  if (looksLikeSmiles(text) && ctx.chem.isValidSmiles(text)) {
-    const facts = ctx.chem.facts(text);
+  const facts = looksLikeSmiles(text) ? await structureFacts(text, ctx) : null;
+  if (facts) {
     const [c, ...rest] = data.compoundsByInChIKey(facts.inchikey);
     if (c) return { compound: c, matched_by: "structure", alternatives: rest };
     throw new ChemAgentError(
@@ -69,6 +69,16 @@ export function resolveCompound(ref: string, ctx: ToolContext): Resolved {
     );
   }
   throw notFoundCompound(text, ctx);
+}
+
+/** Facts of a SMILES-looking reference, or null when it is not a valid SMILES (size limits still refuse). */
+async function structureFacts(text: string, ctx: ToolContext) {
+  try {
+    return await ctx.chem.facts(text, { signal: ctx.signal });
+  } catch (e) {
+    if (e instanceof ChemAgentError && e.code === "invalid_smiles") return null;
+    throw e;
+  }
 }
 
 export function notFoundCompound(text: string, ctx: ToolContext): ChemAgentError {
@@ -100,17 +110,17 @@ export function looksLikeSmiles(text: string): boolean {
 }
 
 /** Either a dataset compound or a raw SMILES (which need not be in the dataset). */
-export function resolveMolecule(
+export async function resolveMolecule(
   ref: { compound?: string; smiles?: string },
   ctx: ToolContext,
-): AdHocMolecule {
+): Promise<AdHocMolecule> {
   if (ref.smiles) {
-    const facts = ctx.chem.facts(ref.smiles); // throws invalid_smiles
+    const facts = await ctx.chem.facts(ref.smiles, { signal: ctx.signal }); // throws invalid_smiles
     const known = ctx.data.compoundsByInChIKey(facts.inchikey)[0] ?? null;
     return { smiles: facts.canonical_smiles, compound: known };
   }
   if (!ref.compound) throw new ChemAgentError("invalid_parameter", "Give a compound (name/ID) or a SMILES.");
-  const { compound } = resolveCompound(ref.compound, ctx);
+  const { compound } = await resolveCompound(ref.compound, ctx);
   if (!compound.canonical_smiles) {
     throw new ChemAgentError(
       "not_found",

@@ -16,9 +16,11 @@ export const similaritySearch = defineTool({
     limit: ref.limit(500, 10),
     include_self: z.boolean().default(false),
   }).refine((a) => a.compound || a.smiles, { message: "give compound or smiles" }),
-  run(args, ctx) {
-    const mol = resolveMolecule(args, ctx);
-    const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) || ctx.chem.fingerprint(mol.smiles);
+  async run(args, ctx) {
+    const mol = await resolveMolecule(args, ctx);
+    // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
+    const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
+      await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
     const scores = bulkTanimoto(fp, ctx.data.fingerprints, ctx.data.fpCounts);
     const selfIndex = mol.compound ? ctx.data.indexOf(mol.compound) : -1;
     const hits: { i: number; s: number }[] = [];

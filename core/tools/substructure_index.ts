@@ -1,41 +1,35 @@
-/** @module RDKit SubstructLibrary over the dataset, built once in small slices so the server stays responsive. */
-import { loadRDKit } from "../chem/rdkit.ts";
+/** @module Substructure search over the dataset, run by the chemistry pool in chunks inside its workers. */
+import type { ChemService } from "../chem/pool.ts";
 import type { Dataset } from "../data/dataset.ts";
 
-interface RDSubstructLibrary {
-  add_trusted_smiles(smiles: string): number;
-  get_matches(q: unknown, useChirality: boolean, numThreads: number, maxResults: number): string;
-}
-
-/** Maps library rows back to dataset compounds; `matches()` waits for the build on first use. */
+/** Maps library rows back to dataset compounds; the pool computes pattern fingerprints once (`build`). */
 export class SubstructureIndex {
-  #ready?: Promise<{ lib: RDSubstructLibrary; rows: number[] }>;
-  constructor(private readonly data: Dataset) {}
+  #rows?: number[];
+  #ready?: Promise<void>;
+  constructor(private readonly data: Dataset, private readonly chem: ChemService) {}
 
-  /** Starts (or joins) the build; each slice of 300 molecules yields to the event loop. */
-  build(): Promise<{ lib: RDSubstructLibrary; rows: number[] }> {
-    this.#ready ??= (async () => {
-      const rd = await loadRDKit() as unknown as { SubstructLibrary: new () => RDSubstructLibrary };
-      const lib = new rd.SubstructLibrary();
+  /** Hands the dataset's structures to the pool (pattern fingerprints are computed in a worker, once). */
+  build(): Promise<void> {
+    this.#ready ??= (() => {
       const rows: number[] = [];
-      const list = this.data.compounds;
-      for (let i = 0; i < list.length; i++) {
-        const smi = list[i].canonical_smiles;
-        if (smi) {
-          lib.add_trusted_smiles(smi);
+      const smiles: string[] = [];
+      this.data.compounds.forEach((c, i) => {
+        if (c.canonical_smiles) {
           rows.push(i);
+          smiles.push(c.canonical_smiles);
         }
-        if (i % 300 === 299) await new Promise((r) => setTimeout(r, 0));
-      }
-      return { lib, rows };
+      });
+      this.#rows = rows;
+      return this.chem.setLibrary(smiles);
     })();
     return this.#ready;
   }
 
-  /** Dataset indices of compounds containing the query (an RDKit query molecule). */
-  async matches(query: unknown, limit: number): Promise<number[]> {
-    const { lib, rows } = await this.build();
-    const hits = JSON.parse(lib.get_matches(query, true, 1, limit)) as number[];
-    return hits.map((h) => rows[h]).sort((a, b) => a - b);
+  /** Dataset indices of compounds containing the pattern (SMARTS or SMILES), in dataset order. */
+  async matches(pattern: string, signal?: AbortSignal): Promise<number[]> {
+    // Not awaited: the pool checks the pattern (limits, syntax) first, then waits for the library itself.
+    this.build().catch(() => {});
+    const hits = await this.chem.substructureSearch(pattern, { signal });
+    return hits.map((h) => this.#rows![h]).sort((a, b) => a - b);
   }
 }

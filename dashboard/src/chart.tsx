@@ -29,13 +29,16 @@ Chart.register(
 
 export interface Series {
   label: string;
-  values: number[];
+  /** One value per label; null is a gap (no data in that bucket). */
+  values: (number | null)[];
   color?: string;
 }
 
 export function ChartView(
-  { type = "line", labels, series, height = 220 }: {
+  { type = "line", labels, series, height = 220, stacked = false }: {
     type?: "line" | "bar";
+    /** Bars of several series stacked (parts of one total). */
+    stacked?: boolean;
     labels: string[];
     series: Series[];
     height?: number;
@@ -43,7 +46,9 @@ export function ChartView(
 ) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const empty = series.every((s) => s.values.every((v) => !v));
-  const chart = useRef<Chart>();
+  const chart = useRef<
+    Chart<"line" | "bar", (number | null)[], string> | undefined
+  >(undefined);
   useEffect(() => {
     const data = {
       labels,
@@ -54,8 +59,8 @@ export function ChartView(
         backgroundColor: (s.color ?? "#1f5fa8") + "55",
         fill: type === "line",
         tension: 0.25,
-        // Points only when there are few: a series of one bucket is otherwise an invisible zero-length line.
-        pointRadius: s.values.length <= 2 ? 4 : 0,
+        // Points only when there are few values: a single bucket is otherwise an invisible zero-length line.
+        pointRadius: s.values.filter((v) => v !== null).length <= 2 ? 4 : 0,
       })),
     };
     if (!chart.current) {
@@ -68,12 +73,20 @@ export function ChartView(
           maintainAspectRatio: false,
           plugins: { legend: { display: series.length > 1 } },
           // Counts, rates and latencies are never negative: start at zero (an all-zero series is not -1…1).
-          scales: { y: { beginAtZero: true, suggestedMax: empty ? 1 : undefined } },
+          scales: {
+            x: { stacked },
+            y: {
+              beginAtZero: true,
+              suggestedMax: empty ? 1 : undefined,
+              stacked,
+            },
+          },
         },
       });
     } else {
       chart.current.data = data;
-      chart.current.options.scales!.y!.suggestedMax = empty ? 1 : undefined;
+      const y = chart.current.options.scales?.y;
+      if (y) y.suggestedMax = empty ? 1 : undefined;
       chart.current.update();
     }
   }, [labels.join(), JSON.stringify(series)]);
@@ -81,7 +94,7 @@ export function ChartView(
   return (
     <div style={{ height, position: "relative" }}>
       <canvas ref={canvas} />
-      {empty && <div class="chart-empty">nothing in this range yet</div>}
+      {empty && <div class="chart-empty">none in this range</div>}
     </div>
   );
 }

@@ -199,7 +199,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (pos[0] === "depict") {
       if (!pos[1]) throw new UsageError("depict needs a SMILES");
-      console.log(agent.chem.depict(agent.data.compoundById(pos[1])?.canonical_smiles ?? pos[1]));
+      const known = agent.data.compoundById(pos[1]);
+      console.log(await agent.chem.depict(known?.canonical_smiles ?? pos[1], { trusted: !!known }));
       return 0;
     }
     if (cmd && pos.length > 1) {
@@ -241,11 +242,14 @@ async function interactive(agent: Agent, o: Opts): Promise<number> {
   );
   rl.setPrompt("chemagent> ");
   rl.prompt();
+  // Piped input can end while an answer is still being computed (chemistry runs in workers).
+  let closed = false;
+  rl.on("close", () => closed = true);
   for await (const line of rl) {
     const q = line.trim();
     if (q === "exit" || q === "quit") break;
     if (!q) {
-      rl.prompt();
+      if (!closed) rl.prompt();
       continue;
     }
     try {
@@ -254,7 +258,7 @@ async function interactive(agent: Agent, o: Opts): Promise<number> {
       if (!(e instanceof ChemAgentError)) throw e;
       refuse(e, o);
     }
-    rl.prompt();
+    if (!closed) rl.prompt();
   }
   rl.close();
   return 0;

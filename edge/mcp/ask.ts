@@ -3,7 +3,7 @@
  * the agent. The query's events become MCP progress notifications; MCP cancellation aborts the query.
  */
 import type { CallToolResult, ServerNotification, Tool as McpTool } from "./sdk.ts";
-import type { Agent, QueryEvent, QueryRequest, QueryResponse } from "../../core/mod.ts";
+import { type Agent, ChemAgentError, type QueryEvent, type QueryResponse } from "../../core/mod.ts";
 import { parseQueryRequest, queryRequestSchema } from "../../core/request.ts";
 import { inputSchemaOf } from "./schema.ts";
 
@@ -19,8 +19,8 @@ export const ASK_TOOL: McpTool = {
 };
 
 export interface AskContext {
-  /** The verified caller: their conversations are kept apart from everyone else's. */
-  sub?: string;
+  /** May the caller use this conversation? (edge/ws/access.ts: sessions belong to the token's `sub`.) */
+  claimSession?: (sessionId: string) => Promise<boolean>;
   signal: AbortSignal;
   progressToken?: string | number;
   sendNotification(n: ServerNotification): Promise<void>;
@@ -28,7 +28,11 @@ export interface AskContext {
 
 /** Runs the question; never throws for a question's own outcome (an error answer is an `isError` result). */
 export async function ask(agent: Agent, raw: unknown, ctx: AskContext): Promise<CallToolResult> {
-  const req = ownSession(parseQueryRequest(raw), ctx.sub);
+  const req = parseQueryRequest(raw);
+  // Another user's conversation is reported as not found, as on every other transport.
+  if (req.session_id && ctx.claimSession && !(await ctx.claimSession(req.session_id))) {
+    throw new ChemAgentError("not_found", `No session ${req.session_id}.`);
+  }
   const { progressToken } = ctx;
   const onEvent = progressToken === undefined ? undefined : (e: QueryEvent) => {
     // seq is gap-free and increasing per query: exactly what MCP asks of a progress value.
@@ -39,12 +43,6 @@ export async function ask(agent: Agent, raw: unknown, ctx: AskContext): Promise<
   };
   const res = await agent.query(req, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
   return toResult(res);
-}
-
-/** A session id namespaced by the token's subject, so one user can never continue another's conversation. */
-function ownSession(req: QueryRequest, sub: string | undefined): QueryRequest {
-  if (!sub || !req.session_id) return req;
-  return { ...req, session_id: `u.${sub.replace(/[^\w.-]/g, "_").slice(0, 60)}:${req.session_id}` };
 }
 
 function describeEvent(e: QueryEvent): string {

@@ -7,7 +7,8 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { WebStandardStreamableHTTPServerTransport } from "./sdk.ts";
 import type { Server } from "./sdk.ts";
 import type { Agent } from "../../core/mod.ts";
-import { tokenFromRequest, type Verifier } from "../ws/auth.ts";
+import type { Access } from "../ws/access.ts";
+import { type Principal, tokenFromRequest, type Verifier } from "../ws/auth.ts";
 import { MemoryEventStore } from "./event_store.ts";
 import { hostCheck } from "./origin.ts";
 import { createMcpServer } from "./server.ts";
@@ -21,6 +22,8 @@ export interface McpHttpOptions {
   allowedOrigins: string[];
   /** Authorization servers named in the protected-resource metadata (the JWT issuer). */
   authorizationServers?: string[];
+  /** Ownership rules (edge/ws/access.ts) for `ask` conversations. */
+  access?: Access;
   /** Runs after authentication, before the transport (the HTTP rate limiter, when the app has one). */
   limiter?: MiddlewareHandler;
   /** Largest JSON-RPC request body (CHEMAGENT_MAX_BODY_BYTES); the transport answers 413 above it. */
@@ -123,7 +126,8 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
 
   app.all("/mcp", async (c) => {
     const req = c.req.raw;
-    const sub = (c.get("principal" as never) as { sub?: string } | undefined)?.sub;
+    const principal = c.get("principal" as never) as Principal | undefined;
+    const sub = principal?.sub;
     const authInfo = sub ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [] } : undefined;
     const id = req.headers.get("mcp-session-id");
     if (id) {
@@ -138,7 +142,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     }
     // A request without a session may only be `initialize`; the transport refuses anything else.
     if (sessions.size >= maxSessions) await closeSession(oldestSession(sessions)!);
-    const server = createMcpServer(o.agent, { sub, onUnexpected: o.onUnexpected });
+    const server = createMcpServer(o.agent, { principal, access: o.access, onUnexpected: o.onUnexpected });
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       eventStore,

@@ -49,7 +49,7 @@ export async function readResource(agent: Agent, uri: string): Promise<ReadResou
     const smiles = (out as { compound?: { smiles?: string | null } }).compound?.smiles;
     const result = json(uri, out);
     if (smiles) {
-      const svg = agent.chem.depict(smiles, { width: 300, height: 300 });
+      const svg = await agent.chem.depict(smiles, { width: 300, height: 300 });
       result.contents.push({ uri: `${uri}/depiction.svg`, mimeType: "image/svg+xml", blob: base64(svg) });
     }
     return result;
@@ -82,7 +82,7 @@ function describeDataset(agent: Agent) {
 const MAX_COMPLETIONS = 100; // the MCP limit per response
 
 /** Completion values for a compound id or name: ids for an id prefix (CHEMBL…), names otherwise. */
-export function completeCompound(agent: Agent, value: string): string[] {
+export async function completeCompound(agent: Agent, value: string): Promise<string[]> {
   const v = value.trim();
   if (/^chembl\d*$/i.test(v)) {
     const prefix = v.toUpperCase();
@@ -94,7 +94,7 @@ export function completeCompound(agent: Agent, value: string): string[] {
     return out;
   }
   if (v.length < 2) return [];
-  return [...new Set(agent.searchCompounds(v, 20).compounds.map((c) => c.name))];
+  return [...new Set((await agent.searchCompounds(v, 20)).compounds.map((c) => c.name))];
 }
 
 /** Completion values for a target: ChEMBL target ids for an id prefix, else gene symbols and names. */

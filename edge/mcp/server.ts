@@ -17,6 +17,8 @@ import {
   ReadResourceRequestSchema,
 } from "./sdk.ts";
 import { type Agent, ChemAgentError } from "../../core/mod.ts";
+import type { Principal } from "../ws/auth.ts";
+import type { Access } from "../ws/access.ts";
 import { ask, ASK_TOOL } from "./ask.ts";
 import { toolError } from "./errors.ts";
 import { getPrompt, PROMPTS } from "./prompts.ts";
@@ -32,8 +34,10 @@ import { callChemTool, chemToolList, isChemTool } from "./tools.ts";
 export const SERVER_INFO = { name: "chemagent", title: "ChemAgent", version: "0.1.0" };
 
 export interface McpServerOptions {
-  /** The verified caller (token `sub`), when the transport authenticated one. */
-  sub?: string;
+  /** The verified caller, when the transport authenticated one. */
+  principal?: Principal;
+  /** Ownership rules shared with the HTTP API and WebSocket (sessions belong to the token's `sub`). */
+  access?: Access;
   /** Reports errors that are not ChemAgent errors (bugs): logged by the host, answered as `internal`. */
   onUnexpected?: (err: unknown) => void;
 }
@@ -64,7 +68,7 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     try {
       if (name === "ask") {
         return await ask(agent, args, {
-          sub: o.sub,
+          ...(o.access ? { claimSession: (id: string) => o.access!.claimSession(o.principal, id) } : {}),
           signal: extra.signal,
           progressToken: extra._meta?.progressToken,
           sendNotification: extra.sendNotification,
@@ -97,13 +101,13 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     (req) => protocolErrors(() => getPrompt(req.params.name, req.params.arguments), o),
   );
 
-  server.setRequestHandler(CompleteRequestSchema, (req) => {
+  server.setRequestHandler(CompleteRequestSchema, async (req) => {
     const { ref, argument } = req.params;
     let values: string[] = [];
     const wanted = argument.name;
     if (ref.type === "ref/resource") {
       if (ref.uri === "chemagent://compound/{id}" && wanted === "id") {
-        values = completeCompound(agent, argument.value);
+        values = await completeCompound(agent, argument.value);
       }
       if (ref.uri === "chemagent://target/{id}" && wanted === "id") {
         values = completeTarget(agent, argument.value);
@@ -111,7 +115,7 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     } else if (
       ref.type === "ref/prompt" && wanted === "compound" && PROMPTS.some((p) => p.name === ref.name)
     ) {
-      values = completeCompound(agent, argument.value);
+      values = await completeCompound(agent, argument.value);
     }
     // Anything else (another server's prompt, an argument without suggestions) completes to nothing: completion
     // is advisory, and an empty list is the honest answer.

@@ -53,13 +53,13 @@ export async function callChemTool(
   args: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
-  if (name === "depict") return depict(agent, args);
+  if (name === "depict") return await depict(agent, args);
   const out = await agent.runTool(name, args, signal);
   const tool = (TOOLS as Record<string, RenderableTool>)[name];
   const content: ContentBlock[] = [{ type: "text", text: readable(tool, out) }];
   // A single compound comes with its structure drawing, so an assistant can show it.
   const compound = (out as { compound?: { smiles?: string | null } }).compound;
-  if (name === "compound_lookup" && compound?.smiles) content.push(svgImage(agent, compound.smiles));
+  if (name === "compound_lookup" && compound?.smiles) content.push(await svgImage(agent, compound.smiles));
   return { content, structuredContent: out };
 }
 
@@ -74,7 +74,7 @@ function readable(tool: RenderableTool, out: Record<string, unknown>): string {
   return JSON.stringify(out);
 }
 
-function depict(agent: Agent, raw: Record<string, unknown>): CallToolResult {
+async function depict(agent: Agent, raw: Record<string, unknown>): Promise<CallToolResult> {
   const parsed = depictArgs.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -89,7 +89,7 @@ function depict(agent: Agent, raw: Record<string, unknown>): CallToolResult {
     const byId = agent.data.compoundById(a.compound);
     const c = byId
       ? { smiles: byId.canonical_smiles ?? byId.smiles }
-      : agent.searchCompounds(a.compound, 1).compounds[0];
+      : (await agent.searchCompounds(a.compound, 1)).compounds[0];
     if (!c) throw new ChemAgentError("not_found", `No compound named "${a.compound}".`);
     smiles = c.smiles ?? undefined;
     if (!smiles) throw new ChemAgentError("not_found", `${a.compound} has no structure in the dataset.`);
@@ -97,7 +97,7 @@ function depict(agent: Agent, raw: Record<string, unknown>): CallToolResult {
   if (!smiles) throw new ChemAgentError("invalid_parameter", "depict: give smiles or compound.");
   return {
     content: [
-      svgImage(agent, smiles, a),
+      await svgImage(agent, smiles, a),
       { type: "text", text: `Structure of ${a.compound ?? smiles} (SVG, ${a.width}×${a.height}).` },
     ],
     structuredContent: { smiles, mime_type: "image/svg+xml" },
@@ -105,12 +105,12 @@ function depict(agent: Agent, raw: Record<string, unknown>): CallToolResult {
 }
 
 /** An SVG drawing as MCP image content (base64, image/svg+xml). */
-export function svgImage(
+export async function svgImage(
   agent: Agent,
   smiles: string,
   o: { width?: number; height?: number; highlight?: string } = {},
-): ContentBlock {
-  const svg = agent.chem.depict(smiles, {
+): Promise<ContentBlock> {
+  const svg = await agent.chem.depict(smiles, {
     width: o.width ?? 300,
     height: o.height ?? 300,
     highlight: o.highlight,

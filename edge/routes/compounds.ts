@@ -8,7 +8,7 @@ import { num, queryParams } from "../params.ts";
 export function compoundRoutes(agent: Agent) {
   const app = new Hono();
 
-  app.get("/", (c) => {
+  app.get("/", async (c) => {
     const t0 = performance.now();
     const { search, limit } = queryParams(
       c,
@@ -21,7 +21,7 @@ export function compoundRoutes(agent: Agent) {
       }),
     );
     return ok(c, {
-      ...agent.searchCompounds(search, limit ?? 10),
+      ...await agent.searchCompounds(search, limit ?? 10),
       provenance: [{ source: `offline dataset ${agent.data.version}` }],
     }, t0);
   });

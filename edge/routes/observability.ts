@@ -1,12 +1,24 @@
 /** @module /api/metrics/* (rollups for the dashboard) and /api/alerts/* (active, history, ack, silences). */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { ChemAgentError } from "../../core/mod.ts";
+import { ChemAgentError, QUERY_ORIGINS } from "../../core/mod.ts";
 import type { AlertEngine } from "../../core/obs/alerts/engine.ts";
 import type { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { ok } from "../envelope.ts";
+import type { AuthVariables } from "../middleware/auth/index.ts";
 import { readJson } from "../middleware/json-body/index.ts";
 import { num, queryParams } from "../params.ts";
+
+const HISTORY_METRICS = [
+  "queries",
+  "errors",
+  "user_errors",
+  "answered",
+  "error_rate",
+  "cache_hit_rate",
+  "latency_avg",
+  "latency_p95",
+] as const;
 
 const WINDOW_MS: Record<string, number> = {
   "1h": 3_600_000,
@@ -15,29 +27,42 @@ const WINDOW_MS: Record<string, number> = {
   "30d": 30 * 86_400_000,
 };
 
+/** `?origin=`: whose queries a figure covers. Default `user` (warm-up and probe queries excluded); `all` for
+ * every query. */
+function originOf(c: Context): string {
+  const o = c.req.query("origin") ?? "user";
+  if (o !== "all" && !(QUERY_ORIGINS as readonly string[]).includes(o)) {
+    throw new ChemAgentError("invalid_parameter", `origin must be ${QUERY_ORIGINS.join(", ")} or all`);
+  }
+  return o;
+}
+
 export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolean }) {
   const app = new Hono();
   app.get("/summary", async (c) => {
     const t0 = performance.now();
     const w = c.req.query("window") ?? "24h";
     if (!WINDOW_MS[w]) throw new ChemAgentError("invalid_parameter", "window must be 1h, 24h, 7d or 30d");
+    const origin = originOf(c);
     const windows: Record<string, number> = {};
-    for (const k of ["24h", "7d", "30d"]) windows[k] = (await store.summary(WINDOW_MS[k])).queries;
-    return ok(c, { ...(await store.summary(WINDOW_MS[w])), windows, fleet: store.isShared }, t0);
+    for (const k of ["24h", "7d", "30d"]) windows[k] = (await store.summary(WINDOW_MS[k], origin)).queries;
+    return ok(c, { ...(await store.summary(WINDOW_MS[w], origin)), windows, fleet: store.isShared }, t0);
   });
   app.get("/history", async (c) => {
     const t0 = performance.now();
     const q = queryParams(
       c,
       z.object({
-        metric: z.enum(["queries", "errors", "error_rate", "cache_hit_rate", "latency_avg", "latency_p95"], {
-          error: "metric must be queries, errors, error_rate, cache_hit_rate, latency_avg or latency_p95",
-        }).default("queries"),
+        metric: z.enum(HISTORY_METRICS, { error: `metric must be ${HISTORY_METRICS.join(", ")}` }).default(
+          "queries",
+        ),
         window: z.enum(["1m", "5m", "1h", "1d"], { error: "window must be 1m, 5m, 1h or 1d" }).default("5m"),
         from: z.string().optional(),
         to: z.string().optional(),
+        origin: z.string().optional(),
       }),
     );
+    const origin = originOf(c);
     const time = (s: string | undefined, d: number) => {
       if (!s) return d;
       const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
@@ -54,18 +79,19 @@ export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolea
       window: q.window,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      points: await store.history(q.metric, q.window, from, to),
+      origin,
+      points: await store.history(q.metric, q.window, from, to, origin),
     }, t0);
   });
   app.get("/errors", (c) => {
     const t0 = performance.now();
-    const q = queryParams(c, z.object({ limit: num("limit", 1, 100, true) }));
-    return ok(c, { errors: store.recentErrors(q.limit ?? 100, opts.showStacks) }, t0);
+    const q = queryParams(c, z.object({ limit: num("limit", 1, 100, true), origin: z.string().optional() }));
+    return ok(c, { errors: store.recentErrors(q.limit ?? 100, opts.showStacks, originOf(c)) }, t0);
   });
-  app.get("/tools", (c) => ok(c, { tools: store.tools() }, performance.now()));
+  app.get("/tools", (c) => ok(c, { tools: store.tools(originOf(c)) }, performance.now()));
   app.get("/queries", (c) => {
-    const q = queryParams(c, z.object({ limit: num("limit", 1, 500, true) }));
-    return ok(c, { queries: store.recentQueries(q.limit ?? 100) }, performance.now());
+    const q = queryParams(c, z.object({ limit: num("limit", 1, 500, true), origin: z.string().optional() }));
+    return ok(c, { queries: store.recentQueries(q.limit ?? 100, originOf(c)) }, performance.now());
   });
   app.get("/report.pdf", async (c) => {
     const w = c.req.query("window") ?? "24h";
@@ -78,14 +104,14 @@ export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolea
   });
   app.get("/slow-queries", (c) => {
     const t0 = performance.now();
-    const q = queryParams(c, z.object({ limit: num("limit", 1, 100, true) }));
-    return ok(c, { queries: store.slowQueries(q.limit ?? 20) }, t0);
+    const q = queryParams(c, z.object({ limit: num("limit", 1, 100, true), origin: z.string().optional() }));
+    return ok(c, { queries: store.slowQueries(q.limit ?? 20, 3_600_000, originOf(c)) }, t0);
   });
   return app;
 }
 
 export function alertRoutes(engine: AlertEngine, maxBody: number) {
-  const app = new Hono();
+  const app = new Hono<{ Variables: AuthVariables }>();
   const view = (a: ReturnType<AlertEngine["active"]>[number]) => ({
     ...a,
     started_at: new Date(a.started_at).toISOString(),
@@ -109,7 +135,7 @@ export function alertRoutes(engine: AlertEngine, maxBody: number) {
   app.post("/:id/ack", (c) => {
     const a = engine.ack(
       c.req.param("id"),
-      String((c.get("principal" as never) as { sub?: string } | undefined)?.sub ?? "operator"),
+      c.get("principal")?.sub ?? "operator",
     );
     if (!a) throw new ChemAgentError("not_found", `No alert ${c.req.param("id")}.`);
     return ok(c, view(a), performance.now());
@@ -124,7 +150,11 @@ export function alertRoutes(engine: AlertEngine, maxBody: number) {
       }),
       maxBody,
     );
-    return ok(c, { ...engine.silence(b.rule, b.minutes, b.reason, "operator") }, performance.now());
+    return ok(
+      c,
+      { ...engine.silence(b.rule, b.minutes, b.reason, c.get("principal")?.sub ?? "operator") },
+      performance.now(),
+    );
   });
   app.delete("/silences/:id", (c) => {
     if (!engine.unsilence(c.req.param("id"))) {

@@ -13,6 +13,8 @@ import {
   responseToJson,
 } from "../../core/mod.ts";
 import { readJson } from "../middleware/json-body/index.ts";
+import type { Access } from "../ws/access.ts";
+import { assertSessionAccess } from "./sessions.ts";
 
 /** Request-level failures answer 4xx/5xx; understood questions answer 200 whatever their outcome. */
 export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
@@ -32,10 +34,11 @@ export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
   }
 }
 
-export function queryRoutes(agent: Agent, maxBody: number) {
+export function queryRoutes(agent: Agent, maxBody: number, access?: Access) {
   const app = new Hono();
 
   const answer = async (c: Context, req: QueryRequest) => {
+    await assertSessionAccess(c, access, req.session_id);
     const response = await agent.query(req, { requestId: c.get("requestId" as never) as string | undefined });
     c.header("content-type", "application/json");
     return c.body(responseToJson(response), httpStatusFor(response));
@@ -46,9 +49,10 @@ export function queryRoutes(agent: Agent, maxBody: number) {
   // GET /api/query?q=… : the same answer for idempotent reads (cacheable by HTTP caches and CDNs).
   app.get("/", (c) => answer(c, queryRequestFromParams(new URL(c.req.url).searchParams)));
 
-  app.get("/stream", (c) => {
+  app.get("/stream", async (c) => {
     // Validated before the stream opens: a bad request is a 400 envelope, as on every other transport.
     const req = queryRequestFromParams(new URL(c.req.url).searchParams);
+    await assertSessionAccess(c, access, req.session_id);
     return streamSSE(c, async (stream) => {
       const ac = new AbortController();
       stream.onAbort(() => ac.abort(new DOMException("client went away", "AbortError")));

@@ -12,6 +12,7 @@ import {
 } from "../../core/mod.ts";
 import { outcomeOf } from "../../core/obs/outcome.ts";
 import { answerClarification } from "../../core/memory/followup.ts";
+import type { Access } from "./access.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { type EventLog, isTerminal } from "./event_log.ts";
 import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, queryFromMessage, seqOf } from "./protocol.ts";
@@ -49,6 +50,8 @@ export interface HubOptions {
   verifier?: Verifier;
   authRequired?: boolean;
   limits?: Partial<HubLimits>;
+  /** Ownership rules (sessions, queries, ops room) when authentication is on. */
+  access?: Access;
   onMetric?: (name: "connections" | "messages_in" | "messages_out" | "dropped", delta: number) => void;
 }
 
@@ -296,6 +299,7 @@ export class Hub {
   }
 
   async #handle(conn: Connection, m: ClientMessage) {
+    if (await this.#refused(conn, m)) return;
     switch (m.action) {
       case "ping":
         return this.#notice(conn, "pong", { server_time: isoNow() });
@@ -335,6 +339,16 @@ export class Hub {
     }
   }
 
+  /** Another user's session, query or the ops room: answered with an error notice, nothing else happens. */
+  async #refused(conn: Connection, m: ClientMessage): Promise<boolean> {
+    const error = await this.o.access?.refusal(conn.principal, m);
+    if (!error) return false;
+    const queryId = "query_id" in m && typeof m.query_id === "string" ? m.query_id : "";
+    const ref = m.action === "query" && m.id ? { id: m.id } : {};
+    this.#notice(conn, "error", { error, ...ref }, queryId);
+    return true;
+  }
+
   #startQuery(conn: Connection, req: QueryRequest, clientId?: string, answers?: string) {
     if (this.draining) {
       // Not accepted: the client resends it (same id) after reconnecting to another instance.
@@ -358,6 +372,7 @@ export class Hub {
       });
     }
     const queryId = newId("q");
+    this.o.access?.recordQuery(queryId, conn.principal);
     const session = req.session_id;
     const rooms = [`query:${queryId}`, ...(session ? [`session:${session}`] : [])];
     this.#join(conn, `query:${queryId}`);
@@ -488,6 +503,7 @@ export class Hub {
         ...ev,
         data: {
           status: o.status,
+          origin: o.origin,
           intent: o.intent ?? "unknown",
           cached: !!o.cached,
           ms: o.ms ?? 0,

@@ -154,3 +154,77 @@ Deno.test({
     await redis.stop();
   },
 });
+
+Deno.test({
+  ...opts,
+  name: "console: a cached answer shows its plan, an error looks like one, a suggestion click asks it",
+  async fn() {
+    const { Agent } = await import("../../core/mod.ts");
+    const { LayeredCache } = await import("../../core/cache/mod.ts");
+    const { createApp } = await import("../../edge/app.ts");
+    const { Hub } = await import("../../edge/ws/hub.ts");
+    const { MemoryEventLog } = await import("../../edge/ws/event_log.ts");
+    const { LocalRoomBus } = await import("../../edge/ws/room_bus.ts");
+    const { testAgent } = await import("../helpers.ts");
+    const out = new URL(
+      `${Deno.env.get("SCREENSHOTS_DIR") ?? "test-output/screenshots"}/`,
+      new URL("../../", import.meta.url),
+    );
+    await Deno.mkdir(out, { recursive: true });
+    const base = await testAgent();
+    const agent = new Agent(base.data, base.chem, { cache: new LayeredCache() });
+    const hub = new Hub({ agent, log: new MemoryEventLog(), bus: new LocalRoomBus() });
+    const app = createApp({
+      agent,
+      config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
+      ws: { hub, authRequired: false },
+    });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+    const b = await browser();
+    const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${url}/ui`);
+    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "open");
+    const ask = async (q: string) => {
+      await page.fill("#q", q);
+      await page.click("#ask");
+      await page.waitForFunction(() => !(document.getElementById("ask") as HTMLButtonElement).disabled);
+    };
+    // Cached: the plan of the answer it reuses, each step marked as served from the cache.
+    await ask("Find compounds similar to aspirin and get their targets");
+    await ask("Find compounds similar to aspirin and get their targets");
+    assert.match(await page.textContent("#status") ?? "", /cached/);
+    const steps = await page.$$eval(
+      "#steps li[id]",
+      (lis) => lis.map((l) => (l as HTMLElement).dataset.status),
+    );
+    assert.deepEqual(steps, ["cached", "cached"]);
+    assert.match(await page.textContent("#steps") ?? "", /answered from the cache/);
+    await page.screenshot({ path: new URL("console-cached-plan.png", out).pathname });
+    // An error: red bar, red answer box, red status; the suggestions are buttons.
+    await ask("targets of imatinibb");
+    assert.ok(await page.$eval(".bar", (e) => e.classList.contains("failed")));
+    assert.ok(await page.$eval("#answer", (e) => e.classList.contains("failed")));
+    const color = await page.$eval("#progress", (e) => getComputedStyle(e).backgroundColor);
+    assert.equal(color, "rgb(179, 38, 30)"); // --err, not the accent blue
+    const buttons = await page.$$eval(".suggestions button", (bs) => bs.map((x) => x.textContent));
+    assert.equal(buttons[0], "Imatinib");
+    assert.equal(
+      await page.locator("#answer p", { hasText: "Try:" }).count(),
+      0,
+      "the plain Try: line is gone",
+    );
+    await page.screenshot({ path: new URL("console-error-suggestions.png", out).pathname });
+    // Clicking a suggestion asks the question with the name corrected, and the error state clears.
+    await page.click(".suggestions button:first-of-type");
+    await page.waitForFunction(() => /success/.test(document.getElementById("status")!.textContent ?? ""));
+    assert.equal(await page.inputValue("#q"), "targets of Imatinib");
+    assert.ok(!await page.$eval(".bar", (e) => e.classList.contains("failed")));
+    assert.match(await page.textContent("#answer") ?? "", /Imatinib/);
+    assert.deepEqual(errors, []);
+    await b.close();
+    await server.shutdown();
+  },
+});

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { Agent } from "../../core/mod.ts";
 import { LayeredCache } from "../../core/cache/mod.ts";
+import { commonQueries, warmCache } from "../../core/cache/warm.ts";
 import { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { AlertEngine } from "../../core/obs/alerts/engine.ts";
 import { createApp } from "../../edge/app.ts";
@@ -128,6 +129,112 @@ Deno.test({
     }).output();
     assert.equal(png.code, 0);
     assert.deepEqual(errors, []);
+    await b.close();
+    await server.shutdown();
+  },
+});
+
+Deno.test({
+  name:
+    "dashboard tells the truth: after a warm-up of 100 and 20 user questions, Overview shows 20 user queries, " +
+    "outcomes that add up, four charts with data, and the same cache hit rate as Caching",
+  ...browserTestOpts,
+  async fn() {
+    // Screenshots go to an ignored folder (never tracked files); SCREENSHOTS_DIR overrides it.
+    const out = new URL(
+      `${Deno.env.get("SCREENSHOTS_DIR") ?? "test-output/screenshots"}/`,
+      new URL("../../", import.meta.url),
+    );
+    await Deno.mkdir(out, { recursive: true });
+    const base = await testAgent();
+    const store = new MetricsStore(":memory:");
+    const agent = new Agent(base.data, base.chem, {
+      cache: new LayeredCache(),
+      observers: [store.listener()],
+    });
+    const hub = new Hub({ agent, log: new MemoryEventLog(), bus: new LocalRoomBus() });
+    agent.observers.push(hub.observer());
+    const app = createApp({
+      agent,
+      config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
+      ws: { hub, authRequired: false },
+      observability: { store, alerts: new AlertEngine(store, []), showStacks: true },
+    });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+    const warm = await warmCache(agent, (await commonQueries()).slice(0, 100));
+    assert.equal(warm.total, 100);
+    const questions = [
+      "targets of aspirin",
+      "molecular weight of caffeine",
+      "ligands of EGFR",
+      "Is ibuprofen drug-like?",
+      "compare aspirin and ibuprofen",
+      "What is the molecular weight of zzyxorinol?", // user error: not_found
+      "What is the logP of qwertyzine?", // user error: not_found
+    ];
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${url}/api/query`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: questions[i % questions.length] }),
+      }).then((r) => r.json());
+    }
+    const summary = (await fetch(`${url}/api/metrics/summary?window=1h`).then((r) => r.json())).result;
+    assert.equal(summary.queries, 20);
+    const all = (await fetch(`${url}/api/metrics/summary?window=1h&origin=all`).then((r) => r.json())).result;
+    assert.equal(all.queries, 120);
+
+    const b = await launchBrowser();
+    const page = await b.newPage({ viewport: { width: 1300, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(`${url}/ui/dashboard/#/overview`);
+    await page.waitForFunction(() => document.querySelector(".live")?.textContent === "live");
+    const card = (id: string) => page.textContent(`#${id} .value`).then((t) => t ?? "");
+    await page.waitForFunction(() => document.querySelector("#card-queries .value")?.textContent === "20");
+    await page.waitForFunction(() =>
+      /\d/.test(document.querySelector("#card-system-errors .value")?.textContent ?? "")
+    );
+    const count = (t: string) => Number(t.split(" ")[0]);
+    const answered = count(await card("card-answered"));
+    const userErrors = count(await card("card-user-errors"));
+    const systemErrors = count(await card("card-system-errors"));
+    assert.equal(answered + userErrors + systemErrors, 20);
+    assert.equal(userErrors, summary.outcomes.user_error);
+    assert.ok(userErrors >= 4, `the not-found questions are user errors (${userErrors})`);
+    // Definitions on hover.
+    assert.match(
+      await page.getAttribute("#card-user-errors", "title") ?? "",
+      /could not be answered as asked/,
+    );
+    assert.match(
+      await page.getAttribute("#card-hit-rate", "title") ?? "",
+      /whole answer came from the cache/,
+    );
+    // Four charts, each with data (no "nothing in this range" overlay).
+    await page.waitForFunction(() => document.querySelectorAll("#overview-charts canvas").length === 4);
+    await page.waitForTimeout(500); // charts settle
+    assert.equal(await page.locator("#overview-charts .chart-empty").count(), 0);
+    const hitRate = await card("card-hit-rate");
+    assert.equal(hitRate, `${(summary.cache_hit_rate * 100).toFixed(1)}%`);
+    // The live table shows user queries only.
+    await page.waitForFunction(() => document.querySelectorAll("#live-table tbody tr").length === 10);
+    await page.screenshot({ path: new URL("dashboard-overview-truth.png", out).pathname, fullPage: true });
+    // Including internal traffic shows all 120.
+    await page.click("#include-internal");
+    await page.waitForFunction(() => document.querySelector("#card-queries .value")?.textContent === "120");
+    await page.screenshot({ path: new URL("dashboard-overview-all.png", out).pathname, fullPage: true });
+    await page.click("#include-internal");
+    // Caching shows the same cache hit rate, with the same definition.
+    await page.goto(`${url}/ui/dashboard/#/caching`);
+    await page.waitForFunction(() =>
+      /%/.test(document.querySelector("#card-hit-rate .value")?.textContent ?? "")
+    );
+    assert.equal(await card("card-hit-rate"), hitRate);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: new URL("dashboard-caching-truth.png", out).pathname, fullPage: true });
+    assert.deepEqual(pageErrors, []);
     await b.close();
     await server.shutdown();
   },

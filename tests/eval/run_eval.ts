@@ -150,4 +150,5 @@ if (json) {
     1,
   ));
 }
-if (failed.length) Deno.exit(1);
+agent.chem.close(); // idle chemistry workers would keep the process alive
+Deno.exit(failed.length ? 1 : 0);

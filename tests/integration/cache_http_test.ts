@@ -118,7 +118,7 @@ Deno.test({
       assert.match(text, /chemagent_cache_requests_total\{kind="query",served="cache"\} \d+/);
       assert.match(
         text,
-        /chemagent_queries_total\{intent_type="target_query",status="success",cache_hit="true"\} \d+/,
+        /chemagent_queries_total\{intent_type="target_query",status="success",cache_hit="true",origin="user"\} \d+/,
       );
       assert.match(text, /chemagent_cache_l1_entries \d+/);
       assert.ok(!/aspirin/.test(text), "no query text in labels");

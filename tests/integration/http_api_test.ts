@@ -114,7 +114,7 @@ Deno.test({
 
     await t.step("understood-but-unanswerable queries are 200 with the error code", async () => {
       for (
-        const [q, code] of [["ibuprofin", "not_found"], ["What is the weather today?", "out_of_scope"], [
+        const [q, code] of [["zorbitrexil", "not_found"], ["What is the weather today?", "out_of_scope"], [
           "qwrtzp xkcdvb",
           "unrecognized_query",
         ]]
@@ -223,12 +223,11 @@ Deno.test({
       ["/api/depict?smiles=C1CC(", {}, 400, "invalid_smiles"],
       ["/api/depict", {}, 400, "invalid_parameter"],
       ["/api/nowhere", {}, 404, "not_found"],
-      [
-        "/api/tools/nope",
-        post("{}"),
-        400,
-        "invalid_parameter",
-      ],
+      ["/api/tools/nope", post("{}"), 404, "not_found"],
+      // Tool names are own keys of the registry, never inherited properties of a plain object.
+      ...["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__", "__defineGetter__"].map((
+        name,
+      ): [string, RequestInit, number, string] => [`/api/tools/${name}`, post("{}"), 404, "not_found"]),
     ];
     for (const [path, init, status, code] of bad) {
       await t.step(
@@ -245,6 +244,65 @@ Deno.test({
         },
       );
     }
+
+    await t.step("a chunked body over the limit (no Content-Length) is 413 payload_too_large", async () => {
+      const chunk = new TextEncoder().encode(" ".repeat(16 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          // 8 × 16 KiB = 128 KiB > the 64 KiB limit.
+          if (sent++ < 8) c.enqueue(chunk);
+          else c.close();
+        },
+      });
+      const res = await fetch(u("/api/query"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const json = await res.json();
+      assert.equal(res.status, 413);
+      assert.equal(json.error.code, "payload_too_large");
+    });
+
+    await t.step("a chunked body under the limit is read whole and answered", async () => {
+      const text = new TextEncoder().encode(
+        JSON.stringify({ query: "What is the molecular weight of aspirin?" }),
+      );
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < text.length; i += 7) c.enqueue(text.subarray(i, i + 7)); // many small chunks
+          c.close();
+        },
+      });
+      const res = await fetch(u("/api/query"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const json = await res.json();
+      assert.equal(res.status, 200);
+      assert.equal(json.intent.type, "property_query");
+    });
+
+    await t.step("an unknown tool answers 404 with the list of tools", async () => {
+      const r = await postJson(u("/api/tools/constructor"), {});
+      assert.equal(r.status, 404);
+      const err = r.body.error as Any;
+      assert.ok(err.suggestions.includes("properties") && err.suggestions.includes("compound_lookup"));
+      assert.ok(!err.suggestions.includes("constructor"));
+    });
+
+    await t.step("an over-long URL gets the JSON envelope (414), not a bare error", async () => {
+      const r = await getJson(u("/api/compounds?search=" + "a".repeat(40 * 1024)));
+      assert.equal(r.status, 414);
+      assert.equal(r.body.success, false);
+      assert.equal((r.body.error as Any).code, "invalid_request");
+      assert.match((r.body.error as Any).message, /limit is 16384/);
+      assert.ok(r.body.request_id);
+    });
 
     await t.step("a long search string is refused and the server keeps serving", async () => {
       const r = await getJson(u("/api/compounds?search=" + "a".repeat(8 * 1024)));

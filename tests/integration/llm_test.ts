@@ -35,7 +35,7 @@ Deno.test({
   ...opts,
   name: "low-confidence questions go to the LLM (OpenAI protocol); confident ones never do",
   async fn() {
-    const rules = base.understand(VAGUE).parsed;
+    const rules = (await base.understand(VAGUE)).parsed;
     assert.ok(rules.intent.confidence < 0.8, `rules confidence ${rules.intent.confidence}`);
     const { server, agent, llm } = agentWith("openai", () => ({ content: MW }));
     const r = await agent.query({ query: VAGUE });

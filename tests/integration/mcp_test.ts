@@ -391,7 +391,52 @@ Deno.test({
       });
       assert.equal(bob.status, 404);
       await bob.body?.cancel();
+      // Conversations follow the same ownership rules as HTTP and WebSocket: Bob cannot continue Alice's.
+      const mine = await client.callTool({
+        name: "ask",
+        arguments: { query: "What is the molecular weight of aspirin?", session_id: "s_alice_mcp" },
+      });
+      assert.ok(!mine.isError);
+      const bobClient = await connect(server.url, await token("bob"));
+      const theirs = await bobClient.callTool({
+        name: "ask",
+        arguments: { query: "and its targets?", session_id: "s_alice_mcp" },
+      });
+      assert.equal(theirs.isError, true);
+      assert.equal((theirs.structuredContent as { error: Json }).error.code, "not_found");
+      await bobClient.close();
       await client.close();
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "MCP requests count against the HTTP rate limit (per user), refused with 429 and Retry-After",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startMcpServer({
+      RATE_LIMIT_LOOPBACK: "true",
+      RATE_LIMIT_RPS: "0.1",
+      RATE_LIMIT_BURST: "3",
+    });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${server.url}/mcp`, {
+          method: "POST",
+          headers: MCP_HEADERS,
+          body: JSON.stringify(initialize("2025-11-25")),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter = res.headers.get("retry-after");
+        await res.body?.cancel();
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+      assert.ok(Number(retryAfter) >= 1);
     } finally {
       await server.close();
     }

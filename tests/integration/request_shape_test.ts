@@ -39,8 +39,8 @@ const CASES: Case[] = [
   },
   { name: "an empty question", request: { query: "" }, expect: { refused: false, code: "empty_query" } },
   {
-    name: "a misspelt compound",
-    request: { query: "ibuprofin" },
+    name: "an unknown compound",
+    request: { query: "zorbitrexil" },
     expect: { refused: false, code: "not_found" },
   },
   { name: "no query", request: { session_id: "s_x" }, expect: refused("query") },

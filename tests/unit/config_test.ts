@@ -28,7 +28,24 @@ const bad: [Record<string, string>, RegExp][] = [
   [{ OTEL_TRACES_SAMPLER_ARG: "2" }, /OTEL_TRACES_SAMPLER_ARG/],
   [{ JWT_SECRET_FILE: "/nonexistent/jwt" }, /JWT_SECRET_FILE: cannot read \/nonexistent\/jwt/],
   [{ JWT_SECRET: "x".repeat(32), JWT_SECRET_FILE: "/run/secrets/jwt" }, /set JWT_SECRET or JWT_SECRET_FILE/],
+  [{ JWT_ROLES_CLAIM: "roles[0]" }, /JWT_ROLES_CLAIM must be a claim name/],
+  [{ RATE_LIMIT_RPS: "fast" }, /RATE_LIMIT_RPS must be a number of requests per second/],
+  [{ RATE_LIMIT_RPS: "0" }, /RATE_LIMIT_RPS/],
+  [{ RATE_LIMIT_BURST: "1.5" }, /RATE_LIMIT_BURST/],
+  [{ RATE_LIMIT_ENABLED: "sometimes" }, /RATE_LIMIT_ENABLED/],
+  [{ CHEMAGENT_MAX_URL_BYTES: "100" }, /CHEMAGENT_MAX_URL_BYTES/],
 ];
+
+Deno.test("request limits and rate limit defaults: on, generous, loopback exempt unless configured", () => {
+  const c = loadConfig({});
+  assert.equal(c.RATE_LIMIT_ENABLED, true);
+  assert.equal(c.RATE_LIMIT_RPS, 20);
+  assert.equal(c.RATE_LIMIT_BURST, 100);
+  assert.equal(c.RATE_LIMIT_LOOPBACK, false);
+  assert.equal(c.RATE_LIMIT_TRUST_PROXY, false);
+  assert.equal(c.CHEMAGENT_MAX_URL_BYTES, 16_384);
+  assert.equal(c.JWT_ROLES_CLAIM, "roles");
+});
 
 for (const [env, re] of bad) {
   Deno.test(`bad config ${JSON.stringify(env)} stops start-up with one clear line`, () => {

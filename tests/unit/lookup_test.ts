@@ -67,9 +67,9 @@ Deno.test("COX-2 alias resolves to PTGS2 and finds celecoxib", async () => {
   assert.ok(r.ligands.some((l: Any) => l.name.toLowerCase() === "celecoxib"));
 });
 
-Deno.test("REST search finds compounds by prefix and suggests for typos", () => {
-  const r = agent.searchCompounds("imatin", 5);
+Deno.test("REST search finds compounds by prefix and suggests for typos", async () => {
+  const r = await agent.searchCompounds("imatin", 5);
   assert.ok(r.compounds.some((c) => c.id === "CHEMBL941"));
-  const s = agent.searchCompounds("paracetamoll", 5);
+  const s = await agent.searchCompounds("paracetamoll", 5);
   assert.ok(s.compounds.length > 0 || s.suggestions.some((x) => x.toLowerCase().includes("paracetamol")));
 });

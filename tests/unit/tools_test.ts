@@ -27,9 +27,9 @@ Deno.test("Lipinski lists violations (cyclosporin fails)", async () => {
   assert.ok(r.lipinski.violations.some((v: Any) => v.property === "molecular_weight"));
 });
 
-Deno.test("charged and multi-fragment formulas carry the net charge", () => {
-  assert.equal(agent.chem.descriptors("CC(=O)[O-].[Na+]").formula, "C2H3NaO2");
-  assert.equal(agent.chem.descriptors("C[N+](C)(C)C").formula, "C4H12N+");
+Deno.test("charged and multi-fragment formulas carry the net charge", async () => {
+  assert.equal((await agent.chem.descriptors("CC(=O)[O-].[Na+]")).formula, "C2H3NaO2");
+  assert.equal((await agent.chem.descriptors("C[N+](C)(C)C")).formula, "C4H12N+");
 });
 
 Deno.test("similarity search is sorted, thresholded, excludes the query, and matches direct Tanimoto", async () => {
@@ -71,7 +71,12 @@ Deno.test("bad tool arguments are invalid_parameter", async () => {
     code("invalid_parameter"),
   );
   await assert.rejects(() => run("properties", {}), code("invalid_parameter"));
-  await assert.rejects(() => run("no_such_tool", {}), code("invalid_parameter"));
+});
+
+Deno.test("unknown tool names are not_found, inherited object properties included", async () => {
+  for (const name of ["no_such_tool", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    await assert.rejects(() => run(name, {}), code("not_found"), name);
+  }
 });
 
 Deno.test("invalid SMILES report where RDKit stopped", async () => {
@@ -117,8 +122,8 @@ Deno.test("intersect_targets: imatinib and nilotinib share ABL1 and KIT", async 
   assert.ok(genes.has("ABL1"), [...genes].join());
 });
 
-Deno.test("depiction is an SVG and highlights a substructure", () => {
-  const svg = agent.chem.depict("CC(=O)Oc1ccccc1C(=O)O", { highlight: "c1ccccc1" });
+Deno.test("depiction is an SVG and highlights a substructure", async () => {
+  const svg = await agent.chem.depict("CC(=O)Oc1ccccc1C(=O)O", { highlight: "c1ccccc1" });
   assert.match(svg, /^<\?xml|<svg/);
   assert.match(svg, /<\/svg>/);
 });

@@ -26,7 +26,22 @@ export class RedisSessionStore implements SessionStore {
       created: Number(m.created ?? 0),
       updated: Number(m.updated ?? 0),
       exchanges: items.map((s) => JSON.parse(s) as Exchange),
+      ...(m.owner ? { owner: m.owner } : {}),
     };
+  }
+
+  async claim(id: string, owner: string): Promise<boolean> {
+    const now = String(Date.now());
+    // HSETNX: the first claimer of a new (or never-owned) id wins, on every instance at once.
+    const replies = await this.client.multi()
+      .hsetnx(meta(id), "owner", owner)
+      .hsetnx(meta(id), "created", now)
+      .hsetnx(meta(id), "updated", now)
+      .hget(meta(id), "owner")
+      .pexpire(meta(id), this.#limits.ttlMs)
+      .pexpire(key(id), this.#limits.ttlMs)
+      .exec();
+    return replies?.[3]?.[1] === owner;
   }
 
   async append(id: string, exchange: Exchange): Promise<void> {

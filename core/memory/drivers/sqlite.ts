@@ -25,11 +25,14 @@ export class SqliteSessionStore implements SessionStore {
         seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (session, seq));
       CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated);
       PRAGMA foreign_keys = ON;`);
+    // Ownership arrived later: files written by older versions gain the column in place.
+    const columns = this.#db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "owner")) this.#db.exec("ALTER TABLE sessions ADD COLUMN owner TEXT");
   }
 
   get(id: string): Promise<Session | null> {
-    const s = this.#db.prepare("SELECT id, created, updated FROM sessions WHERE id = ?").get(id) as
-      | { id: string; created: number; updated: number }
+    const s = this.#db.prepare("SELECT id, created, updated, owner FROM sessions WHERE id = ?").get(id) as
+      | { id: string; created: number; updated: number; owner: string | null }
       | undefined;
     if (!s || s.updated + this.#limits.ttlMs < Date.now()) return Promise.resolve(null);
     const rows = this.#db.prepare("SELECT body FROM exchanges WHERE session = ? ORDER BY seq").all(id) as {
@@ -40,7 +43,34 @@ export class SqliteSessionStore implements SessionStore {
       created: s.created,
       updated: s.updated,
       exchanges: rows.map((r) => JSON.parse(r.body) as Exchange),
+      ...(s.owner !== null ? { owner: s.owner } : {}),
     });
+  }
+
+  claim(id: string, owner: string): Promise<boolean> {
+    const now = Date.now();
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      // An expired session is gone: whoever names the id next starts a fresh one.
+      const old = this.#db.prepare("SELECT updated FROM sessions WHERE id = ?").get(id) as
+        | { updated: number }
+        | undefined;
+      if (old && old.updated + this.#limits.ttlMs < now) {
+        this.#db.prepare("DELETE FROM exchanges WHERE session = ?").run(id);
+        this.#db.prepare("DELETE FROM sessions WHERE id = ?").run(id);
+      }
+      this.#db.prepare(
+        "INSERT INTO sessions (id, created, updated, owner) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET owner = excluded.owner WHERE sessions.owner IS NULL",
+      ).run(id, now, now, owner);
+      const row = this.#db.prepare("SELECT owner FROM sessions WHERE id = ?").get(id) as {
+        owner: string | null;
+      };
+      this.#db.exec("COMMIT");
+      return Promise.resolve(row.owner === owner);
+    } catch (e) {
+      this.#db.exec("ROLLBACK");
+      throw e;
+    }
   }
 
   append(id: string, exchange: Exchange): Promise<void> {

@@ -1,0 +1,138 @@
+/// <reference lib="deno.worker" />
+/** @module One chemistry worker: loads RDKit once and answers the pool's requests; killable at any point. */
+import { ChemAgentError } from "../errors.ts";
+import { createChemEngine } from "./engine.ts";
+import { loadRDKit } from "./rdkit.ts";
+import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+
+const engine = await createChemEngine();
+const rd = await loadRDKit() as unknown as {
+  SubstructLibrary: new () => RDSubstructLibrary;
+  disable_logging(name: string): boolean;
+};
+// User input must not be able to flood the server's log: RDKit warnings stay inside the worker.
+rd.disable_logging("rdApp.warning");
+
+interface RDSubstructLibrary {
+  add_trusted_smiles(smiles: string): number;
+  add_trusted_smiles_and_pattern_fp(smiles: string, fp: Uint8Array): number;
+  get_pattern_fp_as_uint8array(i: number): Uint8Array;
+  get_matches(q: unknown, useChirality: boolean, numThreads: number, maxResults: number): string;
+  delete(): void;
+}
+
+/** The dataset's structures and their pattern fingerprints, sent once; chunk libraries are built lazily. */
+let library: { smiles: string[]; fps: Uint8Array; offsets: Uint32Array; chunk: number } | null = null;
+const chunks = new Map<number, RDSubstructLibrary>();
+
+function chunkLibrary(c: number): RDSubstructLibrary {
+  let lib = chunks.get(c);
+  if (lib) return lib;
+  const { smiles, fps, offsets, chunk } = library!;
+  lib = new rd.SubstructLibrary();
+  for (let i = c * chunk; i < Math.min(smiles.length, (c + 1) * chunk); i++) {
+    // Embind cannot read from shared memory: copy each fingerprint out.
+    lib.add_trusted_smiles_and_pattern_fp(smiles[i], fps.slice(offsets[i], offsets[i + 1]));
+  }
+  chunks.set(c, lib);
+  return lib;
+}
+
+type Handler = (args: never) => unknown;
+const handlers: Record<string, Handler> = {
+  facts: (s: string) => engine.facts(s),
+  descriptors: (s: string) => engine.descriptors(s),
+  canonical: (s: string) => engine.canonical(s),
+  fingerprint: (s: string) => engine.fingerprint(s),
+  checkQuery: (q: string) => engine.parseQuery(q).delete(),
+  depict: (a: { smiles: string; width?: number; height?: number; highlight?: string }) =>
+    engine.depict(a.smiles, a),
+  /** Verdicts for SMILES-looking tokens of a question (the parser's detection, done in one round trip). */
+  verdicts: (tokens: string[]) =>
+    tokens.map((t) => {
+      try {
+        return { valid: true, canonical: engine.canonical(t), smarts: true };
+      } catch (e) {
+        let smarts = false;
+        try {
+          engine.parseQuery(t).delete();
+          smarts = true;
+        } catch { /* neither */ }
+        return {
+          valid: false,
+          error: (e as ChemAgentError).toBody?.() ?? { code: "invalid_smiles", message: "" },
+          smarts,
+        };
+      }
+    }),
+  /** Pattern fingerprints of trusted structures (computed once, shared with every worker). */
+  patternFps: (smiles: string[]) => {
+    const lib = new rd.SubstructLibrary();
+    try {
+      for (const s of smiles) lib.add_trusted_smiles(s);
+      // Serialized fingerprints vary in length: one shared buffer plus offsets.
+      const parts: Uint8Array[] = [];
+      const offsets = new Uint32Array(new SharedArrayBuffer(4 * (smiles.length + 1)));
+      for (let i = 0; i < smiles.length; i++) {
+        parts.push(lib.get_pattern_fp_as_uint8array(i));
+        offsets[i + 1] = offsets[i] + parts[i].length;
+      }
+      const fps = new Uint8Array(new SharedArrayBuffer(offsets[smiles.length]));
+      parts.forEach((p, i) => fps.set(p, offsets[i]));
+      return { fps, offsets };
+    } finally {
+      lib.delete();
+    }
+  },
+  library: (a: { smiles: string[]; fps: Uint8Array; offsets: Uint32Array; chunk: number }) => {
+    for (const lib of chunks.values()) lib.delete();
+    chunks.clear();
+    library = a;
+  },
+  /** Rows of one chunk matching the pattern (pattern-fingerprint screen first, inside SubstructLibrary). */
+  match: (a: { pattern: string; chunk: number }) => {
+    const lib = chunkLibrary(a.chunk);
+    const q = engine.parseQuery(a.pattern);
+    try {
+      const hits = JSON.parse(lib.get_matches(q, true, 1, 1_000_000)) as number[];
+      return hits.map((h) => h + a.chunk * library!.chunk);
+    } finally {
+      q.delete();
+    }
+  },
+  /** Test hook: a call that never returns on its own (proves deadlines and cancel terminate work). */
+  spin: (ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) { /* busy */ }
+    return ms;
+  },
+};
+
+self.onmessage = (e: MessageEvent<WorkerRequest>) => {
+  const { id, op, args } = e.data;
+  let reply: WorkerReply;
+  try {
+    const handler = handlers[op];
+    if (!handler) throw new ChemAgentError("internal", `unknown chemistry op ${op}`);
+    reply = { id, ok: true, value: handler(args as never) };
+  } catch (err) {
+    // A ChemAgentError is an answer; anything else (a WASM trap, an abort) may have left RDKit broken,
+    // so the pool replaces this worker.
+    reply = err instanceof ChemAgentError ? { id, ok: false, error: err.toBody() } : {
+      id,
+      ok: false,
+      fatal: true,
+      error: {
+        code: "input_too_complex",
+        message: "RDKit could not process this structure (an internal limit was exceeded).",
+      },
+    };
+  }
+  const transfer: Transferable[] =
+    reply.ok && reply.value instanceof Uint32Array && reply.value.buffer instanceof ArrayBuffer
+      ? [reply.value.buffer]
+      : [];
+  self.postMessage(reply, transfer);
+};
+
+self.postMessage({ ready: true, version: engine.version } satisfies WorkerReply);
