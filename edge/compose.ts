@@ -332,6 +332,8 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
         requestsSettled(lifecycle, left()).then(() =>
           requestsSettled(lifecycle, Math.min(1000, left()), 250)
         ),
+        // MCP tool calls answer on their SSE streams; then the sessions close, ending those streams.
+        mcp.drain(left()).then(() => mcp.close()),
       ]);
       const drainedMs = Math.round(performance.now() - t0);
       if (server) {
@@ -341,7 +343,6 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       // responses before the kernel would answer its late packets with a reset (which discards unread data).
       await new Promise((r) => setTimeout(r, 200));
       for (const t of timers) clearInterval(t);
-      await mcp.close();
       await parts.close();
       try {
         metricsStore.close();

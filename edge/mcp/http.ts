@@ -46,6 +46,10 @@ export interface McpHttp {
   /** Hono routes: `/mcp` and `/.well-known/oauth-protected-resource[/mcp]`; mount at "/". */
   app: Hono;
   sessions: Map<string, Session>;
+  /** Tool calls running now (across sessions). */
+  readonly running: number;
+  /** Waits (at most `timeoutMs`) for running tool calls to answer; true when none is left. */
+  drain(timeoutMs: number): Promise<boolean>;
   /** Closes every session (shutdown). */
   close(): Promise<void>;
 }
@@ -59,6 +63,8 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
   const maxSessions = o.maxSessions ?? 1_000;
   const idleMs = o.idleMs ?? 30 * 60_000;
   const app = new Hono();
+  let running = 0;
+  const onCall = (delta: 1 | -1) => void (running += delta);
 
   const closeSession = async (id: string) => {
     const s = sessions.get(id);
@@ -142,7 +148,12 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     }
     // A request without a session may only be `initialize`; the transport refuses anything else.
     if (sessions.size >= maxSessions) await closeSession(oldestSession(sessions)!);
-    const server = createMcpServer(o.agent, { principal, access: o.access, onUnexpected: o.onUnexpected });
+    const server = createMcpServer(o.agent, {
+      principal,
+      access: o.access,
+      onCall,
+      onUnexpected: o.onUnexpected,
+    });
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       eventStore,
@@ -163,6 +174,14 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
   return {
     app,
     sessions,
+    get running() {
+      return running;
+    },
+    async drain(timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (running > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      return running === 0;
+    },
     async close() {
       clearInterval(sweep);
       await Promise.all([...sessions.keys()].map(closeSession));

@@ -38,6 +38,8 @@ export interface McpServerOptions {
   principal?: Principal;
   /** Ownership rules shared with the HTTP API and WebSocket (sessions belong to the token's `sub`). */
   access?: Access;
+  /** Told when a tool call starts (+1) and ends (-1): the host waits for running calls when it drains. */
+  onCall?: (delta: 1 | -1) => void;
   /** Reports errors that are not ChemAgent errors (bugs): logged by the host, answered as `internal`. */
   onUnexpected?: (err: unknown) => void;
 }
@@ -65,6 +67,7 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
 
   server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
     const { name, arguments: args = {} } = req.params;
+    o.onCall?.(1);
     try {
       if (name === "ask") {
         return await ask(agent, args, {
@@ -82,6 +85,8 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
       return await callChemTool(agent, name, args, extra.signal);
     } catch (e) {
       return toolError(e, o.onUnexpected);
+    } finally {
+      o.onCall?.(-1);
     }
   });
 

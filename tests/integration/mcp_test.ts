@@ -413,6 +413,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "shutdown waits for a running MCP tool call to answer before closing its session",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startMcpServer();
+    const agent = server.app.agent;
+    const runTool = agent.runTool.bind(agent);
+    agent.runTool = async (name, args, signal, opts) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      return await runTool(name, args, signal, opts);
+    };
+    const client = await connect(server.url);
+    const started = Promise.withResolvers<void>();
+    const call = client.callTool(
+      {
+        name: "ask",
+        arguments: { query: "What is the molecular weight of aspirin?", options: { cache: false } },
+      },
+      undefined,
+      { onprogress: (p) => p.message?.startsWith("step_start") && started.resolve() },
+    );
+    await started.promise;
+    const closing = server.close();
+    const r = await call;
+    assert.equal((r.structuredContent as { status: string }).status, "success");
+    await closing;
+    assert.equal(server.app.mcp.sessions.size, 0);
+    await client.close().catch(() => {});
+  },
+});
+
+Deno.test({
   name: "MCP requests count against the HTTP rate limit (per user), refused with 429 and Retry-After",
   sanitizeOps: false,
   sanitizeResources: false,
