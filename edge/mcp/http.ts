@@ -147,7 +147,6 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     }
     // A request without a session may only be `initialize`; the transport refuses anything else.
-    if (sessions.size >= maxSessions) await closeSession(oldestSession(sessions)!);
     const server = createMcpServer(o.agent, {
       principal,
       access: o.access,
@@ -160,6 +159,8 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       retryInterval: 1_000,
       ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
       onsessioninitialized: (sid) => {
+        // Only a real new session makes room (junk requests without a session never evict anyone).
+        if (sessions.size >= maxSessions) void closeSession(oldestSession(sessions)!);
         sessions.set(sid, { transport, server, sub, lastSeen: performance.now() });
       },
       onsessionclosed: (sid) => void sessions.delete(sid),

@@ -8,6 +8,8 @@ import { SignJWT } from "jose";
 import { z } from "zod";
 import { TOOLS } from "../../core/tools/mod.ts";
 import type { QueryEvent } from "../../core/mod.ts";
+import { mcpHttp } from "../../edge/mcp/http.ts";
+import { testAgent } from "../helpers.ts";
 import {
   Client,
   readSse,
@@ -441,6 +443,51 @@ Deno.test({
     await closing;
     assert.equal(server.app.mcp.sessions.size, 0);
     await client.close().catch(() => {});
+  },
+});
+
+Deno.test({
+  name:
+    "open MCP sessions are capped: a new session closes the least recently used, junk requests evict none",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const mcp = mcpHttp({
+      agent: await testAgent(),
+      authRequired: false,
+      allowedOrigins: ["localhost"],
+      maxSessions: 2,
+    });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, mcp.app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/mcp`;
+    const post = (body: unknown, session?: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, ...(session ? { "mcp-session-id": session } : {}) },
+        body: JSON.stringify(body),
+      });
+    const open = async () => {
+      const res = await post(initialize("2025-11-25"));
+      await res.body?.cancel();
+      return res.headers.get("mcp-session-id")!;
+    };
+    try {
+      const [a, b] = [await open(), await open()];
+      for (let i = 0; i < 3; i++) {
+        const junk = await post({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+        assert.equal(junk.status, 400);
+        await junk.body?.cancel();
+      }
+      assert.deepEqual([...mcp.sessions.keys()].sort(), [a, b].sort());
+      const c = await open();
+      assert.deepEqual([...mcp.sessions.keys()].sort(), [b, c].sort());
+      const gone = await post({ jsonrpc: "2.0", id: 2, method: "ping" }, a);
+      assert.equal(gone.status, 404);
+      await gone.body?.cancel();
+    } finally {
+      await mcp.close();
+      await server.shutdown();
+    }
   },
 });
 
