@@ -69,7 +69,9 @@ export function scanStructure(text: string): StructureShape {
       // "[2H]", "[H+]" are hydrogens; "[*]", "[#0]" and bare "A"/"a" match any atom.
       const element = inner.replace(/^\d+/, "");
       if (!/^H(?![a-z])/.test(element) && !/^#1(?!\d)/.test(element)) heavy++;
-      if (/^(?:\*|#0(?!\d)|[Aa](?![a-z]))/.test(element)) wildcards++;
+      // An atom that pins no element matches (almost) anything: negations ("[!#1]", "[!C]"), "[#0]", "*",
+      // "A"/"a", and bare degree/connectivity/ring primitives ("[D3]", "[X4]", "[R]", "[r5]", "[v4]").
+      if (/^(?:[!*]|#0(?!\d)|[AaDXRrvxh^](?![a-z]))/.test(element)) wildcards++;
       i = end < 0 ? text.length : end;
     } else if (ch === "(") {
       opened.push(false);

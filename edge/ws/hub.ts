@@ -15,6 +15,7 @@ import { answerClarification } from "../../core/memory/followup.ts";
 import type { Access } from "./access.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { type EventLog, isTerminal } from "./event_log.ts";
+import { nestsDeeperThan } from "../middleware/json-body/depth.ts";
 import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, queryFromMessage, seqOf } from "./protocol.ts";
 import type { RoomBus } from "./room_bus.ts";
 
@@ -229,7 +230,8 @@ export class Hub {
     if (raw.length > MAX_FRAME) return conn.closeSoon(CLOSE.tooBig, `frame larger than ${MAX_FRAME} bytes`);
     let json: unknown;
     try {
-      json = JSON.parse(raw);
+      // Too deep counts as malformed: deep nesting would overflow the recursive code that reads it.
+      json = nestsDeeperThan(raw) ? undefined : JSON.parse(raw);
     } catch {
       json = undefined;
     }

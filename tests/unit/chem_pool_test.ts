@@ -123,3 +123,12 @@ Deno.test("recursive SMARTS deeper than the limit are refused before RDKit, and 
   assert.equal(scanStructure("[$(*~*~*~*)]").wildcards, 4);
   checkPattern("[$(c1ccccc1)]C(=O)O");
 });
+
+Deno.test("atoms that pin no element count as wildcards: negations, degree and ring primitives", () => {
+  assert.equal(scanStructure("[!#1][!#1][!C][D3][X4][R][r5]").wildcards, 7);
+  assert.equal(scanStructure("[Xe][Rb][Dy][c][nH][#6][13C]").wildcards, 0);
+  assert.throws(
+    () => checkPattern("[!#1]".repeat(13)),
+    (e: ChemAgentError) => e.code === "input_too_complex",
+  );
+});
