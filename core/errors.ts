@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "cancelled",
   "upstream_unavailable",
   "internal",
+  "not_available",
 ] as const;
 
 export type ErrorCode = typeof ERROR_CODES[number];
@@ -43,6 +44,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   cancelled: 499,
   upstream_unavailable: 503,
   internal: 500,
+  not_available: 200,
 };
 
 export interface ErrorBody {

@@ -39,6 +39,12 @@ export interface Entities {
   then?: string[];
   /** Raw constraints that cannot be answered offline (e.g. IC50 < 50 nM). */
   unsupported?: string[];
+  /** Drug classes named ("NSAIDs", "kinase inhibitors"). */
+  classes?: EntityRef[];
+  /** Constraints relative to a reference compound ("fewer HBD than celecoxib"); than null = the query compound. */
+  relative?: { property: string; op: "<" | ">"; than: string | null }[];
+  /** Development status asked for ("approved" = phase 4, "phase 3"). */
+  phase?: { min?: number; max?: number };
 }
 
 export interface Intent {
@@ -71,6 +77,14 @@ export interface Plan {
   truncated?: { given: number; used: number };
 }
 
+/** How the question's words were consumed (DESIGN.md §3): what was used, what was not, what was corrected. */
+export interface Understanding {
+  used: { text: string; start: number; end: number; as: string; value?: string }[];
+  /** Content words the answer did not use. */
+  unused: { text: string; start: number; end: number }[];
+  corrections: { from: string; to: string }[];
+}
+
 export type QueryStatus = "success" | "partial" | "error" | "clarification_needed";
 
 export interface QueryRequest {
@@ -94,7 +108,9 @@ export interface QueryResponse {
   cached: boolean;
   cache_tier?: string;
   timing_ms: { total: number; parse: number; plan: number; execute: number };
-  notes?: string[];
+  understanding: Understanding;
+  /** What was not available or not used, and assumptions made. */
+  notes: string[];
 }
 
 export const EVENT_TYPES = [

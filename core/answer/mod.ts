@@ -6,6 +6,7 @@ import type { Provenance } from "../tools/context.ts";
 import { dedupeProvenance } from "../tools/views.ts";
 import type { Plan, QueryStatus } from "../types.ts";
 import { renderEach, renderOutput } from "./render.ts";
+import { unavailableNote } from "../intent/unavailable.ts";
 
 export interface Answer {
   status: QueryStatus;
@@ -32,16 +33,18 @@ const RESULT_KEYS: Record<string, string> = {
   filter_by_properties: "filtered",
   rank: "ranked",
   intersect_targets: "common_targets",
+  intersect_ligands: "common_ligands",
+  class_members: "class_members",
+  target_lookup: "target",
 };
 
-export function composeAnswer(
-  parsed: Parsed,
-  plan: Plan,
-  outcomes: Map<string, StepOutcome>,
-  datasetLabel: string,
-): Answer {
+/** What the question asked that the answer could not serve: unused words, unavailable data, potency limits. */
+function unservedNotes(parsed: Parsed): { notes: string[]; error?: ErrorBody } {
   const notes: string[] = [];
   const unsupported = parsed.intent.entities.unsupported ?? [];
+  const unavailable = parsed.unavailable ?? [];
+  const u = parsed.understanding;
+  for (const c of u?.corrections ?? []) notes.push(`Read "${c.from}" as ${c.to}.`);
   if (unsupported.length) {
     notes.push(
       `Potency constraints (${
@@ -49,6 +52,33 @@ export function composeAnswer(
       }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
     );
   }
+  if (unavailable.length) notes.push(unavailableNote(unavailable));
+  if (u?.unused.length) {
+    const words = u.unused.map((w) => `"${w.text}"`).join(", ");
+    notes.push(`Not understood, so not used: ${words}. The answer covers the rest of the question only.`);
+  }
+  const missing = [
+    ...unavailable.map((a) => a.name),
+    ...(unsupported.length ? ["potency (IC50/Ki) values"] : []),
+  ];
+  const error: ErrorBody | undefined = missing.length
+    ? {
+      code: "not_available",
+      message: `Not in the offline data: ${missing.join(", ")}.`,
+      details: { not_available: missing },
+    }
+    : undefined;
+  return { notes, ...(error ? { error } : {}) };
+}
+
+export function composeAnswer(
+  parsed: Parsed,
+  plan: Plan,
+  outcomes: Map<string, StepOutcome>,
+  datasetLabel: string,
+): Answer {
+  const unserved = unservedNotes(parsed);
+  const notes: string[] = parsed.error ? [] : [...unserved.notes];
   if (plan.truncated) {
     notes.push(
       `Only the first ${plan.truncated.used} of ${plan.truncated.given} compounds were processed (batch limit ${plan.truncated.used}).`,
@@ -118,6 +148,13 @@ export function composeAnswer(
         skipped: skipped.map((s) => s.id),
       },
     };
+  }
+  // No bluffing: what the question asked and the answer could not serve makes the answer partial.
+  if (status === "success" && unserved.notes.some((n) => !n.startsWith("Read "))) {
+    status = "partial";
+    error = unserved.error;
+  } else if (status === "partial" && unserved.error && error) {
+    error = { ...error, details: { ...error.details, not_available: unserved.error.details?.not_available } };
   }
   const footer =
     `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;

@@ -1,11 +1,30 @@
-/** @module Deterministic intent classification: entities + cue words → Intent with a meaningful confidence. */
+/** @module Deterministic intent classification: entities + cue words → Intent with a meaningful confidence,
+ * and an account of which words of the question were used (coverage). */
 import type { ChemEngine } from "../chem/engine.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { ChemAgentError } from "../errors.ts";
-import type { Entities, EntityRef, Intent, IntentType } from "../types.ts";
-import { recognise, type Recognised } from "./entities.ts";
-import { COMPARATIVES, CUES, FUNCTIONAL_GROUPS, IN_SCOPE, NUMERIC_NAMES, OUT_OF_SCOPE } from "./lexicon.ts";
-import { parseConstraints, propertyMentions } from "./numbers.ts";
+import type { Entities, EntityRef, Intent, IntentType, Understanding } from "../types.ts";
+import { type Action, picked, PRONOUN, questionActions } from "./actions.ts";
+import { type Found, recognise, type Recognised } from "./entities.ts";
+import { normalizeName } from "../data/normalize.ts";
+import { accountFor, FILLER_PHRASES, type Use, usesOf } from "./coverage.ts";
+import {
+  COMPARATIVES,
+  CUES,
+  FIELDS,
+  FUNCTIONAL_GROUPS,
+  IN_SCOPE,
+  NUMERIC_NAMES,
+  OUT_OF_SCOPE,
+  STATUS_WORDS,
+  TARGET_FIELDS,
+} from "./lexicon.ts";
+import { type Constraints, parseConstraints, propertyMentions } from "./numbers.ts";
+import { type RelativeConstraint, relativeConstraints } from "./relative.ts";
+import { type UnavailableAsk, unavailableAsks, unavailableSpans } from "./unavailable.ts";
+import { questionPart } from "./question_part.ts";
+
+export type { Action } from "./actions.ts";
 
 export interface ParseContext {
   data: Dataset;
@@ -29,31 +48,40 @@ export interface Parsed {
   ambiguous?: { text: string; compoundIds: string[]; targetId?: string }[];
   /** Why the LLM was not used when it could have been (unavailable, failed, over budget). */
   llmNote?: string;
+  /** Which words were used, which were not, what was corrected (offsets into the question as sent). */
+  understanding?: Understanding;
+  /** Asks the offline data cannot serve (pKa, IC50…), named. */
+  unavailable?: UnavailableAsk[];
+  /** "the first one": a later step uses only this many items of the previous list. */
+  pick?: number;
 }
 
-export type Action =
-  | "lookup"
-  | "properties"
-  | "lipinski"
-  | "similar"
-  | "substructure"
-  | "targets"
-  | "ligands"
-  | "other_ligands"
-  | "filter"
-  | "rank"
-  | "compare"
-  | "common_targets";
-
-const CONNECTOR =
-  /\s*(?:,\s*)?(?:\band\s+then\b|\bthen\b|;|\band\s+(?=(?:also\s+)?(?:get|find|show|list|give|fetch|retrieve|compute|calculate|rank|sort|filter|check|look|what|which|their|its|for\s+(?:both|each|all|them))\b)|,\s*(?=(?:get|find|show|list|rank|sort|filter|compute|calculate|look)\b))\s*/i;
-const PRONOUN =
-  /\b(?:their|them|its|it|they|those|these|the\s+(?:first|second|other|same|hits|results|compounds|ones?))\b/i;
 const WORDS = /[a-z]+/gi;
 const ENGLISH =
   /\b(?:the|is|are|what|how|who|why|when|where|a|an|of|to|in|for|on|do|does|can|you|i|me|my|it|this|that|please|tell|give)\b/i;
 
 const clip = (s: string) => (s.length > 50 ? s.slice(0, 47) + "…" : s);
+
+/** Everything read from the text before deciding the intent. */
+interface Reading {
+  text: string;
+  constraints: Constraints;
+  rec: Recognised;
+  mentions: ReturnType<typeof propertyMentions>;
+  entities: Entities;
+  group?: [RegExp, string, string];
+  unavailable: UnavailableAsk[];
+  fields: { field: string; start: number; end: number; text: string }[];
+  status?: { min_phase?: number; max_phase?: number; start: number; end: number; text: string };
+  relative: RelativeConstraint[];
+  unknown: string[];
+  /** Unknown name-like words taken as compounds of a list ("compare X, Y and Z"). */
+  listedUnknown: { text: string; start: number; end: number }[];
+  ambiguous: NonNullable<Parsed["ambiguous"]>;
+  substructure?: { query: string; label: string };
+  actions: Action[];
+  clauses: string[];
+}
 
 function emptyEntities(): Entities {
   return { compounds: [], smiles: [], targets: [], properties: [], filters: [] };
@@ -69,80 +97,165 @@ function dedupeRefs(list: EntityRef[]): EntityRef[] {
   });
 }
 
-/** Actions a clause asks for, in the order a chemist would run them. */
-function clauseActions(clause: string, hasTargetEntity: boolean, hasCompoundEntity: boolean): Action[] {
-  const a: Action[] = [];
-  const props = propertyMentions(clause).map((m) => m.property);
-  const lower = clause.toLowerCase();
-  if (
-    /\b(?:look\s*up|lookup|find|search\s+for|fetch|identify|tell\s+me\s+about)\b/.test(lower) &&
-    !CUES.similarity.test(clause) && !props.length && !CUES.targets.test(clause)
-  ) a.push("lookup");
-  if (CUES.common.test(clause) && /\btargets?\b/.test(lower)) a.push("common_targets");
-  else if (
-    /\b(?:other|more|additional)\s+(?:drugs|compounds|ligands|molecules|inhibitors)\b|\bwhat\s+(?:else|other)\b|\bother\s+ligands\b|\bhit\s+(?:them|those|the\s+same)\b/
-      .test(lower)
-  ) a.push("other_ligands");
-  else if (
-    hasTargetEntity && !hasCompoundEntity && (CUES.ligands.test(clause) || !CUES.targets.test(clause))
-  ) a.push("ligands");
-  else if (
-    /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|moa|targeted|targeting|(?:what|which)\s+(?:\w+\s+){0,2}(?:does|do)\s+\S+(?:\s+\S+)?\s+(?:target|bind|inhibit|block|activate|hit|do)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|act\s+on)\b/
-      .test(lower)
-  ) a.push("targets");
-  if (/\b(?:compare|comparison|which\s+(?:one\s+)?(?:has|is)|versus|vs\.?)\b/.test(lower)) a.push("compare");
-  if (CUES.similarity.test(clause)) a.push("similar");
-  if (CUES.substructure.test(clause) && !CUES.similarity.test(clause)) a.push("substructure");
-  if (props.includes("lipinski") || props.includes("veber")) a.push("lipinski");
-  if (
-    props.some((p) => p !== "lipinski" && p !== "veber") && !a.includes("compare") &&
-    !/\bthe\s+one\s+with\b/.test(lower) &&
-    !/\b(?:rank|sort|order)\w*\s+(?:them\s+|these\s+|those\s+|the\s+\w+\s+)?by\b/.test(lower)
-  ) a.push("properties");
-  if (
-    /\b(?:rank|sort|order)\w*\b/.test(lower) ||
-    /\b(?:highest|lowest)\b/.test(lower) && !/\bwhich\b/.test(lower)
-  ) a.push("rank");
-  return [...new Set(a)];
+const refOf = (f: Found): EntityRef => ({ text: f.text, ...(f.id ? { id: f.id } : {}) });
+
+/** Whitespace-normalised text with a map back to positions in the raw input. */
+function normalise(raw: string): { text: string; map: number[] } {
+  let text = "";
+  const map: number[] = [];
+  let space = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (/\s/.test(raw[i])) {
+      space = text.length > 0;
+      continue;
+    }
+    if (space) {
+      text += " ";
+      map.push(i - 1);
+      space = false;
+    }
+    text += raw[i];
+    map.push(i);
+  }
+  map.push(raw.length);
+  return { text, map };
 }
 
-/** Parses a question into an intent (no LLM). Throws only for empty or oversized input. */
-export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
-  const text = raw.replace(/\s+/g, " ").trim();
+function checkLength(text: string, max: number) {
   if (!text) {
     throw new ChemAgentError(
       "empty_query",
       'The query is empty. Ask e.g. "What are the targets of imatinib?"',
     );
   }
-  if (text.length > ctx.maxLength) {
+  if (text.length > max) {
     throw new ChemAgentError(
       "invalid_request",
-      `The query is ${text.length} characters long; the limit is ${ctx.maxLength}.`,
+      `The query is ${text.length} characters long; the limit is ${max}.`,
     );
   }
+}
+
+/** Parses a question into an intent (no LLM). Throws only for empty or oversized input. */
+export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
+  const { text: full, map } = normalise(raw);
+  checkLength(full, ctx.maxLength);
+  const part = questionPart(full, (t) => recognise(t, ctx.data, ctx.chem).found.length > 0);
+  const text = full.slice(part.start, part.end);
+  const r = read(text, ctx);
+  const parsed = classify(r, ctx);
+  const uses = usesFor(r, parsed).map((u) => ({
+    ...u,
+    start: u.start + part.start,
+    end: u.end + part.start,
+  }));
+  if (part.start > 0) {
+    uses.push({ text: full.slice(0, part.start).trim(), start: 0, end: part.start, as: "context" });
+  }
+  if (part.end < full.length) {
+    uses.push({ text: full.slice(part.end).trim(), start: part.end, end: full.length, as: "context" });
+  }
+  const corrections = r.rec.found.flatMap((f) => {
+    const c = (f as Found & { correction?: { from: string; to: string } }).correction;
+    return c ? [c] : [];
+  });
+  const u = accountFor(full, uses, corrections);
+  const back = (i: number) => map[Math.min(i, map.length - 1)];
+  const toRaw = <T extends { start: number; end: number; text: string }>(x: T): T => {
+    const start = back(x.start), end = x.end > 0 ? back(x.end - 1) + 1 : 0;
+    return { ...x, start, end, text: raw.slice(start, end) };
+  };
+  parsed.understanding = {
+    used: u.used.filter((x) => x.as !== "context" && x.as !== "filler").map(toRaw),
+    unused: u.unused.map(toRaw),
+    corrections: u.corrections,
+  };
+  if (parsed.understanding.unused.length && !parsed.error) {
+    // Words we could not place lower the confidence, so an LLM (when configured) gets a say first.
+    parsed.intent.confidence = Math.min(parsed.intent.confidence, 0.7);
+  }
+  return parsed;
+}
+
+/** Reads entities, constraints, fields, asks and actions out of the text. */
+function read(input: string, ctx: ParseContext): Reading {
+  // "aspirin-like compounds", "COX-1/COX-2": names and cues become separate words (same length, so the
+  // offsets stay those of the question).
+  const text = input.replace(/(\w)-(like|type|based|derived)\b/gi, "$1 $2").replace(
+    /([A-Za-z][\w-]*)\/(?=([A-Za-z][\w-]*))/g,
+    (all, a: string, b: string) => knownName(a, ctx.data) && knownName(b, ctx.data) ? `${a} ` : all,
+  );
   const constraints = parseConstraints(text);
   const rec: Recognised = recognise(text, ctx.data, ctx.chem, constraints.spans);
   const entities = emptyEntities();
   const mentions = propertyMentions(text);
-  entities.properties = [...new Set(mentions.map((m) => m.property))];
+  const fields = fieldMentions(text);
+  const status = statusMention(text, fields);
+  const relative = relativeConstraints(text, rec.found, constraints.spans);
+  const references = new Set(relative.map((x) => x.than).filter((f): f is Found => !!f));
+  entities.properties = [...new Set([...mentions.map((m) => m.property), ...fields.map((f) => f.field)])];
   entities.filters = constraints.filters;
   if (constraints.threshold !== undefined) entities.threshold = constraints.threshold;
   if (constraints.limit !== undefined) entities.limit = constraints.limit;
   if (constraints.unsupported.length) entities.unsupported = constraints.unsupported;
-  entities.compounds = dedupeRefs(
-    rec.found.filter((f) => f.kind === "compound").map((f) => ({
-      text: f.text,
-      ...(f.id ? { id: f.id } : {}),
-    })),
+  const subjects = rec.found.filter((f) => !references.has(f));
+  entities.compounds = dedupeRefs(subjects.filter((f) => f.kind === "compound").map(refOf));
+  entities.smiles = [...new Set(subjects.filter((f) => f.kind === "smiles").map((f) => f.text))];
+  entities.targets = dedupeRefs(subjects.filter((f) => f.kind === "target").map(refOf));
+  const classes = dedupeRefs(subjects.filter((f) => (f.kind as string) === "class").map(refOf));
+  if (classes.length) entities.classes = classes;
+  if (relative.length) {
+    entities.relative = relative.map((x) => ({
+      property: x.property,
+      op: x.op,
+      than: x.than ? x.than.id ?? x.than.text : null,
+    }));
+  }
+  if (status) {
+    entities.phase = {
+      ...(status.min_phase ? { min: status.min_phase } : {}),
+      ...(status.max_phase ? { max: status.max_phase } : {}),
+    };
+  }
+  detectComparison(text, entities);
+  let unavailable = unavailableAsks(text);
+  if (entities.unsupported?.length) unavailable = unavailable.filter((a) => a.related !== "targets");
+  const unknown = rec.unknown.map((u) => u.text);
+  const group = FUNCTIONAL_GROUPS.find(([re]) => re.test(text));
+  const r: Reading = {
+    text,
+    constraints,
+    rec,
+    mentions,
+    entities,
+    ...(group ? { group } : {}),
+    unavailable,
+    fields,
+    ...(status ? { status } : {}),
+    relative,
+    unknown,
+    listedUnknown: listedUnknown(text, rec),
+    ambiguous: ambiguousNames(rec, ctx.data),
+    actions: [],
+    clauses: [],
+  };
+  r.substructure = substructureQuery(r);
+  const { actions, clauses } = questionActions(
+    actionText(text, constraints, mentions, unavailable, relative),
+    entities.targets.length > 0,
+    entities.compounds.length + entities.smiles.length > 0,
   );
-  entities.smiles = [...new Set(rec.found.filter((f) => f.kind === "smiles").map((f) => f.text))];
-  entities.targets = dedupeRefs(
-    rec.found.filter((f) => f.kind === "target").map((f) => ({
-      text: f.text,
-      ...(f.id ? { id: f.id } : {}),
-    })),
-  );
+  r.actions = actions;
+  r.clauses = clauses;
+  return r;
+}
+
+const knownName = (s: string, data: Dataset) => {
+  const k = normalizeName(s);
+  return data.hasTargetKey(k) || data.hasCompoundName(k);
+};
+
+function detectComparison(text: string, entities: Entities) {
   const comparative = COMPARATIVES.find(([re]) => re.test(text));
   const hiLo = /\b(?:higher|lower|greater|larger|smaller|bigger|more|less|fewer|highest|lowest)\b/i.exec(
     text,
@@ -155,30 +268,114 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       direction: /higher|greater|larger|bigger|more|highest/i.test(hiLo[0]) ? "higher" : "lower",
     };
   }
-  const group = FUNCTIONAL_GROUPS.find(([re]) => re.test(text));
-  const unknown = rec.unknown.map((u) => u.text);
-  const ambiguous = rec.found.filter((f) => f.kind !== "smiles" && !/^CHEMBL\d+$/i.test(f.text)).map((f) => ({
-    text: f.text,
-    compoundIds: f.kind === "compound" || f.alsoTarget
-      ? [...new Set(ctx.data.compoundsByName(f.text).map((c) => c.id))]
-      : [],
-    ...(f.alsoTarget ? { targetId: f.targetId } : {}),
-  })).filter((a) =>
-    a.targetId ||
-    new Set(a.compoundIds.map((id) => ctx.data.compoundById(id)?.inchikey?.slice(0, 14) ?? id)).size > 1
+}
+
+function fieldMentions(text: string): Reading["fields"] {
+  const out: Reading["fields"] = [];
+  for (const [re, field] of FIELDS) {
+    for (const m of text.matchAll(new RegExp(re.source, "gi"))) {
+      out.push({ field, start: m.index!, end: m.index! + m[0].length, text: m[0] });
+    }
+  }
+  return out;
+}
+
+function statusMention(text: string, fields: Reading["fields"]): Reading["status"] {
+  for (const [re, range] of STATUS_WORDS) {
+    const m = re.exec(text);
+    if (!m || fields.some((f) => m.index < f.end && m.index + m[0].length > f.start)) continue;
+    let r = range;
+    if (m[1] || m[2]) {
+      const n = m[1]
+        ? Number(m[1])
+        : ({ i: 1, ii: 2, iii: 3, iv: 4 } as Record<string, number>)[m[2].toLowerCase()];
+      r = { min_phase: n, max_phase: n };
+    }
+    return { ...r, start: m.index, end: m.index + m[0].length, text: m[0] };
+  }
+  return undefined;
+}
+
+function ambiguousNames(rec: Recognised, data: Dataset): Reading["ambiguous"] {
+  return rec.found.filter((f) =>
+    (f.kind === "compound" || f.kind === "target") && !/^CHEMBL\d+$/i.test(f.text)
+  )
+    .map((f) => ({
+      text: f.text,
+      compoundIds: f.kind === "compound" || f.alsoTarget
+        ? [...new Set(data.compoundsByName(f.text).map((c) => c.id))]
+        : [],
+      ...(f.alsoTarget ? { targetId: f.targetId } : {}),
+    })).filter((a) =>
+      a.targetId ||
+      new Set(a.compoundIds.map((id) => data.compoundById(id)?.inchikey?.slice(0, 14) ?? id)).size > 1
+    );
+}
+
+/** Unknown names in a list with known ones ("aspirin, fakeium and ibuprofen"): they stay in the answer. */
+function listedUnknown(text: string, rec: Recognised): Reading["listedUnknown"] {
+  const known = rec.found.filter((f) => f.kind === "compound" || f.kind === "smiles");
+  if (!known.length) return [];
+  const SEP = /^\s*(?:,|and|or|vs\.?|versus|with|to|&|,\s*and)\s*$/i;
+  return rec.unknown.filter((u) =>
+    known.some((k) => SEP.test(text.slice(k.end, u.start)) || SEP.test(text.slice(u.end, k.start)))
   );
+}
+
+function substructureQuery(r: Reading): Reading["substructure"] {
+  const { entities, rec, text, group } = r;
+  const smarts = rec.badSmiles.find((b) => b.smarts)?.text;
+  if ((entities.smiles.length || smarts) && CUES.substructure.test(text) && !CUES.similarity.test(text)) {
+    return { query: entities.smiles[0] ?? smarts!, label: entities.smiles[0] ?? smarts! };
+  }
+  if (
+    group && (CUES.substructure.test(text) || /\b(?:with|having|has)\b/i.test(text)) &&
+    !CUES.similarity.test(text)
+  ) {
+    return { query: group[1], label: group[2] };
+  }
+  return undefined;
+}
+
+/** Filter expressions ("MW < 300") and unavailable asks are not requests to show properties: blank them. */
+function actionText(
+  text: string,
+  constraints: Constraints,
+  mentions: ReturnType<typeof propertyMentions>,
+  unavailable: UnavailableAsk[],
+  relative: RelativeConstraint[],
+): string {
+  let out = text;
+  const blank = (from: number, to: number) =>
+    out = out.slice(0, from) + " ".repeat(to - from) + out.slice(to);
+  for (const [s, e] of constraints.filterSpans) {
+    const prop = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
+    blank(prop ? prop.start : s, e);
+  }
+  for (const a of unavailable) if (a.related === "compound") blank(a.start, a.end);
+  for (const x of relative) blank(x.start, x.end);
+  return out;
+}
+
+type Make = (type: IntentType, confidence: number, extra?: Partial<Parsed>) => Parsed;
+
+/** Decides the intent from what was read. */
+function classify(r: Reading, ctx: ParseContext): Parsed {
+  const { entities, rec } = r;
   const base: Omit<Parsed, "intent"> = {
-    unknown,
-    actions: [],
+    unknown: r.unknown,
+    actions: r.actions,
     dangling: false,
-    ...(ambiguous.length ? { ambiguous } : {}),
+    ...(r.ambiguous.length ? { ambiguous: r.ambiguous } : {}),
+    ...(r.substructure ? { substructure: r.substructure } : {}),
+    ...(r.unavailable.length ? { unavailable: r.unavailable } : {}),
+    ...(picked(r.text) ? { pick: picked(r.text) } : {}),
   };
-  const mk = (type: IntentType, confidence: number, extra: Partial<Parsed> = {}): Parsed => ({
+  const mk: Make = (type, confidence, extra = {}) => ({
     ...base,
     ...extra,
     intent: { type, confidence: Math.round(confidence * 100) / 100, source: "rules", entities },
   });
-
   if (rec.glued.length) {
     return mk("batch_query", 0.5, {
       error: new ChemAgentError(
@@ -186,192 +383,207 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
         `"${
           clip(rec.glued[0])
         }" looks like several IDs written together. Separate them with spaces or commas.`,
-        {
-          suggestions: [rec.glued[0].replace(/(?=CHEMBL)/gi, " ").trim().split(/\s+/).join(", ")],
-        },
+        { suggestions: [rec.glued[0].replace(/(?=CHEMBL)/gi, " ").trim().split(/\s+/).join(", ")] },
       ),
     });
   }
-
   const molecules = entities.compounds.length + entities.smiles.length;
   if (
     rec.badSmiles.length && molecules === 0 &&
-    !(CUES.substructure.test(text) && rec.badSmiles.some((b) => b.smarts))
+    !(CUES.substructure.test(r.text) && rec.badSmiles.some((b) => b.smarts))
   ) {
     return mk("unknown", 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
   }
-  const hasTargets = entities.targets.length > 0;
-  const smarts = rec.badSmiles.find((b) => b.smarts)?.text;
-  const substructure =
-    (entities.smiles.length || smarts) && CUES.substructure.test(text) && !CUES.similarity.test(text)
-      ? { query: entities.smiles[0] ?? smarts!, label: entities.smiles[0] ?? smarts! }
-      : group && (CUES.substructure.test(text) || /\b(?:with|having|has)\b/i.test(text)) &&
-          !CUES.similarity.test(text)
-      ? { query: group[1], label: group[2] }
-      : undefined;
-  if (substructure) base.substructure = substructure;
+  const subjects = molecules + entities.targets.length + (entities.classes?.length ?? 0);
+  base.dangling = PRONOUN.test(r.text) && subjects === 0;
+  return subjects === 0 ? withoutEntities(r, mk, ctx) : withEntities(r, mk);
+}
 
-  // Clauses joined by connectors make a workflow; each contributes actions in order.
-  // Filter expressions ("MW < 300") are constraints, not requests to show properties: blank them out first.
-  let actionText = text;
-  for (const [s, e] of constraints.filterSpans) {
-    const prop = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
-    const from = prop ? prop.start : s;
-    actionText = actionText.slice(0, from) + " ".repeat(e - from) + actionText.slice(e);
-  }
-  const clauses = actionText.split(CONNECTOR).filter((c) => c && c.trim().length > 1);
-  let actions = clauses.flatMap((c, i) =>
-    clauseActions(c, hasTargets && (i === 0 || !PRONOUN.test(c)), molecules > 0 && i === 0)
+const OUT_OF_SCOPE_ERROR = () =>
+  new ChemAgentError(
+    "out_of_scope",
+    "That is outside what ChemAgent does: it answers questions about compounds, their properties, structures and targets.",
+    {
+      suggestions: [
+        "What are the targets of imatinib?",
+        "Find compounds similar to ibuprofen with MW < 300",
+        "Is aspirin drug-like?",
+      ],
+    },
   );
-  // "targets of compounds similar to X": similarity feeds the target lookup.
-  if (
-    actions.includes("targets") && actions.includes("similar") &&
-    actions.indexOf("targets") < actions.indexOf("similar")
-  ) {
-    actions = ["similar", "targets", ...actions.filter((a) => a !== "similar" && a !== "targets")];
-  }
-  actions = [...new Set(actions)];
-  if (actions.length > 1 && actions[0] === "lookup" && actions.length > 1) {
-    actions = actions.filter((a, i) => a !== "lookup" || i === 0);
-  }
-  base.actions = actions;
-  base.dangling = PRONOUN.test(text) && molecules === 0 && !hasTargets;
 
-  // --- nothing recognised ---
-  if (molecules === 0 && !hasTargets) {
-    const wordCount = (text.match(WORDS) ?? []).length;
-    if (substructure) return mk("substructure_search", 0.9, { actions: ["substructure"] });
-    if (entities.filters.length && !OUT_OF_SCOPE.test(text)) {
-      return mk("property_filter", 0.9, {
-        actions: ["filter", ...(actions.includes("rank") ? ["rank" as const] : [])],
-      });
-    }
-    if (OUT_OF_SCOPE.test(text) && !IN_SCOPE.test(text)) {
-      return mk("out_of_scope", 0.95, {
-        error: new ChemAgentError(
-          "out_of_scope",
-          "That is outside what ChemAgent does: it answers questions about compounds, their properties, structures and targets.",
-          {
-            suggestions: [
-              "What are the targets of imatinib?",
-              "Find compounds similar to ibuprofen with MW < 300",
-              "Is aspirin drug-like?",
-            ],
-          },
-        ),
-      });
-    }
-    if (base.dangling) {
-      return mk("unknown", 0.3, {
-        error: new ChemAgentError(
-          "incomplete_query",
-          "Which compound do you mean? Name it, give a ChEMBL ID or a SMILES.",
-        ),
-      });
-    }
-    if (unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) && !isMash(text)) {
-      const suggestions = unknown.flatMap((u) => ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 3));
-      const targetSugg = unknown.flatMap((u) => ctx.data.targetSuggestions.suggest(u.toLowerCase(), 2));
-      const type: IntentType = actions.includes("similar")
-        ? "similarity_search"
-        : actions.includes("ligands")
-        ? "reverse_target_query"
-        : actions.includes("targets")
-        ? "target_query"
-        : entities.properties.length
-        ? "property_query"
-        : "compound_lookup";
-      const what = unknown.find((u) =>
-        suggestions.length === 0 || ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 1).length
-      ) ?? unknown[0];
-      return mk(type, 0.6, {
-        error: new ChemAgentError(
-          "not_found",
-          `No compound or target named "${what}" in the offline dataset.` +
-            (suggestions.length || targetSugg.length
-              ? ` Did you mean ${[...new Set([...suggestions, ...targetSugg])].slice(0, 3).join(", ")}?`
-              : ""),
-          {
-            suggestions: [...new Set([...suggestions, ...targetSugg])].slice(0, 5),
-          },
-        ),
-      });
-    }
-    if (isMash(text)) {
-      return mk("unknown", 0.1, {
-        error: new ChemAgentError(
-          "unrecognized_query",
-          "I could not make sense of that. Ask about a compound, a property, a structure or a target.",
-          {
-            suggestions: [
-              "What is the molecular weight of aspirin?",
-              "Targets of imatinib",
-              "Compounds similar to CC(=O)Oc1ccccc1C(=O)O",
-            ],
-          },
-        ),
-      });
-    }
-    if (IN_SCOPE.test(text) || actions.length || entities.properties.length || wordCount <= 3) {
-      return mk("unknown", 0.3, {
-        error: new ChemAgentError("incomplete_query", incompleteMessage(actions, entities), {
+/** Nothing named: a dataset-wide filter, a substructure pattern, or an error that says what is missing. */
+function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
+  const { text, entities, actions } = r;
+  const wordCount = (text.match(WORDS) ?? []).length;
+  if (r.substructure) return mk("substructure_search", 0.9, { actions: ["substructure"] });
+  if ((entities.filters.length || entities.relative?.length || entities.phase) && !OUT_OF_SCOPE.test(text)) {
+    return mk("property_filter", 0.9, {
+      actions: ["filter", ...(actions.includes("rank") ? ["rank" as const] : [])],
+    });
+  }
+  if (OUT_OF_SCOPE.test(text) && !IN_SCOPE.test(text)) {
+    return mk("out_of_scope", 0.95, { error: OUT_OF_SCOPE_ERROR() });
+  }
+  const dangling = PRONOUN.test(text);
+  if (dangling) {
+    return mk("unknown", 0.3, {
+      error: new ChemAgentError(
+        "incomplete_query",
+        "Which compound do you mean? Name it, give a ChEMBL ID or a SMILES.",
+      ),
+    });
+  }
+  if (r.unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) && !isMash(text)) {
+    return notFound(r, mk, ctx);
+  }
+  if (isMash(text)) {
+    return mk("unknown", 0.1, {
+      error: new ChemAgentError(
+        "unrecognized_query",
+        "I could not make sense of that. Ask about a compound, a property, a structure or a target.",
+        {
           suggestions: [
             "What is the molecular weight of aspirin?",
-            "Find compounds similar to ibuprofen",
-            "What are the targets of imatinib?",
+            "Targets of imatinib",
+            "Compounds similar to CC(=O)Oc1ccccc1C(=O)O",
           ],
-        }),
-      });
-    }
-    return mk("out_of_scope", 0.7, {
-      error: new ChemAgentError(
-        "out_of_scope",
-        "That does not look like a chemistry question. ChemAgent answers questions about compounds, properties, structures and targets.",
-        {
-          suggestions: ["What are the targets of imatinib?", "Is aspirin drug-like?"],
         },
       ),
     });
   }
+  if (
+    IN_SCOPE.test(text) || actions.length || entities.properties.length || wordCount <= 3 ||
+    r.unavailable.length
+  ) {
+    return mk("unknown", 0.3, {
+      error: new ChemAgentError("incomplete_query", incompleteMessage(actions, entities), {
+        suggestions: [
+          "What is the molecular weight of aspirin?",
+          "Find compounds similar to ibuprofen",
+          "What are the targets of imatinib?",
+        ],
+      }),
+    });
+  }
+  return mk("out_of_scope", 0.7, {
+    error: new ChemAgentError(
+      "out_of_scope",
+      "That does not look like a chemistry question. ChemAgent answers questions about compounds, properties, structures and targets.",
+      { suggestions: ["What are the targets of imatinib?", "Is aspirin drug-like?"] },
+    ),
+  });
+}
 
-  // --- entities present ---
-  const unresolved = unknown.length > 0 && /\b(?:and|vs\.?|versus|with|or|,)\b/i.test(text) &&
+function notFound(r: Reading, mk: Make, ctx: ParseContext): Parsed {
+  const { unknown, actions, entities } = r;
+  const suggestions = unknown.flatMap((u) => ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 3));
+  const targetSugg = unknown.flatMap((u) => ctx.data.targetSuggestions.suggest(u.toLowerCase(), 2));
+  const type: IntentType = actions.includes("similar")
+    ? "similarity_search"
+    : actions.includes("ligands")
+    ? "reverse_target_query"
+    : actions.includes("targets")
+    ? "target_query"
+    : entities.properties.length
+    ? "property_query"
+    : "compound_lookup";
+  const what =
+    unknown.find((u) =>
+      suggestions.length === 0 || ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 1).length
+    ) ?? unknown[0];
+  const all = [...new Set([...suggestions, ...targetSugg])];
+  return mk(type, 0.6, {
+    error: new ChemAgentError(
+      "not_found",
+      `No compound or target named "${what}" in the offline dataset.` +
+        (all.length ? ` Did you mean ${all.slice(0, 3).join(", ")}?` : ""),
+      { suggestions: all.slice(0, 5) },
+    ),
+  });
+}
+
+/** Something named: which operation on it. */
+function withEntities(r: Reading, mk: Make): Parsed {
+  const { text, entities, clauses } = r;
+  let { actions } = r;
+  const molecules = entities.compounds.length + entities.smiles.length;
+  const hasTargets = entities.targets.length > 0;
+  const unresolved = r.unknown.length > 0 && /\b(?:and|vs\.?|versus|with|or|,)\b/i.test(text) &&
     molecules >= 1 && (CUES.compare.test(text) || CUES.common.test(text));
   const conf = (c: number) => c - (unresolved ? 0.1 : 0) - (entities.unsupported?.length ? 0.05 : 0);
-  const first = actions[0];
-  // A workflow asks for two different things, or chains a look-up into something else with "then"/"and …".
+  const fields = r.fields.map((f) => f.field);
+  const targetFields = fields.filter((f) => TARGET_FIELDS.has(f));
+  const compoundFields = fields.filter((f) => !TARGET_FIELDS.has(f));
+
+  if (entities.classes?.length && !molecules && !hasTargets) {
+    return mk(
+      entities.filters.length || entities.relative?.length ? "property_filter" : "compound_lookup",
+      conf(0.9),
+      {
+        actions: [
+          "class_members",
+          ...(entities.filters.length || entities.relative?.length ? ["filter" as const] : []),
+          ...(actions.includes("rank") ? ["rank" as const] : []),
+        ],
+      },
+    );
+  }
+  // "drugs hitting both DRD2 and HTR2A": one ligand set per target, intersected.
+  if (entities.targets.length >= 2 && !molecules && CUES.common.test(text)) {
+    return mk("reverse_target_query", conf(0.95), { actions: ["common_ligands"] });
+  }
+  if (targetFields.length && hasTargets && !molecules) {
+    return mk("target_query", conf(0.9), { actions: ["fields"] });
+  }
+  // Known-but-unavailable asks with nothing else asked: show the related data that exists.
+  const asked = actions.filter((a) => a !== "lookup");
+  if (r.unavailable.length && !asked.length && !compoundFields.length && molecules) {
+    const targets = r.unavailable.some((a) => a.related === "targets");
+    return targets
+      ? mk(molecules > 2 ? "batch_query" : "target_query", conf(0.9), { actions: ["targets"] })
+      : mk(molecules > 2 ? "batch_query" : "property_query", conf(0.9), { actions: ["lookup"] });
+  }
+  if (CUES.common.test(text) && /\btargets?\b/i.test(text) && molecules >= 2) {
+    const chained = clauses.length > 1 && actions.length > 1;
+    return mk(
+      chained && actions.some((a) => a === "similar" || a === "other_ligands")
+        ? "multi_step_workflow"
+        : "target_comparison",
+      conf(0.95),
+      { actions: ["common_targets", ...actions.filter((a) => a !== "common_targets" && a !== "targets")] },
+    );
+  }
+  if (
+    hasTargets && !molecules &&
+    !actions.some((a) => ["similar", "substructure", "targets", "rank", "filter"].includes(a))
+  ) {
+    return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
+      actions: ["ligands"],
+    });
+  }
   const chained = clauses.length > 1 && actions.length > 1;
   const workflow = (new Set(actions.filter((a) => a !== "lookup")).size > 1 || chained) &&
     !(actions.length === 2 && actions.includes("properties") && actions.includes("lipinski")) &&
     !(new Set(actions).size === 2 && actions.includes("similar") && actions.includes("rank") &&
       !clauses.slice(1).length);
-
-  if (CUES.common.test(text) && /\btargets?\b/i.test(text) && molecules >= 2) {
-    return mk(
-      workflow && actions.some((a) => a === "similar" || a === "other_ligands")
-        ? "multi_step_workflow"
-        : "target_comparison",
-      conf(0.95),
-      {
-        actions: ["common_targets", ...actions.filter((a) => a !== "common_targets" && a !== "targets")],
-      },
-    );
-  }
   if (workflow) return mk("multi_step_workflow", conf(0.9));
   if (hasTargets && molecules === 0) {
     return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
       actions: ["ligands"],
     });
   }
-  if (hasTargets && molecules > 0 && first === "ligands") {
+  if (hasTargets && molecules > 0 && actions[0] === "ligands") {
     return mk("reverse_target_query", conf(0.8), { actions: ["ligands"] });
   }
-  // "compare aspirin with fakeium": the unknown name joins the comparison and fails there (partial result).
-  if (molecules === 1 && unknown.length && /\b(?:compare|versus|vs\.?)\b/i.test(text)) {
-    entities.compounds.push(...unknown.slice(0, 1).map((u) => ({ text: u })));
+  // "compare aspirin, fakeium and ibuprofen": unknown names stay in the list and fail there (partial result).
+  if (r.listedUnknown.length && (CUES.compare.test(text) || molecules + r.listedUnknown.length >= 3)) {
+    entities.compounds.push(...r.listedUnknown.map((u) => ({ text: u.text })));
   }
-  const comparing = entities.compounds.length + entities.smiles.length >= 2 &&
-    (CUES.compare.test(text) || !!entities.comparison) && !actions.includes("targets");
+  const all = entities.compounds.length + entities.smiles.length;
+  const comparing = all >= 2 && (CUES.compare.test(text) || !!entities.comparison) &&
+    !actions.includes("targets") &&
+    !entities.relative?.length;
   if (comparing) {
     return mk(
       "property_comparison",
@@ -379,32 +591,36 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       { actions: ["compare"] },
     );
   }
-  if (first === "similar" || actions.includes("similar")) {
+  if (actions.includes("similar")) {
     return mk("similarity_search", conf(0.95), {
       actions: [
         "similar",
-        ...(entities.filters.length ? ["filter" as const] : []),
+        ...(entities.filters.length || entities.relative?.length || entities.phase
+          ? ["filter" as const]
+          : []),
         ...(actions.includes("rank") ? ["rank" as const] : []),
       ],
     });
   }
-  if (substructure || actions.includes("substructure")) {
-    if (entities.smiles.length || substructure) {
-      return mk("substructure_search", conf(0.9), { actions: ["substructure"] });
-    }
+  if ((r.substructure || actions.includes("substructure")) && (entities.smiles.length || r.substructure)) {
+    return mk("substructure_search", conf(0.9), { actions: ["substructure"] });
   }
   if (actions.includes("targets")) {
-    return mk(molecules > 2 ? "batch_query" : "target_query", conf(0.95), { actions: ["targets"] });
+    return mk(all > 2 ? "batch_query" : "target_query", conf(0.95), { actions: ["targets"] });
   }
-  if (entities.filters.length && molecules >= 2) {
+  if ((entities.filters.length || entities.relative?.length) && all >= 2) {
     return mk("property_filter", conf(0.85), { actions: ["filter"] });
   }
+  if (compoundFields.length) {
+    actions = ["fields", ...actions.filter((a) => a === "properties" || a === "lipinski")];
+    return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), { actions });
+  }
   if (entities.properties.length) {
-    return mk(molecules >= 3 ? "batch_query" : "property_query", conf(0.95), {
+    return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), {
       actions: [actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties"],
     });
   }
-  if (molecules >= 3) return mk("batch_query", conf(0.9), { actions: ["lookup"] });
+  if (all >= 3) return mk("batch_query", conf(0.9), { actions: ["lookup"] });
   const cue = CUES.lookup.test(text) || (text.match(WORDS) ?? []).length <= 4;
   return mk("compound_lookup", conf(cue ? 0.92 : 0.75), { actions: ["lookup"] });
 }
@@ -428,4 +644,90 @@ function isMash(text: string): boolean {
     /[bcdfghjklmnpqrstvwxz]{4,}/i.test(w) || !/[aeiouy]/i.test(w) || /(.)\1\1/.test(w)
   );
   return odd.length / words.length >= 0.5;
+}
+
+const TARGET_ACTIONS: Action[] = ["targets", "ligands", "other_ligands", "common_targets", "common_ligands"];
+const TARGET_INTENTS = new Set(["target_query", "reverse_target_query", "target_comparison"]);
+const PROPERTY_INTENTS = new Set(["property_query", "property_comparison", "property_filter", "batch_query"]);
+/** Small words that only glue operations together ("other drugs", "the same", "as well"). */
+const GLUE =
+  /\b(?:other|else|same|also|as\s+well|respectively|each|every|per|more\s+about|hits?|results?)\b/i;
+/** Kinds of target a question may name while asking for targets ("what kinase does dasatinib inhibit"). */
+const TARGET_KINDS =
+  /\b(?:kinases?|enzymes?|receptors?|proteins?|channels?|transporters?|genes?|gpcrs?|proteases?|targets?)\b/i;
+
+/** Which spans of the question the parse used, and as what. */
+function usesFor(r: Reading, p: Parsed): Use[] {
+  const { text } = r;
+  const e = p.intent.entities;
+  const acts = new Set(p.actions);
+  const type = p.intent.type;
+  const references = new Set(r.relative.map((x) => x.than).filter(Boolean));
+  const uses: Use[] = [];
+  const span = (start: number, end: number, as: Use["as"], value?: string): Use => ({
+    text: text.slice(start, end),
+    start,
+    end,
+    as,
+    ...(value ? { value } : {}),
+  });
+  for (const f of r.rec.found) {
+    uses.push(span(f.start, f.end, references.has(f) ? "reference" : f.kind as Use["as"], f.id));
+  }
+  for (const u of r.listedUnknown) {
+    if (e.compounds.some((c) => !c.id && c.text === u.text)) uses.push(span(u.start, u.end, "compound"));
+  }
+  for (const [s, end] of r.constraints.spans) uses.push(span(s, end, "constraint"));
+  for (const x of r.relative) uses.push(span(x.start, x.end, "constraint", `${x.property} ${x.op}`));
+  if (
+    r.status && e.phase && (acts.has("filter") || acts.has("class_members") || acts.has("ligands") ||
+      acts.has("common_ligands") || type === "property_filter")
+  ) {
+    uses.push(span(r.status.start, r.status.end, "constraint", "phase"));
+  }
+  if (acts.has("fields") || type === "compound_lookup" || acts.has("lookup")) {
+    for (const f of r.fields) uses.push(span(f.start, f.end, "field", f.field));
+  }
+  for (const s of unavailableSpans(text)) uses.push(span(s.start, s.end, "not_available", s.name));
+  const showsProperties =
+    ["properties", "lipinski", "compare", "rank", "filter", "fields"].some((a) => acts.has(a as Action)) ||
+    PROPERTY_INTENTS.has(type);
+  for (const m of r.mentions) {
+    const inFilter = r.constraints.filterSpans.some(([s]) => m.end <= s && s - m.end <= 25);
+    if (showsProperties || inFilter || e.comparison?.property === m.property) {
+      uses.push(span(m.start, m.end, "property", m.property));
+    }
+  }
+  if (r.group && p.substructure?.query === r.group[1]) {
+    const m = new RegExp(
+      `(?:${
+        r.group[0].source
+      })(?:\\s+(?:rings?|groups?|moiet(?:y|ies)|scaffolds?|cores?|substituents?|motifs?|fragments?))?`,
+      "i",
+    )
+      .exec(text);
+    if (m) uses.unshift(span(m.index, m.index + m[0].length, "structure", r.group[2]));
+  }
+  for (const b of r.rec.badSmiles) {
+    const at = text.indexOf(b.text);
+    if (b.smarts && p.substructure?.query === b.text && at >= 0) {
+      uses.push(span(at, at + b.text.length, "structure"));
+    }
+  }
+  uses.push(...usesOf(text, FILLER_PHRASES, "filler"));
+  const targetsServed = TARGET_ACTIONS.some((a) => acts.has(a)) || TARGET_INTENTS.has(type);
+  const families: [RegExp, boolean][] = [
+    [CUES.similarity, acts.has("similar")],
+    [CUES.substructure, acts.has("substructure") || type === "substructure_search"],
+    [CUES.targets, targetsServed],
+    [TARGET_KINDS, targetsServed],
+    [CUES.ligands, targetsServed || acts.has("class_members")],
+    [CUES.common, targetsServed],
+    [CUES.compare, true],
+    [CUES.lookup, true],
+    [CUES.rank, acts.has("rank") || e.limit !== undefined || !!e.comparison || acts.has("similar")],
+    [GLUE, true],
+  ];
+  for (const [re, served] of families) if (served) uses.push(...usesOf(text, re, "operation"));
+  return uses;
 }

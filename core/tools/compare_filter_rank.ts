@@ -35,6 +35,7 @@ function withStructure(refs: string[], ctx: ToolContext): Compound[] {
 }
 
 export function passes(c: Compound, filters: PropertyFilter[]): boolean {
+  if (!filters.length) return true;
   if (!c.descriptors) return false;
   return filters.every((f) => {
     const v = propertyValue(c.descriptors!, f.property);
@@ -96,20 +97,35 @@ export const compareProperties = defineTool({
   },
 });
 
+const phaseSchema = z.object({
+  min: z.number().int().min(0).max(4).optional(),
+  max: z.number().int().min(0).max(4).optional(),
+});
+
+const inPhase = (c: Compound, p?: { min?: number; max?: number }) =>
+  !p || ((c.phase ?? 0) >= (p.min ?? 0) && (c.phase ?? 0) <= (p.max ?? 4));
+
 export const filterByProperties = defineTool({
   name: "filter_by_properties",
-  description: "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter.",
+  description:
+    "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter and whose development " +
+    "phase is in range (approved = phase 4); with no filter, shows the given compounds' values of `properties`.",
   args: z.object({
     compounds: z.array(ref.compound).max(5000).optional(),
-    filters: z.array(filterSchema).min(1).max(10),
+    filters: z.array(filterSchema).max(10).default([]),
+    phase: phaseSchema.optional(),
+    properties: z.array(property).max(14).optional(),
     limit: ref.limit(5000, 50),
+  }).refine((a) => a.compounds || a.filters.length || a.phase, {
+    message: "give compounds, filters or a phase",
   }),
-  run({ compounds, filters, limit }, ctx) {
+  run({ compounds, filters, phase, properties, limit }, ctx) {
     const pool = compounds ? withStructure(compounds, ctx) : ctx.data.compounds;
-    const kept = pool.filter((c) => passes(c, filters));
-    const props = [...new Set(filters.map((f) => f.property))];
+    const kept = pool.filter((c) => passes(c, filters) && inPhase(c, phase));
+    const props = [...new Set([...filters.map((f) => f.property), ...(properties ?? [])])];
     return {
       filters,
+      ...(phase ? { phase } : {}),
       considered: pool.length,
       total: kept.length,
       compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),

@@ -7,6 +7,7 @@ import { lipinski, properties } from "./properties.ts";
 import { similaritySearch } from "./similarity_search.ts";
 import { substructureSearch } from "./substructure_search.ts";
 import { ligandsOfTarget, targetsOfCompound } from "./targets.ts";
+import { targetLookup } from "./target_lookup.ts";
 
 export const TOOLS = {
   compound_lookup: compoundLookup,
@@ -20,6 +21,7 @@ export const TOOLS = {
   filter_by_properties: filterByProperties,
   rank,
   intersect_targets: intersectTargets,
+  target_lookup: targetLookup,
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -1,0 +1,72 @@
+/** @module Constraints relative to a reference compound: "fewer HBD than celecoxib", "more lipophilic than
+ * aspirin", "similar to warfarin but with fewer aromatic rings" (the reference is then the query compound). */
+import type { Found } from "./entities.ts";
+import { COMPARATIVES, CUES, NUMERIC_NAMES } from "./lexicon.ts";
+import { propertyMentions } from "./numbers.ts";
+
+export interface RelativeConstraint {
+  property: string;
+  op: "<" | ">";
+  /** The reference compound's index in the found entities, or null for "the compound the question is about". */
+  than: Found | null;
+  start: number;
+  end: number;
+}
+
+const DIRECTION = /\b(fewer|less|lower|smaller|more|greater|higher|larger|bigger|heavier|lighter)\b/gi;
+const THAN =
+  /^\s*(?:than|compared\s+(?:to|with)|relative\s+to)\s+(?:that\s+of\s+|those\s+of\s+|the\s+one\s+of\s+)?/i;
+const WITH_BEFORE = /\b(?:with|but|having|yet)\s+(?:\w+\s+)?$/i;
+/** The question asks for a set of compounds (not "is A heavier than B", which is a comparison). */
+const SET =
+  /\b(?:compounds|drugs|molecules|structures|ones|analogu?es|chemicals|inhibitors|ligands|hits|members|any|others?|which\s+(?:compounds|drugs|molecules)|similar|like|neighbou?rs|list|find|show|search|filter|keep)\b/i;
+
+/** Finds relative constraints; `found` are the recognised entities (references are looked up among them). */
+export function relativeConstraints(
+  text: string,
+  found: Found[],
+  masked: [number, number][],
+): RelativeConstraint[] {
+  if (!SET.test(text)) return [];
+  const mentions = propertyMentions(text).filter((m) => NUMERIC_NAMES.has(m.property));
+  const out: RelativeConstraint[] = [];
+  const inMask = (i: number) => masked.some(([s, e]) => i >= s && i < e);
+  for (const d of text.matchAll(DIRECTION)) {
+    const ds = d.index!, de = ds + d[0].length;
+    if (inMask(ds)) continue;
+    const op: "<" | ">" = /fewer|less|lower|smaller|lighter/i.test(d[0]) ? "<" : ">";
+    let property: string | undefined, start = ds, end = de;
+    const after = mentions.find((m) => m.start >= de && m.start - de <= 3);
+    const before = mentions.filter((m) => m.end <= ds && ds - m.end <= 3).pop();
+    const comparative = COMPARATIVES.find(([re]) => {
+      const m = new RegExp(re.source, "i").exec(text.slice(ds, ds + 30));
+      return m && m.index === 0;
+    });
+    let direction = op;
+    if (after) [property, end] = [after.property, after.end];
+    else if (before) [property, start] = [before.property, before.start];
+    else if (comparative) {
+      property = comparative[1];
+      direction = comparative[2] === "higher" ? ">" : "<";
+      end = ds + new RegExp(comparative[0].source, "i").exec(text.slice(ds))![0].length;
+    }
+    if (!property) continue;
+    const tail = text.slice(end);
+    const than = THAN.exec(tail);
+    if (than) {
+      const at = end + than[0].length;
+      if (/^\s*-?\d/.test(text.slice(at))) continue; // a number: a plain constraint ("fewer than 3 rings")
+      const ref = found.find((f) => f.start >= at && f.start - at <= 2 && f.kind !== "target");
+      if (!ref) continue;
+      out.push({ property, op: direction, than: ref, start, end: ref.end });
+    } else if (
+      WITH_BEFORE.test(text.slice(Math.max(0, start - 16), start)) && CUES.similarity.test(text) &&
+      !/\bthe\s+(?:one|compound|drug|molecule)\s+with\s+$/i.test(text.slice(Math.max(0, start - 30), start))
+    ) {
+      // "but with fewer aromatic rings": relative to the compound the question is about.
+      if (/^\s*(?:than\s+)?-?\d/.test(tail) || /^\s*than\b/.test(tail)) continue;
+      out.push({ property, op: direction, than: null, start, end });
+    }
+  }
+  return out;
+}
