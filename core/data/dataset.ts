@@ -1,6 +1,7 @@
 /** @module The in-memory dataset: records plus the indices every tool reads. */
 import { FP_WORDS, popcount } from "../chem/fingerprint.ts";
-import type { Compound, DatasetFile, Mechanism, Target } from "./model.ts";
+import { ClassIndex, prominence } from "./classes.ts";
+import type { ClassDefinition, Compound, DatasetFile, Mechanism, Target } from "./model.ts";
 import { normalizeName, stripSaltForm } from "./normalize.ts";
 import { SuggestionIndex } from "./suggest.ts";
 
@@ -16,6 +17,10 @@ export class Dataset {
   /** Bits set per fingerprint (0 for compounds without a structure). */
   readonly fpCounts: Uint16Array;
   readonly stats: Record<string, number>;
+  /** Curated drug-class names and rules (see ClassIndex). */
+  readonly classDefinitions: ClassDefinition[];
+  /** ATC level code → WHO name. */
+  readonly atcLevels: Record<string, string>;
 
   readonly #index = new Map<string, number>();
   readonly #byChembl = new Map<string, Compound>();
@@ -27,6 +32,7 @@ export class Dataset {
   readonly #mechByTarget = new Map<string, Mechanism[]>();
   #compoundSuggestions?: SuggestionIndex;
   #targetSuggestions?: SuggestionIndex;
+  #classes?: ClassIndex;
   readonly #aliases: { alias: string; gene: string }[];
 
   constructor(file: DatasetFile, fingerprints: Uint32Array) {
@@ -36,6 +42,8 @@ export class Dataset {
     this.targets = file.targets;
     this.mechanisms = file.mechanisms;
     this.stats = file.stats;
+    this.classDefinitions = file.classes ?? [];
+    this.atcLevels = file.atc_levels ?? {};
     this.fingerprints = fingerprints;
     this.fpCounts = new Uint16Array(this.compounds.length);
     if (fingerprints.length !== this.compounds.length * FP_WORDS) {
@@ -79,17 +87,23 @@ export class Dataset {
     }
   }
 
-  /** Nearest compound names for "did you mean" (index built on first use: it is not needed to serve). */
+  /** Drug classes (NSAIDs, statins, ATC levels …), built on first use. */
+  get classes(): ClassIndex {
+    return this.#classes ??= ClassIndex.for(this);
+  }
+
+  /** Nearest compound names for "did you mean" and typo correction (built on first use). */
   get compoundSuggestions(): SuggestionIndex {
     if (!this.#compoundSuggestions) {
       const idx = new SuggestionIndex();
-      const seen = new Set<string>();
       for (const c of this.compounds) {
+        const seen = new Set<string>();
+        const rank = prominence(c, this);
         for (const name of [c.name, ...c.synonyms]) {
           const key = normalizeName(name);
           if (key && !seen.has(key)) {
             seen.add(key);
-            idx.add(key, name);
+            idx.add(key, name, c.id, rank);
           }
         }
       }
@@ -102,11 +116,14 @@ export class Dataset {
   get targetSuggestions(): SuggestionIndex {
     if (!this.#targetSuggestions) {
       const idx = new SuggestionIndex();
+      const rank = (t: Target) => Math.min(this.mechanismsAt(t.id).filter((m) => m.primary).length, 999);
       for (const t of this.targets) {
-        idx.add(normalizeName(t.name), t.name);
-        for (const g of t.genes) idx.add(normalizeName(g), g);
+        idx.add(normalizeName(t.name), t.name, t.id, rank(t));
+        for (const g of t.genes) idx.add(normalizeName(g), g, t.id, rank(t));
       }
-      for (const a of this.#aliases) idx.add(normalizeName(a.alias), a.alias);
+      for (const a of this.#aliases) {
+        for (const t of this.targetsByText(a.alias)) idx.add(normalizeName(a.alias), a.alias, t.id, rank(t));
+      }
       this.#targetSuggestions = idx;
     }
     return this.#targetSuggestions;

@@ -21,6 +21,8 @@ export interface Compound {
   pubchem_cid: number | null;
   cas: string | null;
   approvals: string[];
+  /** Routes of administration ChEMBL records ("oral", "parenteral", "topical"); null when it has none. */
+  routes: string[] | null;
   descriptors: Descriptors | null;
   sources: string[];
 }
@@ -57,6 +59,10 @@ export interface DatasetFile {
   targets: Target[];
   mechanisms: Mechanism[];
   aliases: { alias: string; gene: string }[];
+  /** ATC level code (1, 3, 4 or 5 characters) → its WHO name, as ChEMBL 18 describes the codes. */
+  atc_levels: Record<string, string>;
+  /** Curated names of drug classes and how each is defined from the data (data/sources/drug_classes.tsv). */
+  classes: ClassDefinition[];
   stats: Record<string, number>;
 }
 
@@ -65,3 +71,12 @@ export const SOURCE_LABELS = {
   dc2016: "DrugCentral 2016",
   dc2023: "DrugCentral 2023",
 } as const;
+
+/** A named drug class: its label, other names, and the rules that pick its members from the data. */
+export interface ClassDefinition {
+  id: string;
+  label: string;
+  synonyms: string[];
+  /** Rules ("atc:M01A", "family:Kinase&action:INHIBITOR", "-atc:M01AX05"): see drug_classes.tsv. */
+  rules: string[];
+}

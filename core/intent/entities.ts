@@ -1,13 +1,16 @@
-/** @module Entity recognition against the dataset dictionary: compounds, targets, ChEMBL IDs, SMILES. */
+/** @module Entity recognition against the dataset dictionary: compounds, targets, drug classes, ChEMBL IDs, SMILES. */
 import type { Dataset } from "../data/dataset.ts";
 import { normalizeName, stripSaltForm } from "../data/normalize.ts";
 import type { ChemEngine } from "../chem/engine.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
+import { correctName } from "../data/typos.ts";
 
 export interface Found {
-  kind: "compound" | "target" | "smiles";
+  kind: "compound" | "target" | "smiles" | "class";
+  /** As written; for a corrected typo, the name it was corrected to (`correction.from` keeps what was typed). */
   text: string;
+  /** Compound id, target id, or class id (ClassIndex) for kind "class". */
   id?: string;
   start: number;
   end: number;
@@ -16,12 +19,25 @@ export interface Found {
   /** The target it could also be (when alsoTarget). */
   targetId?: string;
   alsoCompound?: boolean;
+  /** Set when a misspelt name was corrected because one candidate was clearly closest. */
+  correction?: { from: string; to: string };
+}
+
+/** A name-like word that resolved to nothing: report it as not found, with close names if any. */
+export interface UnknownSpan {
+  text: string;
+  start: number;
+  end: number;
+  /** Close names, closest then best known first; never far-fetched (may be empty). */
+  suggestions: string[];
+  /** Several names were equally close: ask which one was meant (they are `suggestions`). */
+  ambiguous?: boolean;
 }
 
 export interface Recognised {
   found: Found[];
-  /** Content words nothing recognised (candidates for "did you mean"). */
-  unknown: { text: string; start: number; end: number }[];
+  /** Content words nothing recognised, with "did you mean" suggestions. */
+  unknown: UnknownSpan[];
   /** Several IDs glued together ("CHEMBL25CHEMBL112"). */
   glued: string[];
   /** Tokens written like SMILES that RDKit rejects, with RDKit's reason. */
@@ -125,10 +141,20 @@ export function recognise(
       if (
         key.length < 2 || (n === 1 && (STOPWORDS.has(phrase.toLowerCase()) || /^\d+(?:\.\d+)?$/.test(phrase)))
       ) continue;
-      if (n > 1 && span.every((s) => STOPWORDS.has(s.core.toLowerCase()))) continue;
+      const classId = data.classes.idForKey(key);
+      if (n > 1 && !classId && span.every((s) => STOPWORDS.has(s.core.toLowerCase()))) continue;
       const isCompound = data.hasCompoundName(key) ||
         (n <= 3 && !!stripSaltForm(phrase) && data.hasCompoundName(stripSaltForm(phrase)));
       const isTarget = data.hasTargetKey(key) && targetTokenOk(phrase, n);
+      // Curated class names win ("ACE inhibitors"); derived ones yield to a compound or target of that name.
+      if (
+        classId && (data.classes.get(classId)!.curated || (!isCompound && !isTarget)) && classOk(phrase, n)
+      ) {
+        found.push({ kind: "class", text: phrase, id: classId, start: span[0].start, end: span[n - 1].end });
+        i += n;
+        matched = true;
+        continue;
+      }
       if (!isCompound && !isTarget) continue;
       // Single common words that happen to be synonyms (e.g. "Mast", "Ace") need capitals or length.
       if (n === 1 && isCompound && !isTarget && phrase.length < 4 && phrase === phrase.toLowerCase()) {
@@ -184,11 +210,26 @@ export function recognise(
       /^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) &&
       !EXTRA_WORDS.has(lower)
     ) {
-      unknown.push({ text: core, start: t.start, end: t.end });
+      const fix = correctName(core, data, targetTokenOk(core, 1));
+      if (fix.found) found.push({ ...fix.found, start: t.start, end: t.end });
+      else {
+        unknown.push({
+          text: core,
+          start: t.start,
+          end: t.end,
+          suggestions: fix.suggestions,
+          ...(fix.ambiguous ? { ambiguous: true } : {}),
+        });
+      }
     }
     i++;
   }
   return { found, unknown, glued, badSmiles };
+}
+
+/** Short class abbreviations count only as typed ("PPI", "ARB"), not as lowercase words. */
+function classOk(phrase: string, words: number): boolean {
+  return words > 1 || phrase.length > 4 || phrase !== phrase.toLowerCase();
 }
 
 /** Ordinary English words that carry no entity (kept out of "did you mean"). */

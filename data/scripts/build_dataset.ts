@@ -4,7 +4,7 @@
  * Usage: deno task data:build [--out DIR]
  */
 import { createChemEngine, FP_WORDS } from "../../core/chem/mod.ts";
-import type { Compound, DatasetFile, Mechanism, Target } from "../../core/data/model.ts";
+import type { ClassDefinition, Compound, DatasetFile, Mechanism, Target } from "../../core/data/model.ts";
 import { SOURCE_LABELS } from "../../core/data/model.ts";
 import { normalizeName, stripNameTags, stripSaltForm } from "../../core/data/normalize.ts";
 
@@ -22,6 +22,7 @@ const SOURCE_FILES = [
   "drugcentral/EMA_Approved.csv",
   "drugcentral/PMDA_Approved.csv",
   "target_aliases.tsv",
+  "drug_classes.tsv",
 ];
 
 const ORGANISMS: Record<string, string> = {
@@ -63,7 +64,21 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
 
   // --- ChEMBL 18 drugs: the backbone of the compound table ---
   const compounds = new Map<string, Compound>();
-  for (const r of tsv(await text("chembl18/chembl_drugs.txt"))) {
+  const atcLevels = new Map<string, string>();
+  const chemblDrugs = tsv(await text("chembl18/chembl_drugs.txt"));
+  for (const r of [...chemblDrugs, ...tsv(await text("chembl18/chembl_drugtargets.txt"))]) {
+    // "M01AE01 [Musculo-Skeletal System:Anti-Inflammatory …:…:Propionic acid derivatives]" names levels 1–4.
+    for (const m of (r.ATC_CODE_DESCRIPTION ?? "").matchAll(/([A-Z]\d\d[A-Z][A-Z]\d\d) \[([^\]]*)\]/g)) {
+      const names = m[2].split(":");
+      if (names.length !== 4) continue;
+      [1, 3, 4, 5].forEach((len, i) => {
+        // Some descriptions carry a footnote mark ("Beta blocking agents1)"): drop it.
+        const name = names[i].trim().replace(/\d\)$/, "");
+        if (!atcLevels.has(m[1].slice(0, len))) atcLevels.set(m[1].slice(0, len), name);
+      });
+    }
+  }
+  for (const r of chemblDrugs) {
     const tagged = r.SYNONYMS.split(/;\s*/).filter(Boolean);
     const names = tagged.map(stripNameTags).filter(Boolean);
     // The INN-tagged synonym is the parent's name ("Ibuprofen", not "Ibuprofen Lysine").
@@ -89,6 +104,9 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
       pubchem_cid: null,
       cas: null,
       approvals: [],
+      routes: r.ORAL || r.PARENTERAL || r.TOPICAL
+        ? [["oral", r.ORAL], ["parenteral", r.PARENTERAL], ["topical", r.TOPICAL]].filter(([, v]) => v === "Y").map(([k]) => k)
+        : null,
       descriptors: null,
       sources: [SOURCE_LABELS.chembl],
     });
@@ -174,6 +192,7 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
         pubchem_cid: null,
         cas: null,
         approvals: [],
+        routes: null,
         descriptors: null,
         sources: [],
       });
@@ -342,6 +361,12 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
   const aliases = tsv(await text("target_aliases.tsv"))
     .filter((r) => genes.has(r.gene))
     .map((r) => ({ alias: r.alias, gene: r.gene }));
+  const classes: ClassDefinition[] = tsv(await text("drug_classes.tsv")).map((r) => ({
+    id: r.id,
+    label: r.label,
+    synonyms: r.synonyms.split("|").filter(Boolean),
+    rules: r.definition.split(/;\s*/).filter(Boolean),
+  }));
   for (const t of targets.values()) t.sources.sort();
   for (const c of ordered) c.sources.sort();
 
@@ -357,6 +382,8 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
     targets: [...targets.values()].sort((a, b) => byChembl(a.id, b.id)),
     mechanisms: finalMechs,
     aliases,
+    atc_levels: Object.fromEntries([...atcLevels].sort(([a], [b]) => a.localeCompare(b))),
+    classes,
     stats: {
       compounds: ordered.length,
       with_structure: ordered.filter((c) => c.descriptors).length,

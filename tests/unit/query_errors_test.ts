@@ -15,7 +15,8 @@ const cases: [string, string, string?][] = [
   ["xkcdvbnm zzzqqq wwrrtt", "unrecognized_query"],
   ["What is the weather today?", "out_of_scope"],
   ["Tell me a joke", "out_of_scope"],
-  ["What is the molecular weight of ibuprofin?", "not_found", "ibuprofen"],
+  // A clear typo ("ibuprofin") is corrected; a name nothing is close to is not found.
+  ["What is the molecular weight of fakeiumol?", "not_found"],
   ["CHEMBL999999999", "not_found"],
   ["properties of c1ccccc1C(=O", "invalid_smiles"],
   ["Find compounds similar to aspirin with similarity threshold 1.5", "invalid_parameter"],
