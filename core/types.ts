@@ -23,6 +23,8 @@ export type IntentType = typeof INTENT_TYPES[number];
 export interface EntityRef {
   text: string;
   id?: string;
+  /** "reference": named only as the yardstick of a relative constraint ("fewer HBD than celecoxib"). */
+  role?: "reference";
 }
 
 export interface Entities {

@@ -149,8 +149,12 @@ export function composeAnswer(
       },
     };
   }
-  // No bluffing: what the question asked and the answer could not serve makes the answer partial.
-  if (status === "success" && unserved.notes.some((n) => !n.startsWith("Read "))) {
+  // No bluffing: what the question asked and the answer could not serve makes the answer partial — or, when
+  // nothing it asked is in the data, an honest not_available that still shows the related data.
+  if (parsed.onlyUnavailable && unserved.error && status !== "error") {
+    status = "error";
+    error = unserved.error;
+  } else if (status === "success" && unserved.notes.some((n) => !n.startsWith("Read "))) {
     status = "partial";
     error = unserved.error;
   } else if (status === "partial" && unserved.error && error) {
@@ -158,7 +162,10 @@ export function composeAnswer(
   }
   const footer =
     `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
-  const answer = (status === "error" ? errorMarkdown(error!) : sections.join("\n\n")) +
+  const related = parsed.onlyUnavailable && ok.length
+    ? `\n\nWhat the offline data does have:\n\n${sections.join("\n\n")}`
+    : "";
+  const answer = (status === "error" ? errorMarkdown(error!) + related : sections.join("\n\n")) +
     (notes.length ? `\n\n> ${notes.join("\n> ")}` : "") + (ok.length ? footer : "");
   return { status, result, answer, provenance, error, notes };
 }

@@ -49,11 +49,11 @@ export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
 
 export const CUES = {
   similarity:
-    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?)\b/i,
+    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?|cousins?|siblings?|fingerprints?|morgan|ecfp\d*|structurally|structural)\b/i,
   substructure:
     /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
   targets:
-    /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|binds?(?:\s+to)?|binding(?:\s+partners?)?|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|target\s+profile|engages?)\b/i,
+    /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|binds?(?:\s+to)?|binding(?:\s+partners?)?|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|pharmacological|target\s+profiles?|profiles?|engages?|action\s+types?|acts?|acting|antagonis(?:e|es|ed)|antagoniz(?:e|es|ed)|agonis(?:e|es|ed)|agoniz(?:e|es|ed)|sets?)\b/i,
   ligands:
     /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|actives|activators?|drugs?\s+(?:for|against|targeting|hitting|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|compounds?\s+(?:for|against|targeting|hitting|active\s+(?:on|against)|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|(?:target|inhibit|bind|block|activate|hit)s?\b|hitting)/i,
   compare:

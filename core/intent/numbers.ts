@@ -117,6 +117,24 @@ export function parseConstraints(text: string): Constraints {
     out.spans.push([start, end]);
     out.filterSpans.push([start, end]);
   }
+  // "with 0 HBD", "having 2 aromatic rings": an exact count.
+  for (const m of text.matchAll(/\b(?:with|having|has|have)\s+(?:exactly\s+)?(\d{1,3})\s+(?=\S)/gi)) {
+    const start = m.index!, end = start + m[0].length;
+    if (out.spans.some(([s, e]) => start < e && end > s)) continue;
+    const prop = mentions.find((p) => p.start === end);
+    if (!prop) continue;
+    out.filters.push({ property: prop.property as PropertyFilter["property"], op: "=", value: Number(m[1]) });
+    out.spans.push([start + m[0].indexOf(m[1]), end]);
+    out.filterSpans.push([start + m[0].indexOf(m[1]), end]);
+  }
+  // "at a 0.5 threshold", "0.4 cutoff"
+  if (out.threshold === undefined) {
+    const t = /\b(0?\.\d+|0|1(?:\.0+)?)\s*(?:similarity\s+)?(?:threshold|cut-?off)\b/i.exec(text);
+    if (t) {
+      out.threshold = Number(t[1]);
+      out.spans.push([t.index, t.index + t[0].length]);
+    }
+  }
   // "similarity 0.8", "threshold of 0.65", "tanimoto 0.7" (no operator)
   if (out.threshold === undefined) {
     const t =
@@ -136,7 +154,7 @@ export function parseConstraints(text: string): Constraints {
   const lim =
     /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
       .exec(text) ??
-      /\b(\d{1,6})\s+(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues)\b/i
+      /\b(\d{1,6})\s+(?:[a-z-]+\s+){0,2}?(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues|ligands|inhibitors|structures|binders|agonists|antagonists|examples)\b/i
         .exec(text);
   if (lim && !out.spans.some(([s, e]) => lim.index >= s && lim.index < e)) {
     out.limit = Number(lim[1]);

@@ -54,6 +54,8 @@ export interface Parsed {
   unavailable?: UnavailableAsk[];
   /** "the first one": a later step uses only this many items of the previous list. */
   pick?: number;
+  /** Everything the question asked for is data the source lacks (only related data can be shown). */
+  onlyUnavailable?: boolean;
 }
 
 const WORDS = /[a-z]+/gi;
@@ -144,6 +146,12 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
   const text = full.slice(part.start, part.end);
   const r = read(text, ctx);
   const parsed = classify(r, ctx);
+  // Reference compounds ("fewer HBD than celecoxib") are named entities too, marked as references.
+  for (const x of r.relative) {
+    if (x.than && x.than.kind === "compound" && !parsed.intent.entities.compounds.some((c) => c.id === x.than!.id)) {
+      parsed.intent.entities.compounds.push({ ...refOf(x.than), role: "reference" });
+    }
+  }
   const uses = usesFor(r, parsed).map((u) => ({
     ...u,
     start: u.start + part.start,
@@ -181,17 +189,24 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
 function read(input: string, ctx: ParseContext): Reading {
   // "aspirin-like compounds", "COX-1/COX-2": names and cues become separate words (same length, so the
   // offsets stay those of the question).
-  const text = input.replace(/(\w)-(like|type|based|derived)\b/gi, "$1 $2").replace(
+  const text = digits(input).replace(/(\w)-(like|type|based|derived)\b/gi, "$1 $2").replace(
     /([A-Za-z][\w-]*)\/(?=([A-Za-z][\w-]*))/g,
     (all, a: string, b: string) => knownName(a, ctx.data) && knownName(b, ctx.data) ? `${a} ` : all,
   );
   const constraints = parseConstraints(text);
+  // Units ("1 mg/mL", "400 mg") are never structures or names.
+  for (const m of text.matchAll(UNITS)) constraints.spans.push([m.index!, m.index! + m[0].length]);
   const rec: Recognised = recognise(text, ctx.data, ctx.chem, constraints.spans);
   const entities = emptyEntities();
   const mentions = propertyMentions(text);
   const fields = fieldMentions(text);
   const status = statusMention(text, fields);
-  const relative = relativeConstraints(text, rec.found, constraints.spans);
+  const relative = relativeConstraints(
+    text,
+    rec.found,
+    constraints.spans,
+    rec.found.some((f) => f.kind === "class"),
+  );
   const references = new Set(relative.map((x) => x.than).filter((f): f is Found => !!f));
   entities.properties = [...new Set([...mentions.map((m) => m.property), ...fields.map((f) => f.field)])];
   entities.filters = constraints.filters;
@@ -241,13 +256,41 @@ function read(input: string, ctx: ParseContext): Reading {
   };
   r.substructure = substructureQuery(r);
   const { actions, clauses } = questionActions(
-    actionText(text, constraints, mentions, unavailable, relative),
+    actionText(text, constraints, mentions, relative),
     entities.targets.length > 0,
     entities.compounds.length + entities.smiles.length > 0,
   );
   r.actions = actions;
   r.clauses = clauses;
   return r;
+}
+
+const UNITS = /\b\d*(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|g|mmol|µmol|mol)\s*\/\s*(?:ml|l|dl|kg|day|d)\b|\b\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|kg|ml|h|hrs?|hours?|days?|°c|k)\b/gi;
+const NUMBER_WORDS: Record<string, string> = {
+  zero: "0",
+  no: "0",
+  single: "1",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
+  ten: "10",
+  twenty: "20",
+};
+/** Number words before a count noun become digits, padded to the same length ("five drugs" → "5    drugs"). */
+function digits(text: string): string {
+  return text.replace(
+    /\b(zero|no|single|one|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:[a-z-]+\s+){0,2}?(?:h[\s-]?bond|hydrogen|hbd|hba|donors?|acceptors?|rings?|aromatic|rotatable|stereo\w*|chiral|heavy|compounds?|drugs?|molecules?|ligands?|analogu?es|analogs?|hits?|results?|structures?|inhibitors?|most|closest|nearest|similar)\b)/gi,
+    (w: string) => {
+      const d = NUMBER_WORDS[w.toLowerCase()];
+      return d + " ".repeat(w.length - d.length);
+    },
+  );
 }
 
 const knownName = (s: string, data: Dataset) => {
@@ -342,7 +385,6 @@ function actionText(
   text: string,
   constraints: Constraints,
   mentions: ReturnType<typeof propertyMentions>,
-  unavailable: UnavailableAsk[],
   relative: RelativeConstraint[],
 ): string {
   let out = text;
@@ -352,7 +394,7 @@ function actionText(
     const prop = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
     blank(prop ? prop.start : s, e);
   }
-  for (const a of unavailable) if (a.related === "compound") blank(a.start, a.end);
+  for (const a of unavailableSpans(text)) blank(a.start, a.end);
   for (const x of relative) blank(x.start, x.end);
   return out;
 }
@@ -516,18 +558,40 @@ function withEntities(r: Reading, mk: Make): Parsed {
   const targetFields = fields.filter((f) => TARGET_FIELDS.has(f));
   const compoundFields = fields.filter((f) => !TARGET_FIELDS.has(f));
 
-  if (entities.classes?.length && !molecules && !hasTargets) {
-    return mk(
-      entities.filters.length || entities.relative?.length ? "property_filter" : "compound_lookup",
-      conf(0.9),
-      {
-        actions: [
-          "class_members",
-          ...(entities.filters.length || entities.relative?.length ? ["filter" as const] : []),
-          ...(actions.includes("rank") ? ["rank" as const] : []),
-        ],
-      },
-    );
+  // "drugs containing a sulfonamide group": the structure wins over a class of the same name.
+  if (entities.classes?.length && r.substructure && CUES.substructure.test(text)) delete entities.classes;
+  // Known-but-unavailable asks with nothing else asked: decline by name, show the related data that exists.
+  const asked = actions.filter((a) => a !== "lookup" && a !== "compare");
+  const numericAsked = r.mentions.some((m) => !r.unavailable.some((a) => m.start >= a.start && m.end <= a.end));
+  if (r.unavailable.length && !asked.length && !compoundFields.length && !numericAsked) {
+    const targets = r.unavailable.some((a) => a.related === "targets");
+    const type: IntentType = entities.classes?.length || entities.filters.length
+      ? "property_filter"
+      : molecules >= 2 && CUES.compare.test(text)
+      ? "property_comparison"
+      : molecules > 2
+      ? "batch_query"
+      : "property_query";
+    return mk(type, conf(0.9), {
+      onlyUnavailable: true,
+      actions: entities.classes?.length && !molecules ? ["class_members"] : [targets ? "targets" : "lookup"],
+    });
+  }
+  // With named compounds a class is a membership question ("which of these are statins", "is X an SSRI");
+  // otherwise it only describes ("what kinase does dasatinib inhibit") and the compounds lead.
+  if (entities.classes?.length && molecules && !/\bwhich\s+of\b|\b(?:is|are)\b|\bbelong\w*|\bmembers?\b|\bclassified\b|\bcount\s+as\b/i.test(text)) {
+    delete entities.classes;
+  }
+  if (entities.classes?.length && !hasTargets) {
+    const filtered = entities.filters.length || entities.relative?.length || molecules;
+    return mk(actions.includes("targets") && !filtered ? "target_query" : "property_filter", conf(0.9), {
+      actions: [
+        "class_members",
+        ...(filtered ? ["filter" as const] : []),
+        ...(actions.includes("rank") ? ["rank" as const] : []),
+        ...(actions.includes("targets") ? ["targets" as const] : []),
+      ],
+    });
   }
   // "drugs hitting both DRD2 and HTR2A": one ligand set per target, intersected.
   if (entities.targets.length >= 2 && !molecules && CUES.common.test(text)) {
@@ -536,13 +600,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
   if (targetFields.length && hasTargets && !molecules) {
     return mk("target_query", conf(0.9), { actions: ["fields"] });
   }
-  // Known-but-unavailable asks with nothing else asked: show the related data that exists.
-  const asked = actions.filter((a) => a !== "lookup");
-  if (r.unavailable.length && !asked.length && !compoundFields.length && molecules) {
-    const targets = r.unavailable.some((a) => a.related === "targets");
-    return targets
-      ? mk(molecules > 2 ? "batch_query" : "target_query", conf(0.9), { actions: ["targets"] })
-      : mk(molecules > 2 ? "batch_query" : "property_query", conf(0.9), { actions: ["lookup"] });
+  // "compare the targets of A and B", "which targets does A hit that B doesn't": the target sets compared.
+  if (
+    molecules >= 2 && actions.includes("targets") && !actions.includes("similar") &&
+    (CUES.compare.test(text) || /\b(?:differ\w*|same|unlike|doesn'?t|does\s+not|don'?t|but\s+not)\b/i.test(text))
+  ) {
+    return mk("target_comparison", conf(0.9), { actions: ["common_targets"] });
   }
   if (CUES.common.test(text) && /\btargets?\b/i.test(text) && molecules >= 2) {
     const chained = clauses.length > 1 && actions.length > 1;
@@ -613,7 +676,9 @@ function withEntities(r: Reading, mk: Make): Parsed {
   }
   if (compoundFields.length) {
     actions = ["fields", ...actions.filter((a) => a === "properties" || a === "lipinski")];
-    return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), { actions });
+    return mk(all >= 3 ? "batch_query" : actions.length > 1 ? "property_query" : "compound_lookup", conf(0.95), {
+      actions,
+    });
   }
   if (entities.properties.length) {
     return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), {

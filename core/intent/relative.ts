@@ -26,8 +26,9 @@ export function relativeConstraints(
   text: string,
   found: Found[],
   masked: [number, number][],
+  namesAClass = false,
 ): RelativeConstraint[] {
-  if (!SET.test(text)) return [];
+  if (!namesAClass && !SET.test(text)) return [];
   const mentions = propertyMentions(text).filter((m) => NUMERIC_NAMES.has(m.property));
   const out: RelativeConstraint[] = [];
   const inMask = (i: number) => masked.some(([s, e]) => i >= s && i < e);

@@ -33,7 +33,7 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
   if (parsed.error) return { steps: [] };
   const e = parsed.intent.entities;
   const named: Molecule[] = [
-    ...e.compounds.map((c) => ({ compound: refText(c), label: c.text })),
+    ...e.compounds.filter((c) => c.role !== "reference").map((c) => ({ compound: refText(c), label: c.text })),
     ...e.smiles.map((s) => ({ smiles: s, label: s })),
   ];
   const input: PlanInput = {
@@ -294,13 +294,14 @@ export function commonTargets(p: PlanInput): string {
   );
 }
 
-/** Members of a named drug class, then the question's filters and ranking over them. */
+/** Members of a named drug class, then the question's filters and ranking over them; with named compounds,
+ * which of them are members ("which of these are statins"). */
 function planClass(p: PlanInput) {
-  const { parsed, b, limit } = p;
+  const { parsed, b, limit, molecules } = p;
   const e = parsed.intent.entities;
   const cls = e.classes![0];
   const ranked = parsed.actions.includes("rank");
-  const filtered = e.filters.length > 0 || (e.relative?.length ?? 0) > 0;
+  const filtered = e.filters.length > 0 || (e.relative?.length ?? 0) > 0 || molecules.length > 0;
   const members = b.add("class_members", {
     class: refText(cls),
     ...(e.phase?.min === 4 ? { approved: true } : e.phase?.min ? { phase: e.phase.min } : {}),
@@ -310,13 +311,23 @@ function planClass(p: PlanInput) {
   if (filtered) {
     const { phase: _p, ...rest } = filterArgs(p);
     last = b.add("filter_by_properties", {
-      compounds: ref(members, path),
+      ...(molecules.length
+        ? { compounds: molecules.map((m) => m.compound ?? m.smiles), within: ref(members, path) }
+        : { compounds: ref(members, path) }),
       ...rest,
       limit: ranked ? 2000 : limit ?? 50,
-    }, "filter by properties");
+    }, molecules.length ? `which are ${cls.text}` : "filter by properties");
     path = "compounds[].id";
   }
-  if (ranked) rankStep(p, last, path, limit ?? 25);
+  if (ranked) {
+    last = rankStep(p, last, path, limit ?? 25);
+    path = "compounds[].id";
+  }
+  if (parsed.actions.includes("targets")) {
+    b.add("targets_of_compound", { include_activity: false }, "targets of each member", {
+      for_each: { $from: last, path, as: "compound", max: limit ?? MAX_FANOUT },
+    });
+  }
 }
 
 export function rankKey(parsed: Parsed): { property: string; order: "asc" | "desc" } {

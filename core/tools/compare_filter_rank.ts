@@ -115,17 +115,23 @@ export const filterByProperties = defineTool({
     filters: z.array(filterSchema).max(10).default([]),
     phase: phaseSchema.optional(),
     properties: z.array(property).max(14).optional(),
+    /** Keep only compounds in this set (class members, another step's hits). */
+    within: z.array(z.string()).max(20000).optional(),
     limit: ref.limit(5000, 50),
   }).refine((a) => a.compounds || a.filters.length || a.phase, {
     message: "give compounds, filters or a phase",
   }),
-  run({ compounds, filters, phase, properties, limit }, ctx) {
+  run({ compounds, filters, phase, properties, within, limit }, ctx) {
     const pool = compounds ? withStructure(compounds, ctx) : ctx.data.compounds;
-    const kept = pool.filter((c) => passes(c, filters) && inPhase(c, phase));
+    const inSet = within ? new Set(within) : null;
+    const kept = pool.filter((c) =>
+      passes(c, filters) && inPhase(c, phase) && (!inSet || c.chembl_ids.some((id) => inSet.has(id)) || inSet.has(c.id))
+    );
     const props = [...new Set([...filters.map((f) => f.property), ...(properties ?? [])])];
     return {
       filters,
       ...(phase ? { phase } : {}),
+      ...(within ? { within_size: within.length } : {}),
       considered: pool.length,
       total: kept.length,
       compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),
