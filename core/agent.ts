@@ -363,6 +363,7 @@ export class Agent {
     return this.substructures.build().then(() => {
       void this.data.compoundSuggestions;
       void this.data.targetSuggestions;
+      void this.data.classes.suggestions;
     });
   }
 }

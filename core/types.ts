@@ -47,6 +47,10 @@ export interface Entities {
   relative?: { property: string; op: "<" | ">"; than: string | null }[];
   /** Development status asked for ("approved" = phase 4, "phase 3"). */
   phase?: { min?: number; max?: number };
+  /** Year of first approval asked for ("approved after 2010"). */
+  approval_year?: { min?: number; max?: number };
+  /** Route of administration asked for ("oral"). */
+  route?: string;
 }
 
 export interface Intent {

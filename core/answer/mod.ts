@@ -124,6 +124,9 @@ export function composeAnswer(
       : `_Skipped: an earlier step it needs did not succeed._`;
     return multi ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${body}` : body;
   });
+  // Tools say what they could not apply (e.g. a route the data does not record): that is not a plain success.
+  const toolNotes = ok.flatMap((o) => (Array.isArray(o.output!.notes) ? o.output!.notes as string[] : []));
+  for (const n of toolNotes) notes.push(n.replace(/^not_available:\s*/, "Not available: "));
   const provenance = dedupeProvenance(ok.flatMap((o) => (o.output!.provenance as Provenance[]) ?? []));
   let status: QueryStatus = "success";
   let error: ErrorBody | undefined;
@@ -154,9 +157,16 @@ export function composeAnswer(
   if (parsed.onlyUnavailable && unserved.error && status !== "error") {
     status = "error";
     error = unserved.error;
-  } else if (status === "success" && unserved.notes.some((n) => !n.startsWith("Read "))) {
+  } else if (
+    status === "success" &&
+    (unserved.notes.some((n) => !n.startsWith("Read ")) ||
+      toolNotes.some((n) => n.startsWith("not_available")))
+  ) {
     status = "partial";
-    error = unserved.error;
+    error = unserved.error ??
+      (toolNotes.some((n) => n.startsWith("not_available"))
+        ? { code: "not_available", message: toolNotes.find((n) => n.startsWith("not_available"))!.slice(15) }
+        : undefined);
   } else if (status === "partial" && unserved.error && error) {
     error = { ...error, details: { ...error.details, not_available: unserved.error.details?.not_available } };
   }

@@ -5,20 +5,16 @@ import {
   type NumericProperty,
   PROPERTY_INFO,
 } from "../tools/property_catalog.ts";
+import { type AnyTool, TOOLS } from "../tools/mod.ts";
+import { name, phaseLabel as phase, table } from "../tools/render_md.ts";
+
+/** The tool's own renderer, when it declares one (new tools render next to their code). */
+const ownRenderer = (tool: string): AnyTool | undefined => (TOOLS as Record<string, AnyTool>)[tool];
 
 type Out = Record<string, unknown>;
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const esc = (s: unknown) => String(s ?? "—").replace(/\|/g, "\\|").replace(/\n/g, " ");
-const phase = (p: unknown) => (p === 4 ? "approved" : typeof p === "number" && p > 0 ? `phase ${p}` : "—");
-const table = (head: string[], rows: unknown[][]) =>
-  [
-    `| ${head.join(" | ")} |`,
-    `| ${head.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
-  ].join("\n");
-const name = (c: Any) => (c?.name ? `${c.name} (${c.id})` : c?.smiles ? `\`${c.smiles}\`` : "—");
 const depict = (smiles: string | null | undefined) =>
   smiles ? `\n\n![structure](/api/depict?smiles=${encodeURIComponent(smiles)})` : "";
 const more = (
@@ -61,6 +57,8 @@ const DESCRIPTOR_ROWS = NUMERIC_PROPERTIES.filter((p) =>
 
 /** One tool output → a markdown section (without heading). */
 export function renderOutput(tool: string, o: Out, focus: string[] = []): string {
+  const own = ownRenderer(tool);
+  if (own?.render) return own.render(o as never, focus);
   const x = o as Any;
   switch (tool) {
     case "compound_lookup": {
@@ -159,55 +157,6 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
           hits.map((h, i) => [i + 1, h.name, h.id, phase(h.phase)]),
         ) + more(hits.length, x.total, "matches");
     }
-    case "targets_of_compound": {
-      const ts = x.targets as Any[];
-      const curated = ts.filter((t) => t.primary);
-      const activity = ts.filter((t) => !t.primary);
-      if (!ts.length) return `No targets of ${name(x.compound)} are recorded in the offline dataset.`;
-      const rows = curated.map((
-        t,
-      ) => [
-        t.name,
-        t.genes.join(", ") || "—",
-        t.action_types.join(", ") || "—",
-        t.mechanisms[0] ?? "—",
-        t.id,
-        t.sources.join("; "),
-      ]);
-      return `Targets of **${name(x.compound)}**` +
-        (curated.length
-          ? ` (${curated.length} with a curated mechanism):\n\n` +
-            table(["Target", "Gene", "Action", "Mechanism", "Target ID", "Source"], rows)
-          : ": none with a curated mechanism.") +
-        (activity.length
-          ? `\n\nAlso reported active (DrugCentral 2023 bioactivity, no mechanism): ${
-            activity.slice(0, 12).map((t) => t.genes[0] ?? t.name).join(", ")
-          }${activity.length > 12 ? ` and ${activity.length - 12} more` : ""}.`
-          : "");
-    }
-    case "ligands_of_target": {
-      const ls = x.ligands as Any[];
-      const tnames = (x.targets as Any[]).map((t) =>
-        `${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}`
-      ).join("; ");
-      if (!ls.length) return `No ligands of ${tnames} in the offline dataset.`;
-      return `Ligands of **${tnames}**:\n\n` +
-        table(
-          ["#", "Compound", "ChEMBL ID", "Action", "Phase", "Evidence"],
-          ls.slice(0, 25).map((
-            l,
-            i,
-          ) => [
-            i + 1,
-            l.name,
-            l.id,
-            l.action_types.join(", ") || "—",
-            phase(l.phase),
-            l.primary ? "curated mechanism" : "bioactivity",
-          ]),
-        ) +
-        more(Math.min(25, ls.length), x.total, "ligands");
-    }
     case "compare_properties": {
       const props = x.properties as NumericProperty[];
       const rows = x.rows as Any[];
@@ -239,7 +188,7 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         ? `Ranked by ${PROPERTY_INFO[x.by as NumericProperty]?.label ?? x.by} (${
           x.order === "asc" ? "lowest" : "highest"
         } first)`
-        : !x.filters.length && !x.phase
+        : !x.filters.length && !x.phase && !x.approval_year
         ? `Values for ${x.total} compounds`
         : `${x.total} of ${x.considered} compounds pass ${
           [
@@ -249,6 +198,17 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
               }`
             ),
             ...(x.phase ? [phaseRange(x.phase)] : []),
+            ...(x.approval_year
+              ? [`first approved ${
+                x.approval_year.min && x.approval_year.max
+                  ? x.approval_year.min === x.approval_year.max
+                    ? `in ${x.approval_year.min}`
+                    : `${x.approval_year.min}–${x.approval_year.max}`
+                  : x.approval_year.min
+                  ? `in ${x.approval_year.min} or later`
+                  : `in ${x.approval_year.max} or earlier`
+              }`]
+              : []),
           ].join(" and ")
         }`;
       if (!cs.length) return `${desc}: no compounds.`;
@@ -271,16 +231,6 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
             }),
           ]),
         ) + more(cs.length, x.total, "compounds");
-    }
-    case "intersect_targets": {
-      const common = x.common as Any[];
-      const lead = `${x.labels.join(" and ")} share **${common.length}** curated target${
-        common.length === 1 ? "" : "s"
-      } (of ${x.sizes.join(" and ")}; Jaccard ${x.jaccard})`;
-      return common.length
-        ? `${lead}:\n\n` +
-          table(["Target", "Gene", "Target ID"], common.map((t) => [t.name, t.genes.join(", ") || "—", t.id]))
-        : lead + ".";
     }
     case "target_lookup": {
       const t = x.target;
@@ -308,23 +258,8 @@ export function renderEach(tool: string, o: Out): string {
   return items.map((it) => {
     if (it.error) return `- **${it.input}**: ${it.error.message}`;
     const out = it.output;
-    if (tool === "targets_of_compound") {
-      const ts = (out.targets as Any[]).filter((t) => t.primary);
-      return `- **${name(out.compound)}**: ${
-        ts.length
-          ? ts.map((t) =>
-            `${t.genes[0] ?? t.name}${t.action_types[0] ? ` (${t.action_types[0].toLowerCase()})` : ""}`
-          ).join(", ")
-          : "no curated targets"
-      }`;
-    }
-    if (tool === "ligands_of_target") {
-      const ls = out.ligands as Any[];
-      const t = out.targets[0];
-      return `- **${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}**: ${
-        ls.slice(0, 12).map((l: Any) => l.name).join(", ")
-      }${ls.length > 12 ? ` and ${out.total - 12} more` : ""}`;
-    }
+    const own = ownRenderer(tool);
+    if (own?.renderItem) return `- ${own.renderItem(out)}`;
     return `- **${it.input}**: ${renderOutput(tool, out).split("\n")[0]}`;
   }).join("\n") + ((o as Any).total_inputs > items.length
     ? `\n\n_Showing the first ${items.length} of ${(o as Any).total_inputs}._`

@@ -317,7 +317,8 @@ export class ClassIndex {
       const v = cond.value.toLowerCase();
       switch (cond.field) {
         case "atc": {
-          const code = c.atc.find((a) => a.startsWith(cond.value));
+          // The plain substance code (M01AE01) rather than a combination (M01AE51) when both match.
+          const code = c.atc.filter((a) => a.startsWith(cond.value)).sort()[0];
           if (!code) return null;
           reasons.push(`ATC ${code}`);
           break;

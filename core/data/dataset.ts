@@ -169,6 +169,11 @@ export class Dataset {
     return this.#targetKeys.has(key);
   }
 
+  /** Common names recorded for a gene symbol ("COX-1", "COX1" … for PTGS1). */
+  aliasesOfGene(gene: string): string[] {
+    return this.#aliases.filter((a) => a.gene === gene).map((a) => a.alias);
+  }
+
   mechanismsOf(compoundId: string): Mechanism[] {
     return this.#mechByCompound.get(compoundId) ?? [];
   }

@@ -23,6 +23,7 @@ import { type Constraints, parseConstraints, propertyMentions } from "./numbers.
 import { type RelativeConstraint, relativeConstraints } from "./relative.ts";
 import { type UnavailableAsk, unavailableAsks, unavailableSpans } from "./unavailable.ts";
 import { questionPart } from "./question_part.ts";
+import { approvalYears, routeMention } from "./scope.ts";
 
 export type { Action } from "./actions.ts";
 
@@ -75,6 +76,7 @@ interface Reading {
   unavailable: UnavailableAsk[];
   fields: { field: string; start: number; end: number; text: string }[];
   status?: { min_phase?: number; max_phase?: number; start: number; end: number; text: string };
+  route?: { route: string; start: number; end: number };
   relative: RelativeConstraint[];
   unknown: string[];
   /** Unknown name-like words taken as compounds of a list ("compare X, Y and Z"). */
@@ -148,7 +150,10 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
   const parsed = classify(r, ctx);
   // Reference compounds ("fewer HBD than celecoxib") are named entities too, marked as references.
   for (const x of r.relative) {
-    if (x.than && x.than.kind === "compound" && !parsed.intent.entities.compounds.some((c) => c.id === x.than!.id)) {
+    if (
+      x.than && x.than.kind === "compound" &&
+      !parsed.intent.entities.compounds.some((c) => c.id === x.than!.id)
+    ) {
       parsed.intent.entities.compounds.push({ ...refOf(x.than), role: "reference" });
     }
   }
@@ -193,14 +198,42 @@ function read(input: string, ctx: ParseContext): Reading {
     /([A-Za-z][\w-]*)\/(?=([A-Za-z][\w-]*))/g,
     (all, a: string, b: string) => knownName(a, ctx.data) && knownName(b, ctx.data) ? `${a} ` : all,
   );
-  const constraints = parseConstraints(text);
+  const years = approvalYears(text);
+  const route = routeMention(text);
+  const constraints = parseConstraints(
+    years ? text.slice(0, years.start) + " ".repeat(years.end - years.start) + text.slice(years.end) : text,
+  );
+  if (years) constraints.spans.push([years.start, years.end]);
   // Units ("1 mg/mL", "400 mg") are never structures or names.
   for (const m of text.matchAll(UNITS)) constraints.spans.push([m.index!, m.index! + m[0].length]);
+  // An InChIKey names a compound ("which compound has the InChIKey BSYNRY…").
+  const keys = [...text.matchAll(/\b[A-Z]{14}-[A-Z]{10}-[A-Z]\b/g)];
+  for (const k of keys) constraints.spans.push([k.index!, k.index! + k[0].length]);
   const rec: Recognised = recognise(text, ctx.data, ctx.chem, constraints.spans);
+  for (const k of keys) {
+    const c = ctx.data.compoundsByInChIKey(k[0])[0];
+    if (c) {
+      rec.found.push({
+        kind: "compound",
+        text: k[0],
+        id: c.id,
+        start: k.index!,
+        end: k.index! + k[0].length,
+      });
+    }
+  }
+  rec.found.sort((a, b) => a.start - b.start);
   const entities = emptyEntities();
   const mentions = propertyMentions(text);
   const fields = fieldMentions(text);
   const status = statusMention(text, fields);
+  if (years) {
+    entities.approval_year = {
+      ...(years.min ? { min: years.min } : {}),
+      ...(years.max ? { max: years.max } : {}),
+    };
+  }
+  if (route) entities.route = route.route;
   const relative = relativeConstraints(
     text,
     rec.found,
@@ -247,6 +280,7 @@ function read(input: string, ctx: ParseContext): Reading {
     unavailable,
     fields,
     ...(status ? { status } : {}),
+    ...(route ? { route } : {}),
     relative,
     unknown,
     listedUnknown: listedUnknown(text, rec),
@@ -265,7 +299,8 @@ function read(input: string, ctx: ParseContext): Reading {
   return r;
 }
 
-const UNITS = /\b\d*(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|g|mmol|µmol|mol)\s*\/\s*(?:ml|l|dl|kg|day|d)\b|\b\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|kg|ml|h|hrs?|hours?|days?|°c|k)\b/gi;
+const UNITS =
+  /\b\d*(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|g|mmol|µmol|mol)\s*\/\s*(?:ml|l|dl|kg|day|d)\b|\b\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|kg|ml|h|hrs?|hours?|days?|°c|k)\b/gi;
 const NUMBER_WORDS: Record<string, string> = {
   zero: "0",
   no: "0",
@@ -562,7 +597,9 @@ function withEntities(r: Reading, mk: Make): Parsed {
   if (entities.classes?.length && r.substructure && CUES.substructure.test(text)) delete entities.classes;
   // Known-but-unavailable asks with nothing else asked: decline by name, show the related data that exists.
   const asked = actions.filter((a) => a !== "lookup" && a !== "compare");
-  const numericAsked = r.mentions.some((m) => !r.unavailable.some((a) => m.start >= a.start && m.end <= a.end));
+  const numericAsked = r.mentions.some((m) =>
+    !r.unavailable.some((a) => m.start >= a.start && m.end <= a.end)
+  );
   if (r.unavailable.length && !asked.length && !compoundFields.length && !numericAsked) {
     const targets = r.unavailable.some((a) => a.related === "targets");
     const type: IntentType = entities.classes?.length || entities.filters.length
@@ -579,7 +616,10 @@ function withEntities(r: Reading, mk: Make): Parsed {
   }
   // With named compounds a class is a membership question ("which of these are statins", "is X an SSRI");
   // otherwise it only describes ("what kinase does dasatinib inhibit") and the compounds lead.
-  if (entities.classes?.length && molecules && !/\bwhich\s+of\b|\b(?:is|are)\b|\bbelong\w*|\bmembers?\b|\bclassified\b|\bcount\s+as\b/i.test(text)) {
+  if (
+    entities.classes?.length && molecules &&
+    !/\bwhich\s+of\b|\b(?:is|are)\b|\bbelong\w*|\bmembers?\b|\bclassified\b|\bcount\s+as\b/i.test(text)
+  ) {
     delete entities.classes;
   }
   if (entities.classes?.length && !hasTargets) {
@@ -603,7 +643,8 @@ function withEntities(r: Reading, mk: Make): Parsed {
   // "compare the targets of A and B", "which targets does A hit that B doesn't": the target sets compared.
   if (
     molecules >= 2 && actions.includes("targets") && !actions.includes("similar") &&
-    (CUES.compare.test(text) || /\b(?:differ\w*|same|unlike|doesn'?t|does\s+not|don'?t|but\s+not)\b/i.test(text))
+    (CUES.compare.test(text) ||
+      /\b(?:differ\w*|same|unlike|doesn'?t|does\s+not|don'?t|but\s+not)\b/i.test(text))
   ) {
     return mk("target_comparison", conf(0.9), { actions: ["common_targets"] });
   }
@@ -676,9 +717,13 @@ function withEntities(r: Reading, mk: Make): Parsed {
   }
   if (compoundFields.length) {
     actions = ["fields", ...actions.filter((a) => a === "properties" || a === "lipinski")];
-    return mk(all >= 3 ? "batch_query" : actions.length > 1 ? "property_query" : "compound_lookup", conf(0.95), {
-      actions,
-    });
+    return mk(
+      all >= 3 ? "batch_query" : actions.length > 1 ? "property_query" : "compound_lookup",
+      conf(0.95),
+      {
+        actions,
+      },
+    );
   }
   if (entities.properties.length) {
     return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), {
@@ -744,10 +789,14 @@ function usesFor(r: Reading, p: Parsed): Use[] {
   }
   for (const [s, end] of r.constraints.spans) uses.push(span(s, end, "constraint"));
   for (const x of r.relative) uses.push(span(x.start, x.end, "constraint", `${x.property} ${x.op}`));
-  if (
-    r.status && e.phase && (acts.has("filter") || acts.has("class_members") || acts.has("ligands") ||
-      acts.has("common_ligands") || type === "property_filter")
-  ) {
+  // A route is applied only by class_members (the data records routes for approved drugs only).
+  if (r.route && acts.has("class_members")) {
+    uses.push(span(r.route.start, r.route.end, "constraint", "route"));
+  }
+  const phaseApplied = acts.has("filter") || acts.has("class_members") || acts.has("ligands") ||
+    acts.has("common_ligands") || acts.has("similar") || acts.has("substructure") ||
+    ["property_filter", "similarity_search", "substructure_search", "reverse_target_query"].includes(type);
+  if (r.status && e.phase && phaseApplied) {
     uses.push(span(r.status.start, r.status.end, "constraint", "phase"));
   }
   if (acts.has("fields") || type === "compound_lookup" || acts.has("lookup")) {

@@ -33,7 +33,10 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
   if (parsed.error) return { steps: [] };
   const e = parsed.intent.entities;
   const named: Molecule[] = [
-    ...e.compounds.filter((c) => c.role !== "reference").map((c) => ({ compound: refText(c), label: c.text })),
+    ...e.compounds.filter((c) => c.role !== "reference").map((c) => ({
+      compound: refText(c),
+      label: c.text,
+    })),
     ...e.smiles.map((s) => ({ smiles: s, label: s })),
   ];
   const input: PlanInput = {
@@ -133,12 +136,16 @@ export function filterArgs(p: PlanInput, subject?: Subject): Record<string, unkn
     }
     filters.push({ property: r.property, op: r.op, value: ref(step, `properties.${r.property}`) });
   }
-  return { filters, ...(e.phase ? { phase: e.phase } : {}) };
+  return {
+    filters,
+    ...(e.phase ? { phase: e.phase } : {}),
+    ...(e.approval_year ? { approval_year: e.approval_year } : {}),
+  };
 }
 
 export const hasFilters = (p: PlanInput) => {
   const e = p.parsed.intent.entities;
-  return e.filters.length > 0 || (e.relative?.length ?? 0) > 0 || !!e.phase;
+  return e.filters.length > 0 || (e.relative?.length ?? 0) > 0 || !!e.phase || !!e.approval_year;
 };
 
 function planFilter(p: PlanInput) {
@@ -301,22 +308,22 @@ function planClass(p: PlanInput) {
   const e = parsed.intent.entities;
   const cls = e.classes![0];
   const ranked = parsed.actions.includes("rank");
-  const filtered = e.filters.length > 0 || (e.relative?.length ?? 0) > 0 || molecules.length > 0;
+  const numeric = e.filters.length > 0 || (e.relative?.length ?? 0) > 0 || !!e.approval_year;
   const members = b.add("class_members", {
     class: refText(cls),
-    ...(e.phase?.min === 4 ? { approved: true } : e.phase?.min ? { phase: e.phase.min } : {}),
-    limit: filtered || ranked ? 2000 : limit ?? 50,
-  }, `members of ${cls.text}`);
+    ...(e.phase?.min === 4 ? { approved: true } : e.phase?.min ? { min_phase: e.phase.min } : {}),
+    ...(e.route ? { route: e.route } : {}),
+    ...(molecules.length ? { among: molecules.map((m) => m.compound ?? m.smiles) } : {}),
+    limit: numeric || ranked ? 2000 : limit ?? 50,
+  }, molecules.length ? `which are ${cls.text}` : `members of ${cls.text}`);
   let last = members, path = "members[].id";
-  if (filtered) {
+  if (numeric) {
     const { phase: _p, ...rest } = filterArgs(p);
     last = b.add("filter_by_properties", {
-      ...(molecules.length
-        ? { compounds: molecules.map((m) => m.compound ?? m.smiles), within: ref(members, path) }
-        : { compounds: ref(members, path) }),
+      compounds: ref(members, path),
       ...rest,
       limit: ranked ? 2000 : limit ?? 50,
-    }, molecules.length ? `which are ${cls.text}` : "filter by properties");
+    }, "filter by properties");
     path = "compounds[].id";
   }
   if (ranked) {

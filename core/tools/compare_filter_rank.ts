@@ -105,6 +105,10 @@ const phaseSchema = z.object({
 const inPhase = (c: Compound, p?: { min?: number; max?: number }) =>
   !p || ((c.phase ?? 0) >= (p.min ?? 0) && (c.phase ?? 0) <= (p.max ?? 4));
 
+const inYears = (c: Compound, y?: { min?: number; max?: number }) =>
+  !y ||
+  (c.first_approval !== null && c.first_approval >= (y.min ?? 0) && c.first_approval <= (y.max ?? 9999));
+
 export const filterByProperties = defineTool({
   name: "filter_by_properties",
   description:
@@ -115,23 +119,27 @@ export const filterByProperties = defineTool({
     filters: z.array(filterSchema).max(10).default([]),
     phase: phaseSchema.optional(),
     properties: z.array(property).max(14).optional(),
+    approval_year: z.object({ min: z.number().int().optional(), max: z.number().int().optional() })
+      .optional(),
     /** Keep only compounds in this set (class members, another step's hits). */
     within: z.array(z.string()).max(20000).optional(),
     limit: ref.limit(5000, 50),
-  }).refine((a) => a.compounds || a.filters.length || a.phase, {
+  }).refine((a) => a.compounds || a.filters.length || a.phase || a.approval_year, {
     message: "give compounds, filters or a phase",
   }),
-  run({ compounds, filters, phase, properties, within, limit }, ctx) {
+  run({ compounds, filters, phase, properties, within, approval_year: year, limit }, ctx) {
     const pool = compounds ? withStructure(compounds, ctx) : ctx.data.compounds;
     const inSet = within ? new Set(within) : null;
     const kept = pool.filter((c) =>
-      passes(c, filters) && inPhase(c, phase) && (!inSet || c.chembl_ids.some((id) => inSet.has(id)) || inSet.has(c.id))
+      passes(c, filters) && inPhase(c, phase) && inYears(c, year) &&
+      (!inSet || c.chembl_ids.some((id) => inSet.has(id)) || inSet.has(c.id))
     );
     const props = [...new Set([...filters.map((f) => f.property), ...(properties ?? [])])];
     return {
       filters,
       ...(phase ? { phase } : {}),
       ...(within ? { within_size: within.length } : {}),
+      ...(year ? { approval_year: year } : {}),
       considered: pool.length,
       total: kept.length,
       compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),

@@ -12,6 +12,10 @@ export interface Tool<A = unknown, R extends ToolOutput = ToolOutput> {
   description: string;
   args: z.ZodType<A>;
   run(args: A, ctx: ToolContext): R | Promise<R>;
+  /** Markdown for the answer (tools without one fall back to answer/render.ts). */
+  render?(out: R, focus: string[]): string;
+  /** One line for this output when the tool ran once per item of an earlier list (for_each). */
+  renderItem?(out: R): string;
 }
 
 /** Declares a tool; `invoke` validates raw args first so every caller gets `invalid_parameter`, never a crash. */
@@ -21,6 +25,8 @@ export function defineTool<S extends z.ZodType, R extends ToolOutput>(
     description: string;
     args: S;
     run(args: z.infer<S>, ctx: ToolContext): R | Promise<R>;
+    render?(out: NoInfer<R>, focus: string[]): string;
+    renderItem?(out: NoInfer<R>): string;
   },
 ): Tool<z.infer<S>, R> {
   return spec as unknown as Tool<z.infer<S>, R>;

@@ -2,7 +2,8 @@
 import { compareProperties, filterByProperties, rank } from "./compare_filter_rank.ts";
 import { compoundLookup } from "./compound_lookup.ts";
 import type { AnyTool } from "./define.ts";
-import { intersectTargets } from "./intersect.ts";
+import { classMembers } from "./class_members.ts";
+import { intersectLigands, intersectTargets } from "./intersect.ts";
 import { lipinski, properties } from "./properties.ts";
 import { similaritySearch } from "./similarity_search.ts";
 import { substructureSearch } from "./substructure_search.ts";
@@ -22,6 +23,8 @@ export const TOOLS = {
   rank,
   intersect_targets: intersectTargets,
   target_lookup: targetLookup,
+  intersect_ligands: intersectLigands,
+  class_members: classMembers,
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;
@@ -33,4 +36,5 @@ export * from "./views.ts";
 export * from "./resolve.ts";
 export * from "./property_catalog.ts";
 export { passes, type PropertyFilter } from "./compare_filter_rank.ts";
-export { targetsFor } from "./targets.ts";
+export { EVIDENCE, type Evidence, evidenceOf, targetsFor } from "./targets.ts";
+export { resolveClass, ROUTES } from "./class_members.ts";
