@@ -23,7 +23,7 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:fraction\s*sp3|fsp3|f\s*sp3)\b/i, "fraction_sp3"],
   [/\b(?:stereo\s*cent(?:er|re)s?|chiral\s*cent(?:er|re)s?)\b/i, "stereocenters"],
   [
-    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule\s*of\s*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i,
+    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule[\s-]*of[\s-]*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i,
     "lipinski",
   ],
   [/\b(?:veber)\b/i, "veber"],
@@ -59,7 +59,7 @@ export const CUES = {
   compare:
     /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
   common:
-    /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|all\s+of|each\s+of|same\s+targets?)\b/i,
+    /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|all\s+of|each\s+of|same\s+targets?|dual|as\s+well\s+as|together\s+with)\b/i,
   lookup:
     /\b(?:find|look\s*up|lookup|search|show|tell\s+me\s+about|what\s+is|who\s+is|info(?:rmation)?|details?|describe|about|get|fetch|identify|id)\b/i,
   rank: /\b(?:rank(?:ed)?|sort(?:ed)?|order(?:ed)?|top|highest|lowest|best|most|least)\b/i,
@@ -76,11 +76,11 @@ export const FIELDS: [RegExp, string][] = [
     "first_approval",
   ],
   [
-    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+/i,
+    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|\b(?:fda|ema|pmda)\b|(?<=\b(?:regulators?|agenc\w+|fda|ema|pmda)\b.{0,40}?)\bapproved\b/i,
     "approvals",
   ],
   [
-    /\b(?:max(?:imum)?\s+|clinical\s+|development\s+)?phase(?!\s*[1-4i]\b)\b|\bdevelopment\s+(?:stage|status)\b|\bapproval\s+status\b|\bis\s+\S+\s+(?:an\s+)?approved(?:\s+drug)?\s*\?|\bhow\s+far\s+in\s+development\b/i,
+    /\b(?:(?:highest|max(?:imum)?)\s+)?(?:clinical\s+|development\s+)?phase(?!\s*[1-4i]\b)\b(?:\s+reached)?|\bdevelopment\s+(?:stage|status)\b|\bapproval\s+status\b|\bis\s+\S+\s+(?:an\s+)?approved(?:\s+(?:drug|medicine))?\b|\bhow\s+far\s+in\s+development\b/i,
     "phase",
   ],
   [

@@ -117,6 +117,25 @@ export function parseConstraints(text: string): Constraints {
     out.spans.push([start, end]);
     out.filterSpans.push([start, end]);
   }
+  // "MW 150-250 Da": a range right after a property.
+  for (
+    const m of text.matchAll(
+      /(-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(-?\d+(?:\.\d+)?)(?:\s*(?:da|daltons?|g\/mol|å²|a2))?/gi,
+    )
+  ) {
+    const start = m.index!, end = start + m[0].length;
+    if (out.spans.some(([s, e]) => start < e && end > s)) continue;
+    const prop = mentions.filter((p) => p.end <= start && start - p.end <= 4).pop();
+    if (!prop) continue;
+    out.filters.push({
+      property: prop.property as PropertyFilter["property"],
+      op: "between",
+      value: Number(m[1]),
+      value2: Number(m[2]),
+    });
+    out.spans.push([start, end]);
+    out.filterSpans.push([start, end]);
+  }
   // "with 0 HBD", "having 2 aromatic rings": an exact count.
   for (const m of text.matchAll(/\b(?:with|having|has|have)\s+(?:exactly\s+)?(\d{1,3})\s+(?=\S)/gi)) {
     const start = m.index!, end = start + m[0].length;

@@ -7,7 +7,7 @@ import type { Entities, EntityRef, Intent, IntentType, Understanding } from "../
 import { type Action, picked, PRONOUN, questionActions } from "./actions.ts";
 import { type Found, recognise, type Recognised } from "./entities.ts";
 import { normalizeName } from "../data/normalize.ts";
-import { accountFor, FILLER_PHRASES, type Use, usesOf } from "./coverage.ts";
+import { accountFor, FILLER_PHRASES, isFiller, type Use, usesOf } from "./coverage.ts";
 import {
   COMPARATIVES,
   CUES,
@@ -268,6 +268,13 @@ function read(input: string, ctx: ParseContext): Reading {
   detectComparison(text, entities);
   let unavailable = unavailableAsks(text);
   if (entities.unsupported?.length) unavailable = unavailable.filter((a) => a.related !== "targets");
+  // Words our own lexicon knows (filler, cues, properties) are never "unknown names".
+  rec.unknown = rec.unknown.filter((u) =>
+    !isFiller(u.text) && !Object.values(CUES).some((re) => re.test(u.text)) &&
+    !unavailableSpans(text).some((a) => u.start >= a.start && u.end <= a.end) &&
+    !/^(?:fewer|more|less|higher|lower|greater|smaller|larger|bigger|heavier|lighter|heaviest|lightest|smallest|largest)$/i
+      .test(u.text)
+  );
   const unknown = rec.unknown.map((u) => u.text);
   const group = FUNCTIONAL_GROUPS.find(([re]) => re.test(text));
   const r: Reading = {
@@ -511,10 +518,13 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       ),
     });
   }
-  if (r.unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) && !isMash(text)) {
+  if (
+    r.unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) &&
+    (!isMash(text) || entities.properties.length)
+  ) {
     return notFound(r, mk, ctx);
   }
-  if (isMash(text)) {
+  if (isMash(text) && !entities.properties.length) {
     return mk("unknown", 0.1, {
       error: new ChemAgentError(
         "unrecognized_query",
@@ -554,11 +564,25 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
 
 function notFound(r: Reading, mk: Make, ctx: ParseContext): Parsed {
   const { unknown, actions, entities } = r;
-  const suggestions = unknown.flatMap((u) => ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 3));
+  const own = r.rec.unknown.flatMap((u) => u.suggestions ?? []);
+  const suggestions = own.length
+    ? own
+    : unknown.flatMap((u) => ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 3));
   const targetSugg = unknown.flatMap((u) => ctx.data.targetSuggestions.suggest(u.toLowerCase(), 2));
+  const text = r.text;
   const type: IntentType = actions.includes("similar")
     ? "similarity_search"
-    : actions.includes("ligands")
+    : CUES.common.test(text) && /\btargets?\b/i.test(text)
+    ? "target_comparison"
+    : /\b(?:fewer|more|less|lower|higher|greater)\b.{0,30}\bthan\b/i.test(text) && CUES.ligands.test(text) ||
+        /\b(?:drugs|compounds|molecules)\b.{0,30}\bthan\b/i.test(text)
+    ? "property_filter"
+    : unknown.length >= 2 && (CUES.compare.test(text) || COMPARATIVES.some(([re]) => re.test(text)))
+    ? "property_comparison"
+    : actions.includes("ligands") ||
+        /\b(?:drugs|compounds|ligands|molecules)\s+(?:that\s+)?(?:target|hit|inhibit|bind|block|act)/i.test(
+          text,
+        )
     ? "reverse_target_query"
     : actions.includes("targets")
     ? "target_query"
@@ -665,6 +689,15 @@ function withEntities(r: Reading, mk: Make): Parsed {
     return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
       actions: ["ligands"],
     });
+  }
+  // "rank A, B, C by MW", "side by side properties of A and B", "are A and B both Lipinski compliant".
+  if (
+    molecules >= 2 && clauses.length === 1 &&
+    !actions.some((a) => ["similar", "targets", "ligands", "substructure"].includes(a)) &&
+    (entities.properties.length || actions.includes("lipinski")) &&
+    /\b(?:rank|sort|order)\w*\b|\bside\s+by\s+side\b|\bboth\b|\bcompare\b|\bcomparison\b/i.test(text)
+  ) {
+    return mk("property_comparison", conf(0.9), { actions: ["compare"] });
   }
   const chained = clauses.length > 1 && actions.length > 1;
   const workflow = (new Set(actions.filter((a) => a !== "lookup")).size > 1 || chained) &&

@@ -1,9 +1,9 @@
 /** @module Long inputs: the question is found among the preamble ("I am working on … . What are …?"). */
 
 /** Inputs longer than this are searched for their question part. */
-const LONG = 200;
+const LONG = 60;
 const REQUEST =
-  /^(?:(?:and|so|now|then|but)\s+)?(?:what|which|who|how|is|are|does|do|can|could|would|will|find|list|show|give|get|compare|tell|rank|sort|search|look|fetch|identify|i\s+(?:need|want|would\s+like)|please)\b/i;
+  /^(?:(?:step\s*)?\d+\s*[:.)]\s*)?(?:(?:and|so|now|then|but|first|finally|next)\s*,?\s+)?(?:what|which|who|how|is|are|does|do|can|could|would|will|find|list|show|give|get|compare|tell|rank|sort|search|look|fetch|identify|keep|take|filter|name|i\s+(?:need|want|would\s+like)|please)\b/i;
 
 /** The span of the question in `text`: the last sentence that asks something, extended backwards until it
  * names something (so "Imatinib is … . What are its targets?" keeps imatinib). */
@@ -13,7 +13,8 @@ export function questionPart(
 ): { start: number; end: number } {
   if (text.length <= LONG) return { start: 0, end: text.length };
   const sentences: { start: number; end: number }[] = [];
-  for (const m of text.matchAll(/[^.!?]+(?:[.!?]+|$)/g)) {
+  // A sentence ends at . ! ? followed by a space and a capital (not at "1.5", "e.g. the", "CHEMBL25.").
+  for (const m of text.matchAll(/.+?(?:[.!?]+(?=\s+[A-Z"'(]|\s*$)|$)/g)) {
     const s = m.index!, raw = m[0];
     const lead = raw.length - raw.trimStart().length;
     if (raw.trim()) sentences.push({ start: s + lead, end: s + raw.trimEnd().length });
