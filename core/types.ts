@@ -44,7 +44,7 @@ export interface Entities {
   /** Drug classes named ("NSAIDs", "kinase inhibitors"). */
   classes?: EntityRef[];
   /** Constraints relative to a reference compound ("fewer HBD than celecoxib"); than null = the query compound. */
-  relative?: { property: string; op: "<" | ">"; than: string | null }[];
+  relative?: { property: string; op: "<" | ">" | "="; than: string | null }[];
   /** Development status asked for ("approved" = phase 4, "phase 3"). */
   phase?: { min?: number; max?: number };
   /** Year of first approval asked for ("approved after 2010"). */

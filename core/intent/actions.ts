@@ -21,7 +21,7 @@ export type Action =
   | "class_members";
 
 export const CONNECTOR =
-  /\s*(?:,\s*)?(?:\band\s+then\b|\bthen\b|;|\band\s+(?=(?:also\s+)?(?:get|find|show|list|give|fetch|retrieve|compute|calculate|rank|sort|filter|check|look|what|which|their|its|for\s+(?:both|each|all|them)|other|any)\b)|,\s*(?=(?:get|find|show|list|rank|sort|filter|compute|calculate|look)\b))\s*/i;
+  /\s*(?:,\s*)?(?:\band\s+then\b|\bthen\b|;|\band\s+(?=(?:also\s+)?(?:get|find|show|list|give|fetch|retrieve|compute|calculate|rank|sort|filter|check|look|what|which|their|its|for\s+(?:both|each|all|them)|other|any|compare|keep|take|tell|give)\b)|,\s*(?=(?:get|find|show|list|rank|sort|filter|compute|calculate|look|keep|take|compare|give|tell)\b)|[.]\s+(?=[A-Z]))\s*/i;
 /** "the first one", "the top 3 of them": how many items of the previous list a later clause uses. */
 export function picked(text: string): number | undefined {
   const m =
@@ -37,7 +37,7 @@ export const PRONOUN =
 
 const LOOKUP = /\b(?:look\s*up|lookup|find|search\s+for|fetch|identify|tell\s+me\s+about)\b/;
 const OTHER_LIGANDS =
-  /\b(?:other|more|additional)\s+(?:drugs|compounds|ligands|molecules|inhibitors|binders|actives)\b|\bwhat\s+(?:else|other)\b|\bother\s+ligands\b|\b(?:hit|hitting|target|targeting|bind|binding|share|sharing)\s+(?:them|those|these|the\s+same)\b|\balso\s+(?:hit|target|bind)\b/;
+  /\b(?:other|more|additional)\s+(?:\w+\s+)?(?:drugs|compounds|ligands|molecules|inhibitors|binders|actives)\b|\bwhat\s+(?:else|other)\b|\bother\s+ligands\b|\b(?:hit|hitting|target|targeting|bind|binding|share|sharing)\s+(?:them|those|these|the\s+same)\b|\balso\s+(?:hit|target|bind)\b/;
 const TARGETS =
   /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|targeted|targeting|binding\s+partners?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|target\s+profile|(?:what|which)\s+(?:\w+\s+){0,2}(?:does|do)\s+\S+(?:\s+\S+)?\s+(?:target|bind|inhibit|block|activate|hit|do|interact\s+with|antagoni[sz]e|agoni[sz]e|modulate|act\s+on)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|acts?\s+on|what\s+(?:does|do)\s+\S+\s+hit)\b/;
 const COMPARE = /\b(?:compare|comparison|which\s+(?:one\s+)?(?:has|is)|versus|vs\.?)\b/;
@@ -89,6 +89,11 @@ export function questionActions(
   const clauses = actionText.split(CONNECTOR).filter((c) => c && c.trim().length > 1);
   let actions = clauses.flatMap((c, i) => {
     const own = clauseActions(c, hasTargets && (i === 0 || !PRONOUN.test(c)), hasMolecules && i === 0);
+    // "…, then for each target list its ligands": ligands of what came before, not targets again.
+    if (
+      i > 0 && own.includes("targets") && /\b(?:ligands?|binders?|inhibitors|drugs)\b/i.test(c) &&
+      /\b(?:its|their|each|those|these|them)\b/i.test(c)
+    ) own.splice(own.indexOf("targets"), 1, "ligands");
     // "…, then list the first one's ligands": a later clause asking for ligands of what came before.
     if (
       i > 0 && !own.length && PRONOUN.test(c) &&

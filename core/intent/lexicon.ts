@@ -60,6 +60,9 @@ export const CUES = {
     /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
   common:
     /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|all\s+of|each\s+of|same\s+targets?|dual|as\s+well\s+as|together\s+with)\b/i,
+  /** Personal medical advice: not something a compound database answers. */
+  advice:
+    /\bshould\s+i\s+(?:take|use|stop|give)\b|\bcan\s+i\s+(?:take|give|mix|drink)\b|\bfor\s+my\s+(?:headache|pain|cold|flu|back|child|kid|son|daughter|wife|husband|mother|father|dog|cat)\b|\bis\s+it\s+safe\s+(?:for\s+me|to\s+take)\b/i,
   lookup:
     /\b(?:find|look\s*up|lookup|search|show|tell\s+me\s+about|what\s+is|who\s+is|info(?:rmation)?|details?|describe|about|get|fetch|identify|id)\b/i,
   rank: /\b(?:rank(?:ed)?|sort(?:ed)?|order(?:ed)?|top|highest|lowest|best|most|least)\b/i,
@@ -113,6 +116,27 @@ export const STATUS_WORDS: [RegExp, { min_phase?: number; max_phase?: number }][
 
 /** Functional groups users name in words, as SMARTS. */
 export const FUNCTIONAL_GROUPS: [RegExp, string, string][] = [
+  [/\bbenzimidazoles?\b/i, "c1ccc2[nH]cnc2c1", "benzimidazole"],
+  [/\btetrazoles?\b/i, "c1nn[nH]n1", "tetrazole"],
+  [/\btrifluoromethyl(?:\s+groups?)?\b|\bcf3\b/i, "C(F)(F)F", "trifluoromethyl group"],
+  [/\bquinazolines?\b/i, "c1ccc2ncncc2c1", "quinazoline"],
+  [/\bguanidines?\b/i, "NC(=N)N", "guanidine"],
+  [/\b(?:1,4-)?dihydropyridines?\b/i, "C1=CNC=CC1", "1,4-dihydropyridine"],
+  [/\bthiazoles?\b/i, "c1cscn1", "thiazole"],
+  [/\boxazoles?\b/i, "c1cocn1", "oxazole"],
+  [/\bpyrazoles?\b/i, "c1cn[nH]c1", "pyrazole"],
+  [/\btriazoles?\b/i, "c1nc[nH]n1", "triazole"],
+  [/\bnaphthalenes?\b/i, "c1ccc2ccccc2c1", "naphthalene"],
+  [/\bbiphenyls?\b/i, "c1ccc(cc1)-c1ccccc1", "biphenyl"],
+  [/\bpyrroles?\b/i, "c1cc[nH]c1", "pyrrole"],
+  [/\bnitriles?\b|\bcyano\s+groups?\b/i, "C#N", "nitrile"],
+  [/\bketones?\b/i, "[#6][CX3](=O)[#6]", "ketone"],
+  [/\baldehydes?\b/i, "[CX3H1](=O)[#6]", "aldehyde"],
+  [/\bthiols?\b/i, "[SX2H]", "thiol"],
+  [/\bureas?\b/i, "NC(=O)N", "urea"],
+  [/\bcarbamates?\b/i, "NC(=O)O", "carbamate"],
+  [/\blactones?\b/i, "[#6][CX3](=O)[OX2][#6;R]", "lactone"],
+  [/\bepoxides?\b/i, "C1OC1", "epoxide"],
   [/\bcarboxylic\s+acids?\b|\bcarboxyl(?:ic)?\s+group\b|\bcooh\b/i, "C(=O)[OX2H1,OX1-]", "carboxylic acid"],
   [/\bsulfonamides?\b|\bsulphonamides?\b/i, "S(=O)(=O)N", "sulfonamide"],
   [/\bbenzene\s+rings?\b|\bphenyl\s*(?:rings?|groups?)?\b/i, "c1ccccc1", "benzene ring"],

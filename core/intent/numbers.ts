@@ -173,6 +173,9 @@ export function parseConstraints(text: string): Constraints {
   const lim =
     /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
       .exec(text) ??
+      /\b(\d{1,6})\s+(?:most|least|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b/i.exec(
+        text,
+      ) ??
       /\b(\d{1,6})\s+(?:[a-z-]+\s+){0,2}?(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues|ligands|inhibitors|structures|binders|agonists|antagonists|examples)\b/i
         .exec(text);
   if (lim && !out.spans.some(([s, e]) => lim.index >= s && lim.index < e)) {

@@ -242,6 +242,8 @@ function read(input: string, ctx: ParseContext): Reading {
   );
   const references = new Set(relative.map((x) => x.than).filter((f): f is Found => !!f));
   entities.properties = [...new Set([...mentions.map((m) => m.property), ...fields.map((f) => f.field)])];
+  // "the compound with InChIKey X": the key names the compound, it is not asked for.
+  if (keys.length) entities.properties = entities.properties.filter((x) => x !== "inchikey");
   entities.filters = constraints.filters;
   if (constraints.threshold !== undefined) entities.threshold = constraints.threshold;
   if (constraints.limit !== undefined) entities.limit = constraints.limit;
@@ -414,7 +416,8 @@ function substructureQuery(r: Reading): Reading["substructure"] {
     return { query: entities.smiles[0] ?? smarts!, label: entities.smiles[0] ?? smarts! };
   }
   if (
-    group && (CUES.substructure.test(text) || /\b(?:with|having|has)\b/i.test(text)) &&
+    group &&
+    (CUES.substructure.test(text) || /\b(?:with|having|has|have|contains?|containing)\b/i.test(text)) &&
     !CUES.similarity.test(text)
   ) {
     return { query: group[1], label: group[2] };
@@ -477,6 +480,15 @@ function classify(r: Reading, ctx: ParseContext): Parsed {
     !(CUES.substructure.test(r.text) && rec.badSmiles.some((b) => b.smarts))
   ) {
     return mk("unknown", 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
+  }
+  if (CUES.advice.test(r.text)) {
+    return mk("out_of_scope", 0.9, {
+      error: new ChemAgentError(
+        "out_of_scope",
+        "ChemAgent does not give personal medical advice (doses, what to take). Ask a pharmacist or doctor; " +
+          "ChemAgent answers questions about compounds, their properties, structures and targets.",
+      ),
+    });
   }
   const subjects = molecules + entities.targets.length + (entities.classes?.length ?? 0);
   base.dangling = PRONOUN.test(r.text) && subjects === 0;
@@ -562,33 +574,37 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
   });
 }
 
+/** The intent the question's cues point to when its subject could not be resolved (for error responses). */
+function intentFromCues(r: Reading): IntentType {
+  const { text, actions, entities, unknown } = r;
+  if (r.clauses.length > 1 && new Set(actions).size > 1) return "multi_step_workflow";
+  if (actions.includes("similar")) return "similarity_search";
+  if (CUES.common.test(text) && /\btargets?\b/i.test(text)) return "target_comparison";
+  if (
+    /\b(?:fewer|more|less|lower|higher|greater)\b.{0,30}\bthan\b/i.test(text) &&
+    /\b(?:drugs|compounds|molecules|anything|ones)\b/i.test(text)
+  ) return "property_filter";
+  if (unknown.length >= 2 && (CUES.compare.test(text) || COMPARATIVES.some(([re]) => re.test(text)))) {
+    return "property_comparison";
+  }
+  if (
+    actions.includes("ligands") ||
+    /\b(?:drugs|compounds|ligands|molecules)\s+(?:that\s+)?(?:target|hit|inhibit|bind|block|act)/i.test(text)
+  ) return "reverse_target_query";
+  if (actions.includes("targets")) return "target_query";
+  if (actions.includes("substructure") || r.substructure) return "substructure_search";
+  if (entities.properties.length) return "property_query";
+  return "compound_lookup";
+}
+
 function notFound(r: Reading, mk: Make, ctx: ParseContext): Parsed {
-  const { unknown, actions, entities } = r;
+  const { unknown } = r;
   const own = r.rec.unknown.flatMap((u) => u.suggestions ?? []);
   const suggestions = own.length
     ? own
     : unknown.flatMap((u) => ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 3));
   const targetSugg = unknown.flatMap((u) => ctx.data.targetSuggestions.suggest(u.toLowerCase(), 2));
-  const text = r.text;
-  const type: IntentType = actions.includes("similar")
-    ? "similarity_search"
-    : CUES.common.test(text) && /\btargets?\b/i.test(text)
-    ? "target_comparison"
-    : /\b(?:fewer|more|less|lower|higher|greater)\b.{0,30}\bthan\b/i.test(text) && CUES.ligands.test(text) ||
-        /\b(?:drugs|compounds|molecules)\b.{0,30}\bthan\b/i.test(text)
-    ? "property_filter"
-    : unknown.length >= 2 && (CUES.compare.test(text) || COMPARATIVES.some(([re]) => re.test(text)))
-    ? "property_comparison"
-    : actions.includes("ligands") ||
-        /\b(?:drugs|compounds|ligands|molecules)\s+(?:that\s+)?(?:target|hit|inhibit|bind|block|act)/i.test(
-          text,
-        )
-    ? "reverse_target_query"
-    : actions.includes("targets")
-    ? "target_query"
-    : entities.properties.length
-    ? "property_query"
-    : "compound_lookup";
+  const type = intentFromCues(r);
   const what =
     unknown.find((u) =>
       suggestions.length === 0 || ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 1).length
@@ -657,6 +673,13 @@ function withEntities(r: Reading, mk: Make): Parsed {
       ],
     });
   }
+  // "find EGFR inhibitors, then check which of them also hit HER2": a workflow ending in the shared ligands.
+  if (
+    entities.targets.length >= 2 && !molecules && clauses.length > 1 &&
+    /\bwhich\s+of\s+(?:them|those|these)\b|\balso\b/i.test(text)
+  ) {
+    return mk("multi_step_workflow", conf(0.9), { actions: ["common_ligands"] });
+  }
   // "drugs hitting both DRD2 and HTR2A": one ligand set per target, intersected.
   if (entities.targets.length >= 2 && !molecules && CUES.common.test(text)) {
     return mk("reverse_target_query", conf(0.95), { actions: ["common_ligands"] });
@@ -684,7 +707,17 @@ function withEntities(r: Reading, mk: Make): Parsed {
   }
   if (
     hasTargets && !molecules &&
-    !actions.some((a) => ["similar", "substructure", "targets", "rank", "filter"].includes(a))
+    !actions.some((a) =>
+      [
+        "similar",
+        "substructure",
+        "targets",
+        "rank",
+        "filter",
+        ...(clauses.length > 1 ? ["properties", "lipinski"] : []),
+      ]
+        .includes(a)
+    )
   ) {
     return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
       actions: ["ligands"],
@@ -705,6 +738,13 @@ function withEntities(r: Reading, mk: Make): Parsed {
     !(new Set(actions).size === 2 && actions.includes("similar") && actions.includes("rank") &&
       !clauses.slice(1).length);
   if (workflow) return mk("multi_step_workflow", conf(0.9));
+  // "find analogues of X, then keep only those with MW < 450": the filter is a step of its own clause.
+  if (
+    clauses.length > 1 && (entities.filters.length || entities.relative?.length) &&
+    actions.includes("similar")
+  ) {
+    return mk("multi_step_workflow", conf(0.9), { actions: [...actions, "filter"] });
+  }
   if (hasTargets && molecules === 0) {
     return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
       actions: ["ligands"],

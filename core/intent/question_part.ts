@@ -14,7 +14,11 @@ export function questionPart(
   if (text.length <= LONG) return { start: 0, end: text.length };
   const sentences: { start: number; end: number }[] = [];
   // A sentence ends at . ! ? followed by a space and a capital (not at "1.5", "e.g. the", "CHEMBL25.").
-  for (const m of text.matchAll(/.+?(?:[.!?]+(?=\s+[A-Z"'(]|\s*$)|$)/g)) {
+  for (
+    const m of text.matchAll(
+      /.+?(?:[.!?]+(?=\s+[A-Z"'(]|\s*$)|:(?=\s+(?:what|which|how|can|could|is|are|please|find|list|give|show|get|does|do)\b)|$)/gi,
+    )
+  ) {
     const s = m.index!, raw = m[0];
     const lead = raw.length - raw.trimStart().length;
     if (raw.trim()) sentences.push({ start: s + lead, end: s + raw.trimEnd().length });

@@ -6,7 +6,7 @@ import { propertyMentions } from "./numbers.ts";
 
 export interface RelativeConstraint {
   property: string;
-  op: "<" | ">";
+  op: "<" | ">" | "=";
   /** The reference compound's index in the found entities, or null for "the compound the question is about". */
   than: Found | null;
   start: number;
@@ -19,7 +19,8 @@ const THAN =
 const WITH_BEFORE = /\b(?:with|but|having|yet)\s+(?:\w+\s+)?$/i;
 /** The question asks for a set of compounds (not "is A heavier than B", which is a comparison). */
 const SET =
-  /\b(?:compounds|drugs|molecules|structures|ones|analogu?es|chemicals|inhibitors|ligands|hits|members|any|others?|which\s+(?:compounds|drugs|molecules)|similar|like|neighbou?rs|list|find|show|search|filter|keep)\b/i;
+  /\b(?:compounds|drugs|molecules|structures|ones|analogu?es|chemicals|inhibitors|ligands|hits|members|any|others?|which\s+(?:compounds|drugs|molecules)|similar|like|neighbou?rs|list|find|show|search|filter|keep|anything|something|everything|any)\b/i;
+const SAME = /\b(?:the\s+)?same\s+(?:number\s+of\s+|count\s+of\s+)?/gi;
 
 /** Finds relative constraints; `found` are the recognised entities (references are looked up among them). */
 export function relativeConstraints(
@@ -43,7 +44,7 @@ export function relativeConstraints(
       const m = new RegExp(re.source, "i").exec(text.slice(ds, ds + 30));
       return m && m.index === 0;
     });
-    let direction = op;
+    let direction: RelativeConstraint["op"] = op;
     if (after) [property, end] = [after.property, after.end];
     else if (before) [property, start] = [before.property, before.start];
     else if (comparative) {
@@ -58,8 +59,20 @@ export function relativeConstraints(
       const at = end + than[0].length;
       if (/^\s*-?\d/.test(text.slice(at))) continue; // a number: a plain constraint ("fewer than 3 rings")
       const ref = found.find((f) => f.start >= at && f.start - at <= 2 && f.kind !== "target");
+      // "… heavier than atorvastatin with fewer HBD than it": the pronoun is the previous reference.
+      const it = /^(?:it|that|this|that\s+one|them)\b/i.exec(text.slice(at));
+      if (!ref && it && out.at(-1)?.than) {
+        out.push({ property, op: direction, than: out.at(-1)!.than, start, end: at + it[0].length });
+        continue;
+      }
       if (!ref) continue;
       out.push({ property, op: direction, than: ref, start, end: ref.end });
+    } else if (
+      out.at(-1)?.than &&
+      /\b(?:but|and|yet)\s+(?:also\s+)?$/i.test(text.slice(Math.max(0, start - 10), start))
+    ) {
+      // "more polar than aspirin but smaller": the same reference.
+      out.push({ property, op: direction, than: out.at(-1)!.than, start, end });
     } else if (
       WITH_BEFORE.test(text.slice(Math.max(0, start - 16), start)) && CUES.similarity.test(text) &&
       !/\bthe\s+(?:one|compound|drug|molecule)\s+with\s+$/i.test(text.slice(Math.max(0, start - 30), start))
@@ -68,6 +81,16 @@ export function relativeConstraints(
       if (/^\s*(?:than\s+)?-?\d/.test(tail) || /^\s*than\b/.test(tail)) continue;
       out.push({ property, op: direction, than: null, start, end });
     }
+  }
+  // "the same number of aromatic rings as naproxen"
+  for (const s of text.matchAll(SAME)) {
+    const p = mentions.find((m) => m.start === s.index! + s[0].length);
+    if (!p) continue;
+    const as = /^\s+as\s+/i.exec(text.slice(p.end));
+    if (!as) continue;
+    const at = p.end + as[0].length;
+    const ref = found.find((f) => f.start >= at && f.start - at <= 2 && f.kind !== "target");
+    if (ref) out.push({ property: p.property, op: "=", than: ref, start: s.index!, end: ref.end });
   }
   return out;
 }

@@ -215,22 +215,28 @@ function planSubstructure(p: PlanInput) {
   const { parsed, b, limit } = p;
   const e = parsed.intent.entities;
   const q = parsed.substructure?.query ?? e.smiles[0];
+  const ranked = parsed.actions.includes("rank") || e.limit !== undefined && !!e.comparison;
+  const wide = hasFilters(p) || ranked;
   const s = b.add(
     "substructure_search",
-    { query: q, limit: hasFilters(p) ? 1000 : limit ?? 20 },
+    { query: q, limit: wide ? 1000 : limit ?? 20 },
     `substructure ${parsed.substructure?.label ?? q}`,
   );
+  let last = s, path = "hits[].id";
   if (hasFilters(p)) {
-    b.add(
+    last = b.add(
       "filter_by_properties",
-      { compounds: ref(s, "hits[].id"), ...filterArgs(p), limit: limit ?? 20 },
+      { compounds: ref(s, path), ...filterArgs(p), limit: ranked ? 1000 : limit ?? 20 },
       "filter by properties",
     );
+    path = "compounds[].id";
   }
+  if (ranked) rankStep(p, last, path, limit ?? 20);
 }
 
 function planTargets(p: PlanInput) {
   const { parsed, b, molecules } = p;
+  if (parsed.actions.includes("class_members")) return planClass(p);
   if (parsed.actions.includes("fields")) {
     for (const t of parsed.intent.entities.targets) {
       b.add("target_lookup", { target: refText(t) }, `look up target ${t.text}`);
@@ -267,21 +273,20 @@ function planLigands(p: PlanInput) {
 }
 
 /** Ligands shared by every named target ("drugs hitting both DRD2 and HTR2A"). */
-function commonLigands(p: PlanInput) {
+export function commonLigands(p: PlanInput): string {
   const { parsed, b, limit } = p;
   const targets = parsed.intent.entities.targets;
   const common = b.add(
     "intersect_ligands",
-    { targets: targets.map(refText), labels: targets.map((t) => t.text), include_activity: false },
+    { targets: targets.map(refText), include_activity: true, limit: hasFilters(p) ? 2000 : limit ?? 200 },
     `ligands shared by ${targets.map((t) => t.text).join(" and ")}`,
   );
-  if (hasFilters(p)) {
-    b.add("filter_by_properties", {
-      compounds: ref(common, "common[].id"),
-      ...filterArgs(p),
-      limit: limit ?? 200,
-    }, "filter the shared ligands");
-  }
+  if (!hasFilters(p)) return common;
+  return b.add(
+    "filter_by_properties",
+    { compounds: ref(common, "ligands[].id"), ...filterArgs(p), limit: limit ?? 200 },
+    "filter the shared ligands",
+  );
 }
 
 export function commonTargets(p: PlanInput): string {

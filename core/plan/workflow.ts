@@ -4,6 +4,7 @@ import type { Action } from "../intent/actions.ts";
 import type { StepRef } from "../types.ts";
 import { ref } from "./builder.ts";
 import {
+  commonLigands,
   commonTargets,
   filterArgs,
   hasFilters,
@@ -21,6 +22,9 @@ interface State {
   single: Subject | null;
   lookup?: string;
 }
+
+const NUMERIC =
+  /^(?:molecular_weight|exact_mass|clogp|molar_refractivity|hbd|hba|tpsa|rotatable_bonds|rings|aromatic_rings|heavy_atoms|fraction_sp3|stereocenters)$/;
 
 const asCompound = (s: Subject) => (s.compound ? { compound: s.compound } : { compound: s.smiles });
 
@@ -40,8 +44,21 @@ const STEPS: Partial<Record<Action, (p: PlanInput, st: State) => void>> = {
     }
     if (st.lookup) st.single = { compound: ref(st.lookup, "compound.id") };
   },
+  common_ligands(p, st) {
+    st.list = { step: commonLigands(p), path: "ligands[].id" };
+  },
   compare(p, st) {
     const e = p.parsed.intent.entities;
+    if (st.list) {
+      // "take the 5 most similar compounds and compare their logP": compare the list itself.
+      const prop = e.comparison?.property ?? e.properties.find((x) => NUMERIC.test(x)) ?? "clogp";
+      p.b.add(
+        "compare_properties",
+        { compounds: ref(st.list.step, st.list.path), properties: [prop] },
+        `compare ${prop}`,
+      );
+      return;
+    }
     const lookups = p.molecules.map((x) =>
       p.b.add("compound_lookup", { query: x.compound ?? x.smiles }, `look up ${x.label}`)
     );
