@@ -144,8 +144,15 @@ function checkLength(text: string, max: number) {
 export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
   const { text: full, map } = normalise(raw);
   checkLength(full, ctx.maxLength);
-  const part = questionPart(full, (t) => recognise(t, ctx.data, ctx.chem).found.length > 0);
-  const text = full.slice(part.start, part.end);
+  // The question part (and a name it points back to) is parsed; the rest of a long input is context.
+  const pieces = questionPart(full, (t) => lastName(t, ctx));
+  const text = pieces.map((p) => full.slice(p.start, p.end)).join(" ");
+  const at: number[] = [];
+  pieces.forEach((p, i) => {
+    for (let k = p.start; k < p.end; k++) at.push(k);
+    if (i < pieces.length - 1) at.push(p.end);
+  });
+  at.push(full.length);
   const r = read(text, ctx);
   const parsed = classify(r, ctx);
   // Reference compounds ("fewer HBD than celecoxib") are named entities too, marked as references.
@@ -157,16 +164,13 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       parsed.intent.entities.compounds.push({ ...refOf(x.than), role: "reference" });
     }
   }
-  const uses = usesFor(r, parsed).map((u) => ({
-    ...u,
-    start: u.start + part.start,
-    end: u.end + part.start,
-  }));
-  if (part.start > 0) {
-    uses.push({ text: full.slice(0, part.start).trim(), start: 0, end: part.start, as: "context" });
-  }
-  if (part.end < full.length) {
-    uses.push({ text: full.slice(part.end).trim(), start: part.end, end: full.length, as: "context" });
+  const uses: Use[] = usesFor(r, parsed).map((u) => ({ ...u, start: at[u.start], end: at[u.end - 1] + 1 }));
+  let from = 0;
+  for (const p of [...pieces, { start: full.length, end: full.length }]) {
+    if (p.start > from) {
+      uses.push({ text: full.slice(from, p.start), start: from, end: p.start, as: "context" });
+    }
+    from = Math.max(from, p.end);
   }
   const corrections = r.rec.found.flatMap((f) => {
     const c = (f as Found & { correction?: { from: string; to: string } }).correction;
@@ -188,6 +192,18 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
     parsed.intent.confidence = Math.min(parsed.intent.confidence, 0.7);
   }
   return parsed;
+}
+
+/** The last name in a piece of text: a compound, target or structure, else an unknown name-like word. */
+function lastName(text: string, ctx: ParseContext): { start: number; end: number } | null {
+  const rec = recognise(text, ctx.data, ctx.chem);
+  // Only names as written (a corrected word in chatty preamble is more likely English than a drug).
+  const named = rec.found.filter((f) =>
+    (f.kind === "compound" || f.kind === "smiles" || f.kind === "target") &&
+    !(f as Found & { correction?: unknown }).correction
+  );
+  const last = named.at(-1);
+  return last ? { start: last.start, end: last.end } : null;
 }
 
 /** Reads entities, constraints, fields, asks and actions out of the text. */
