@@ -55,9 +55,8 @@ export const FILLER = new Set(
     "2 4 u r pls plz thx " +
     "violate violates violating violation violations pass passes passing obey obeys satisfy satisfies meet meets " +
     "rule rules criteria criterion limit limits over top one compliant compliance conform conforms anything anyone " +
-    "something following listed below above batch keep take step steps please single primary main").split(
-      " ",
-    ),
+    "something following listed below above batch keep take step steps please single primary main basic general " +
+    "overall full complete whole entire usual standard typical").split(" "),
 );
 
 /** Multi-word fillers ("in terms of", "small molecules", "I'd like to know"). */
