@@ -287,9 +287,10 @@ function read(input: string, ctx: ParseContext): Reading {
   let unavailable = unavailableAsks(text);
   if (entities.unsupported?.length) unavailable = unavailable.filter((a) => a.related !== "targets");
   // Words our own lexicon knows (filler, cues, properties) are never "unknown names".
+  const asks = rec.unknown.length ? unavailableSpans(text) : [];
   rec.unknown = rec.unknown.filter((u) =>
     !isFiller(u.text) && !Object.values(CUES).some((re) => re.test(u.text)) &&
-    !unavailableSpans(text).some((a) => u.start >= a.start && u.end <= a.end) &&
+    !asks.some((a) => u.start >= a.start && u.end <= a.end) &&
     !/^(?:fewer|more|less|higher|lower|greater|smaller|larger|bigger|heavier|lighter|heaviest|lightest|smallest|largest)$/i
       .test(u.text)
   );
