@@ -315,6 +315,17 @@ function read(input: string, ctx: ParseContext): Reading {
     clauses: [],
   };
   r.substructure = substructureQuery(r);
+  // "containing a piperazine": the group, not the compound of that name.
+  if (r.substructure && group && r.substructure.query === group[1]) {
+    const g = new RegExp(group[0].source, "i").exec(text);
+    if (g) {
+      const inside = (f: Found) => f.start >= g.index && f.end <= g.index + g[0].length;
+      const gone = new Set(
+        rec.found.filter((f) => f.kind === "compound" && inside(f)).map((f) => f.id ?? f.text),
+      );
+      entities.compounds = entities.compounds.filter((c) => !gone.has(c.id ?? c.text));
+    }
+  }
   const { actions, clauses } = questionActions(
     actionText(text, constraints, mentions, relative),
     entities.targets.length > 0,
@@ -529,7 +540,20 @@ const OUT_OF_SCOPE_ERROR = () =>
 function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
   const { text, entities, actions } = r;
   const wordCount = (text.match(WORDS) ?? []).length;
-  if (r.substructure) return mk("substructure_search", 0.9, { actions: ["substructure"] });
+  if (r.substructure) {
+    // "drugs containing a piperazine …, then their targets": the substructure hits feed the next steps.
+    const next = actions.filter((a) =>
+      !["substructure", "lookup", "filter", "rank", "properties"].includes(a)
+    );
+    if (next.length) {
+      return mk("multi_step_workflow", 0.85, {
+        actions: ["substructure", ...actions.filter((a) => a !== "substructure" && a !== "lookup")],
+      });
+    }
+    return mk("substructure_search", 0.9, {
+      actions: ["substructure", ...(actions.includes("rank") ? ["rank" as const] : [])],
+    });
+  }
   if ((entities.filters.length || entities.relative?.length || entities.phase) && !OUT_OF_SCOPE.test(text)) {
     return mk("property_filter", 0.9, {
       actions: ["filter", ...(actions.includes("rank") ? ["rank" as const] : [])],
@@ -537,6 +561,22 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
   }
   if (OUT_OF_SCOPE.test(text) && !IN_SCOPE.test(text)) {
     return mk("out_of_scope", 0.95, { error: OUT_OF_SCOPE_ERROR() });
+  }
+  // "find the targets of zorbitrexil and then … those targets": the unknown name is the problem, not "those".
+  const named = r.unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) &&
+    (!isMash(text) || entities.properties.length);
+  // Several unknown words with no cue and nothing close ("qwerty uiop zxcvb", "blah blah blah") are not a name.
+  const gibberish = r.unknown.length >= 2 && !actions.length && !IN_SCOPE.test(text) &&
+    !entities.properties.length && !r.rec.unknown.some((u) => u.suggestions?.length);
+  if (named && !gibberish) return notFound(r, mk, ctx);
+  if (gibberish) {
+    return mk("unknown", 0.1, {
+      error: new ChemAgentError(
+        "unrecognized_query",
+        "I could not make sense of that. Ask about a compound, a property, a structure or a target.",
+        { suggestions: ["What is the molecular weight of aspirin?", "Targets of imatinib"] },
+      ),
+    });
   }
   const dangling = PRONOUN.test(text);
   if (dangling) {
@@ -582,10 +622,11 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       }),
     });
   }
-  return mk("out_of_scope", 0.7, {
+  // No chemistry word and no known off-topic subject: we cannot tell what it is about.
+  return mk("unknown", 0.2, {
     error: new ChemAgentError(
-      "out_of_scope",
-      "That does not look like a chemistry question. ChemAgent answers questions about compounds, properties, structures and targets.",
+      "unrecognized_query",
+      "I could not make sense of that. ChemAgent answers questions about compounds, properties, structures and targets.",
       { suggestions: ["What are the targets of imatinib?", "Is aspirin drug-like?"] },
     ),
   });

@@ -27,7 +27,7 @@ export function questionPart(
   // or at a colon before a question ("…, sorry for the typos: what is …").
   for (
     const m of text.matchAll(
-      /.+?(?:[.!?]+(?=\s+[A-Z"'(]|\s*$)|:(?=\s+(?:what|which|how|can|could|is|are|please|find|list|give|show|get|does|do)\b)|$)/gi,
+      /.+?(?:[.!?]+(?=\s+[A-Z"'(]|\s*$)|(?<!\b(?:step|part|q)\s*\d*\s*):(?=\s+(?:what|which|how|can|could|is|are|please|find|list|give|show|get|does|do)\b)|$)/gi,
     )
   ) {
     const s = m.index!, raw = m[0];

@@ -31,8 +31,23 @@ const asCompound = (s: Subject) => (s.compound ? { compound: s.compound } : { co
 export function planWorkflow(p: PlanInput) {
   const m = p.molecules[0];
   const st: State = { list: null, single: m ? { compound: m.compound, smiles: m.smiles } : null };
-  for (const action of p.parsed.actions) STEPS[action]?.(p, st);
+  // Constraints of the question apply to the first list it produces ("… containing X. Keep those with logP < 3.").
+  const actions = [...p.parsed.actions];
+  if (hasFilters(p) && !actions.includes("filter")) {
+    const at = actions.findIndex((a) => LISTS.has(a));
+    if (at >= 0) actions.splice(at + 1, 0, "filter");
+  }
+  for (const action of actions) STEPS[action]?.(p, st);
 }
+
+const LISTS = new Set<Action>([
+  "similar",
+  "substructure",
+  "ligands",
+  "common_ligands",
+  "class_members",
+  "other_ligands",
+]);
 
 const label = (p: PlanInput) => p.molecules[0]?.label ?? "the compound";
 
