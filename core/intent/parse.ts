@@ -518,6 +518,14 @@ function classify(r: Reading, ctx: ParseContext): Parsed {
       ),
     });
   }
+  // "what time is it in Tokyo": an off-topic question whose only "names" are short common words.
+  if (
+    OUT_OF_SCOPE.test(r.text) && !IN_SCOPE.test(r.text) &&
+    rec.found.every((f) => {
+      const typed = r.text.slice(f.start, f.end);
+      return typed.length <= 5 && typed === typed.toLowerCase();
+    })
+  ) return mk("out_of_scope", 0.8, { error: OUT_OF_SCOPE_ERROR() });
   const subjects = molecules + entities.targets.length + (entities.classes?.length ?? 0);
   base.dangling = PRONOUN.test(r.text) && subjects === 0;
   return subjects === 0 ? withoutEntities(r, mk, ctx) : withEntities(r, mk);
@@ -566,7 +574,7 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
   const named = r.unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) &&
     (!isMash(text) || entities.properties.length);
   // Several unknown words with no cue and nothing close ("qwerty uiop zxcvb", "blah blah blah") are not a name.
-  const gibberish = r.unknown.length >= 2 && !actions.length && !IN_SCOPE.test(text) &&
+  const gibberish = r.unknown.length >= 2 && !actions.length && !IN_SCOPE.test(text) && !ENGLISH.test(text) &&
     !entities.properties.length && !r.rec.unknown.some((u) => u.suggestions?.length);
   if (named && !gibberish) return notFound(r, mk, ctx);
   if (gibberish) {
@@ -622,7 +630,16 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       }),
     });
   }
-  // No chemistry word and no known off-topic subject: we cannot tell what it is about.
+  // A plain English question with no chemistry in it is off topic; words that are not English are not.
+  if (ENGLISH.test(text)) {
+    return mk("out_of_scope", 0.7, {
+      error: new ChemAgentError(
+        "out_of_scope",
+        "That does not look like a chemistry question. ChemAgent answers questions about compounds, properties, structures and targets.",
+        { suggestions: ["What are the targets of imatinib?", "Is aspirin drug-like?"] },
+      ),
+    });
+  }
   return mk("unknown", 0.2, {
     error: new ChemAgentError(
       "unrecognized_query",
