@@ -5,7 +5,7 @@ import type { Parsed } from "../intent/parse.ts";
 import type { Provenance } from "../tools/context.ts";
 import { dedupeProvenance } from "../tools/views.ts";
 import type { Plan, QueryStatus } from "../types.ts";
-import { renderEach, renderOutput } from "./render.ts";
+import { collapseIntermediate, renderEach, renderOutput } from "./render.ts";
 import { unavailableNote } from "../intent/unavailable.ts";
 
 export interface Answer {
@@ -122,7 +122,12 @@ export function composeAnswer(
         o.error!.suggestions?.length ? ` (suggestions: ${o.error!.suggestions.join(", ")})` : ""
       }`
       : `_Skipped: an earlier step it needs did not succeed._`;
-    return multi ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${body}` : body;
+    const feedsLater = plan.steps.some((s) => s.depends_on.includes(o.id));
+    return multi
+      ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${
+        feedsLater ? collapseIntermediate(body) : body
+      }`
+      : body;
   });
   // Tools say what they could not apply (e.g. a route the data does not record): that is not a plain success.
   const toolNotes = ok.flatMap((o) => (Array.isArray(o.output!.notes) ? o.output!.notes as string[] : []));

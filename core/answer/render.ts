@@ -6,7 +6,7 @@ import {
   PROPERTY_INFO,
 } from "../tools/property_catalog.ts";
 import { type AnyTool, TOOLS } from "../tools/mod.ts";
-import { name, phaseLabel as phase, table } from "../tools/render_md.ts";
+import { collapsed, name, phaseLabel as phase, table } from "../tools/render_md.ts";
 
 /** The tool's own renderer, when it declares one (new tools render next to their code). */
 const ownRenderer = (tool: string): AnyTool | undefined => (TOOLS as Record<string, AnyTool>)[tool];
@@ -77,7 +77,14 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         c.chembl_ids?.length > 1
           ? `- Other ChEMBL IDs (salts/forms): ${c.chembl_ids.slice(1).join(", ")}`
           : "",
-        c.atc?.length ? `- ATC: ${c.atc.join(", ")}` : "",
+        c.atc?.length
+          ? `- ATC: ${
+            c.atc.map((code: string) => x.atc_groups?.[code] ? `${code} (${x.atc_groups[code]})` : code).join(
+              ", ",
+            )
+          }`
+          : "",
+        c.routes?.length ? `- Routes (ChEMBL 18): ${c.routes.join(", ")}` : "",
         c.indication_class ? `- Indication class: ${c.indication_class}` : "",
         c.cas ? `- CAS: ${c.cas}` : "",
         c.pubchem_cid ? `- PubChem CID: ${c.pubchem_cid}` : "",
@@ -264,4 +271,18 @@ export function renderEach(tool: string, o: Out): string {
   }).join("\n") + ((o as Any).total_inputs > items.length
     ? `\n\n_Showing the first ${items.length} of ${(o as Any).total_inputs}._`
     : "");
+}
+
+/**
+ * A workflow's intermediate step (its output feeds a later step): a long table is folded behind its lead
+ * sentence so the answer reads as a summary; the full output stays in `result`.
+ */
+export function collapseIntermediate(body: string, maxRows = 10): string {
+  const lines = body.split("\n");
+  const first = lines.findIndex((l) => l.startsWith("|"));
+  const rows = lines.filter((l) => l.startsWith("|")).length - 2;
+  if (first < 0 || rows <= maxRows) return body;
+  const lead = lines.slice(0, first).join("\n").trim();
+  return `${lead}\n\n` +
+    collapsed(`Show the ${rows} rows (also in \`result\`)`, lines.slice(first).join("\n"));
 }

@@ -56,16 +56,30 @@ function parseRule(text: string): Rule {
   return { negate, conditions };
 }
 
-/** Plural and singular spellings a class name is typed as. */
+/**
+ * Spellings a class name is recognised by: as written, plus the plural of a singular name. Never the
+ * singular of a plural: "sulfonamides" is a class, "a sulfonamide group" is a functional group.
+ */
 function nameKeys(name: string): string[] {
-  const key = normalizeName(name);
+  const key = classKey(name);
   if (!key) return [];
-  const out = [key];
-  if (key.endsWith("ies")) out.push(key.slice(0, -3) + "y");
-  else if (key.endsWith("s")) out.push(key.slice(0, -1));
-  else out.push(key.endsWith("y") ? key.slice(0, -1) + "ies" : key + "s");
-  return out;
+  if (key.endsWith("s")) return [key];
+  return [key, key.endsWith("y") ? key.slice(0, -1) + "ies" : key + "s"];
 }
+
+/** Normalised form of a class name; Greek letters spelt out first ("β-blockers" = "beta blockers"). */
+export function classKey(text: string): string {
+  return normalizeName(text.replace(/β/g, "beta").replace(/α/g, "alpha").replace(/γ/g, "gamma"));
+}
+
+const pluralOf = (name: string) => (name.endsWith("y") ? name.slice(0, -1) + "ies" : name + "s");
+
+/** One-word ATC level names too generic to read as a class in a question ("Which enzymes …"). */
+const GENERIC_ATC_NAMES = new Set(
+  ("enzymes proteins other various allergens potassium magnesium calcium sodium zinc iron amides carbamates " +
+    "benzamides sulfonamides skeleton enemas xanthines")
+    .split(" "),
+);
 
 const title = (s: string) => s.toLowerCase().replace(/^./, (c) => c.toUpperCase());
 
@@ -76,6 +90,7 @@ export class ClassIndex {
   readonly #keys = new Map<string, string>();
   readonly #members = new Map<string, ClassMember[]>();
   #suggestions?: SuggestionIndex;
+  #atcIndex?: Map<string, Compound[]>;
   readonly #indTerms: Map<string, string[]>;
   readonly #indLabels = new Map<string, string>();
   readonly #mechs: Map<string, Mechanism[]>;
@@ -152,7 +167,8 @@ export class ClassIndex {
         }
       }
     }
-    for (const [key, members] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    // Code-point order: deterministic and cheaper than locale collation for ~2,000 keys.
+    for (const [key, members] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (members.size < MIN_DERIVED_MEMBERS) continue;
       const [kind, ...rest] = key.split(":");
       if (kind === "atc") {
@@ -161,7 +177,8 @@ export class ClassIndex {
         if (!name) continue;
         const rule = parseRule(`atc:${code}`);
         // Names of ATC levels 2–4 are recognised in text unless they are also a compound's name.
-        const named = !this.#data.hasCompoundName(normalizeName(name));
+        const named = !this.#data.hasCompoundName(normalizeName(name)) &&
+          !GENERIC_ATC_NAMES.has(name.toLowerCase());
         this.#add({
           id: key,
           label: `${name} (ATC ${code})`,
@@ -186,7 +203,8 @@ export class ClassIndex {
             curated: false,
             rules: [rule],
           },
-          named ? [label] : [],
+          // Only the plural ("antibacterials"): the singular is an adjective ("antibacterial activity").
+          named ? [pluralOf(label)] : [],
           named,
         );
       } else {
@@ -249,7 +267,7 @@ export class ClassIndex {
   find(text: string): DrugClass | undefined {
     const spec = this.#specs.get(text) ?? this.#specs.get(text.trim().toLowerCase());
     if (spec) return this.#public(spec);
-    const id = this.#keys.get(normalizeName(text));
+    const id = this.#keys.get(classKey(text));
     return id ? this.#public(this.#specs.get(id)!) : undefined;
   }
 
@@ -263,13 +281,14 @@ export class ClassIndex {
     return [...this.#specs.values()].map((s) => this.#public(s));
   }
 
-  /** Names of recognisable classes for typo correction (curated names rank above derived ones). */
+  /** Curated class names, for typo correction and "did you mean". */
   get suggestions(): SuggestionIndex {
     if (!this.#suggestions) {
       const idx = new SuggestionIndex();
+      // Only curated names: a near miss of a derived ATC name ("sulfonamide") is more likely a chemical word.
       for (const [key, id] of this.#keys) {
         const spec = this.#specs.get(id)!;
-        idx.add(key, spec.label, id, spec.curated ? 5000 : 0);
+        if (spec.curated) idx.add(key, spec.label, id, 5000);
       }
       this.#suggestions = idx;
     }
@@ -283,7 +302,12 @@ export class ClassIndex {
     const spec = this.#specs.get(id);
     if (!spec) return [];
     const out: ClassMember[] = [];
-    for (const c of this.#data.compounds) {
+    // Each rule only needs to look at the compounds that can meet it (under its ATC code, with its indication…).
+    const pools = spec.rules.filter((r) => !r.negate).map((r) => this.#candidates(r));
+    const pool = pools.some((p) => p === null)
+      ? this.#data.compounds
+      : [...new Set(pools.flatMap((p) => p!))];
+    for (const c of pool) {
       let matched: string | null = null;
       let excluded = false;
       for (const rule of spec.rules) {
@@ -303,6 +327,37 @@ export class ClassIndex {
     );
     this.#members.set(id, out);
     return out;
+  }
+
+  /** The compounds a rule can match, or null for "any". */
+  #candidates(rule: Rule): Compound[] | null {
+    const atc = rule.conditions.find((x) => x.field === "atc");
+    if (atc) return this.#underAtc(atc.value);
+    const ind = rule.conditions.find((x) => x.field === "ind");
+    if (ind) {
+      return this.#data.compounds.filter((c) => this.#indTerms.get(c.id)?.includes(ind.value.toLowerCase()));
+    }
+    const name = rule.conditions.find((x) => x.field === "name");
+    if (name) return this.#data.compoundsByName(name.value);
+    if (rule.conditions.some((x) => MECH_FIELDS.has(x.field))) {
+      return [...this.#mechs.keys()].map((id) => this.#data.compoundById(id)!);
+    }
+    return null;
+  }
+
+  /** Compounds with an ATC code under a prefix (index built on first use). */
+  #underAtc(prefix: string): Compound[] {
+    if (!this.#atcIndex) {
+      this.#atcIndex = new Map();
+      for (const c of this.#data.compounds) {
+        for (const p of new Set(c.atc.flatMap((code) => [1, 3, 4, 5, 6, 7].map((n) => code.slice(0, n))))) {
+          const list = this.#atcIndex.get(p);
+          if (list) list.push(c);
+          else this.#atcIndex.set(p, [c]);
+        }
+      }
+    }
+    return this.#atcIndex.get(prefix) ?? [];
   }
 
   isMember(id: string, compoundId: string): boolean {

@@ -59,7 +59,7 @@ export function suggestionDistance(length: number): number {
 }
 
 /** Most candidates verified by edit distance per lookup (best trigram overlap first). */
-const MAX_VERIFIED = 200;
+const MAX_VERIFIED = 80;
 
 /** Index of normalised keys → labels, answering nearest-spelling questions. */
 export class SuggestionIndex {

@@ -4,7 +4,8 @@ import { normalizeName, stripSaltForm } from "../data/normalize.ts";
 import type { ChemEngine } from "../chem/engine.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
-import { correctName } from "../data/typos.ts";
+import { classKey } from "../data/classes.ts";
+import { correctName, isCommonWord } from "../data/typos.ts";
 
 export interface Found {
   kind: "compound" | "target" | "smiles" | "class";
@@ -141,7 +142,7 @@ export function recognise(
       if (
         key.length < 2 || (n === 1 && (STOPWORDS.has(phrase.toLowerCase()) || /^\d+(?:\.\d+)?$/.test(phrase)))
       ) continue;
-      const classId = data.classes.idForKey(key);
+      const classId = data.classes.idForKey(/[αβγ]/.test(phrase) ? classKey(phrase) : key);
       if (n > 1 && !classId && span.every((s) => STOPWORDS.has(s.core.toLowerCase()))) continue;
       const isCompound = data.hasCompoundName(key) ||
         (n <= 3 && !!stripSaltForm(phrase) && data.hasCompoundName(stripSaltForm(phrase)));
@@ -208,7 +209,7 @@ export function recognise(
     const lower = core.toLowerCase();
     if (
       /^[a-z][a-z0-9\-]{3,}$/i.test(core) && !STOPWORDS.has(lower) && !propertyWord(core) &&
-      !EXTRA_WORDS.has(lower)
+      !EXTRA_WORDS.has(lower) && !isCommonWord(lower)
     ) {
       const fix = correctName(core, data, targetTokenOk(core, 1));
       if (fix.found) found.push({ ...fix.found, start: t.start, end: t.end });

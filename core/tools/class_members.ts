@@ -58,7 +58,8 @@ export const classMembers = defineTool({
     min_phase: z.number().int().min(0).max(4).optional(),
     route: z.string().trim().toLowerCase().optional(),
     among: z.array(ref.compound).max(200).optional(),
-    limit: ref.limit(2000, 100),
+    // High by default: a class feeding a filter must not be cut silently (the answer shows 30 rows anyway).
+    limit: ref.limit(5000, 2000),
   }),
   run(args, ctx) {
     const cls = resolveClass(args.class, ctx);

@@ -22,6 +22,10 @@ export const compoundLookup = defineTool({
       matched_by,
       query,
       alternatives: alternatives.map(summarize),
+      /** Each ATC code with the name of its level-4 group ("M01AE01" → "Propionic acid derivatives"). */
+      atc_groups: Object.fromEntries(
+        compound.atc.map((code) => [code, ctx.data.atcLevels[code.slice(0, 5)] ?? null]),
+      ),
       targets_summary: {
         curated: targets.length,
         activity_only: new Set(mechs.filter((m) => !m.primary).map((m) => m.target)).size,

@@ -4,7 +4,7 @@ import type { Mechanism, Target } from "../data/model.ts";
 import { defineTool, ref } from "./define.ts";
 import { collapsed, phaseLabel, table } from "./render_md.ts";
 import { resolveTargets } from "./resolve.ts";
-import { EVIDENCE, EVIDENCE_LABEL, evidenceOf } from "./targets.ts";
+import { EVIDENCE, EVIDENCE_LABEL, evidenceOf, mergeSameName } from "./targets.ts";
 import { dedupeProvenance, summarize, targetView } from "./views.ts";
 
 export const intersectTargets = defineTool({
@@ -70,20 +70,24 @@ export const intersectLigands = defineTool({
     const [first, ...rest] = perQuery;
     const common = [...first.keys()].filter((c) => rest.every((q) => q.has(c)));
     const rank = (e: typeof EVIDENCE[number]) => EVIDENCE.indexOf(e);
-    const rows = common.map((cid) => {
-      const hits: Hit[] = perQuery.map((q, i) => {
-        const ms = q.get(cid)!;
-        const evidence = EVIDENCE[Math.min(...ms.map((m) => rank(evidenceOf(m))))];
-        return {
-          target: resolved[i].query,
-          action_types: [...new Set(ms.map((m) => m.action_type).filter((a): a is string => !!a))],
-          evidence,
-        };
-      });
-      const weakest = EVIDENCE[Math.max(...hits.map((h) => rank(h.evidence)))];
-      return { ...summarize(ctx.data.compoundById(cid)!), evidence: weakest, hits };
-    }).sort((a, b) =>
-      rank(a.evidence) - rank(b.evidence) || (b.phase ?? -1) - (a.phase ?? -1) || a.name.localeCompare(b.name)
+    const rows = mergeSameName(
+      common.map((cid) => {
+        const hits: Hit[] = perQuery.map((q, i) => {
+          const ms = q.get(cid)!;
+          const evidence = EVIDENCE[Math.min(...ms.map((m) => rank(evidenceOf(m))))];
+          return {
+            target: resolved[i].query,
+            action_types: [...new Set(ms.map((m) => m.action_type).filter((a): a is string => !!a))],
+            evidence,
+          };
+        });
+        const weakest = EVIDENCE[Math.max(...hits.map((h) => rank(h.evidence)))];
+        return { ...summarize(ctx.data.compoundById(cid)!), evidence: weakest, hits };
+      }).sort((a, b) =>
+        rank(a.evidence) - rank(b.evidence) || (b.phase ?? -1) - (a.phase ?? -1) ||
+        a.name.localeCompare(b.name) ||
+        a.id.localeCompare(b.id)
+      ),
     );
     const view = (ts: Target[]) => ts.map(targetView);
     return {

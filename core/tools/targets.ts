@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Dataset } from "../data/dataset.ts";
 import type { Mechanism, Target } from "../data/model.ts";
+import { normalizeName } from "../data/normalize.ts";
 import type { ToolContext } from "./context.ts";
 import { defineTool, ref } from "./define.ts";
 import { resolveCompound, resolveTargets } from "./resolve.ts";
@@ -68,6 +69,25 @@ export function aliasesOf(t: Target, data: Dataset): string[] {
 
 /** One protein is one row: single-gene targets merge on their gene, others stay by id. */
 const rowKey = (t: Target) => (t.genes.length === 1 ? `gene:${t.genes[0].toUpperCase()}` : t.id);
+
+/**
+ * Records that share a name (a parent and a salt ChEMBL names alike) are one row to a reader: the first
+ * (best-ranked) keeps the row and lists the others in `merged_ids`.
+ */
+export function mergeSameName<T extends { id: string; name: string; merged_ids?: string[] }>(rows: T[]): T[] {
+  const byName = new Map<string, T>();
+  const out: T[] = [];
+  for (const r of rows) {
+    const key = normalizeName(r.name);
+    const first = byName.get(key);
+    if (first) first.merged_ids = [...(first.merged_ids ?? []), r.id];
+    else {
+      byName.set(key, r);
+      out.push(r);
+    }
+  }
+  return out;
+}
 
 export interface TargetRow extends TargetView, Grouped {
   aliases: string[];
@@ -180,13 +200,15 @@ export const ligandsOfTarget = defineTool({
     const mechs = [...ids].flatMap((id) => ctx.data.mechanismsAt(id)).filter((m) =>
       include_activity || m.primary
     );
-    const ligands = [...byKey(mechs, (m) => m.compound)].map(([cid, ms]) => ({
-      ...summarize(ctx.data.compoundById(cid)!),
-      ...group(ms),
-      via_targets: [...new Set(ms.map((m) => m.target))].sort(),
-    })).sort((a, b) =>
-      strength(a.evidence) - strength(b.evidence) || (b.phase ?? -1) - (a.phase ?? -1) ||
-      a.name.localeCompare(b.name)
+    const ligands = mergeSameName(
+      [...byKey(mechs, (m) => m.compound)].map(([cid, ms]) => ({
+        ...summarize(ctx.data.compoundById(cid)!),
+        ...group(ms),
+        via_targets: [...new Set(ms.map((m) => m.target))].sort(),
+      })).sort((a, b) =>
+        strength(a.evidence) - strength(b.evidence) || (b.phase ?? -1) - (a.phase ?? -1) ||
+        a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
+      ),
     );
     return {
       query: target,

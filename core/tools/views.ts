@@ -20,6 +20,8 @@ export interface CompoundView extends CompoundSummary {
   drug_type: string | null;
   indication_class: string | null;
   approvals: string[];
+  /** Routes of administration ChEMBL 18 records (oral, parenteral, topical); null when unknown. */
+  routes: string[] | null;
   drugcentral_ids: number[];
   pubchem_cid: number | null;
   cas: string | null;
@@ -55,6 +57,7 @@ export const compoundView = (c: Compound): CompoundView => ({
   drug_type: c.drug_type,
   indication_class: c.indication_class,
   approvals: c.approvals,
+  routes: c.routes ?? null,
   drugcentral_ids: c.drugcentral_ids,
   pubchem_cid: c.pubchem_cid,
   cas: c.cas,

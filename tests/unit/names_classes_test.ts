@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { recognise } from "../../core/intent/entities.ts";
 import { correctName } from "../../core/data/typos.ts";
 import { editDistance, SuggestionIndex } from "../../core/data/suggest.ts";
-import { renderOutput } from "../../core/answer/render.ts";
+import { collapseIntermediate, renderOutput } from "../../core/answer/render.ts";
 import { testAgent } from "../helpers.ts";
 
 const agent = await testAgent();
@@ -107,12 +107,39 @@ Deno.test("drug classes are recognised with offsets, plurals, abbreviations and 
     ["sartans on the market", "sartans", "arbs"],
     ["GPCR agonists in phase 3", "GPCR agonists", "gpcr_agonists"],
     ["members of ATC C10AA", "ATC C10AA", "atc:C10AA"],
+    ["list β-blockers", "β-blockers", "beta_blockers"],
+    [
+      "non-steroidal anti-inflammatory drugs with MW < 250",
+      "non-steroidal anti-inflammatory drugs",
+      "nsaids",
+    ],
+    ["ACE-inhibitors", "ACE-inhibitors", "ace_inhibitors"],
   ];
   for (const [q, text, id] of cases) {
     const f = rec(q).found.find((x) => x.kind === "class");
     assert.ok(f, q);
     assert.equal(f.id, id, q);
     assert.equal(q.slice(f.start, f.end), text, q);
+  }
+});
+
+Deno.test("a target plus an action word stays a target, not a class (COX-2 inhibitors, EGFR inhibitors)", () => {
+  for (const q of ["COX-2 inhibitors", "EGFR inhibitors"]) {
+    const r = rec(q);
+    assert.deepEqual(r.found.map((f) => f.kind), ["target"], q);
+  }
+});
+
+Deno.test("chemistry words are not mistaken for classes", () => {
+  for (
+    const q of [
+      "which drugs are blockers of hERG",
+      "compounds containing a sulfonamide group",
+      "steroid scaffold compounds",
+      "Which enzymes does celecoxib inhibit",
+    ]
+  ) {
+    assert.ok(rec(q).found.every((f) => f.kind !== "class"), q);
   }
 });
 
@@ -129,6 +156,8 @@ Deno.test("class membership comes from the data (ATC, mechanisms, target familie
   assert.ok(member("benzodiazepines", "diazepam") && member("opioids", "fentanyl"));
   assert.ok(member("fluoroquinolones", "ciprofloxacin") && member("arbs", "losartan"));
   assert.ok(member("ccbs", "amlodipine") && member("ace_inhibitors", "captopril"));
+  assert.ok(member("analgesics", "paracetamol") && member("antihypertensives", "captopril"));
+  assert.ok(member("sglt2_inhibitors", "dapagliflozin") && member("proteasome_inhibitors", "bortezomib"));
   assert.match(
     data.classes.members("nsaids").find((m) => m.compound.name === "Ibuprofen")!.matched_by,
     /ATC M01AE01/,
@@ -163,13 +192,18 @@ Deno.test("intersect_ligands: drugs hitting both DRD2 and HTR2A, curated links f
   const r = await run("intersect_ligands", { targets: ["DRD2", "HTR2A"] });
   const names = r.ligands.map((l: Any) => l.name);
   assert.ok(names.includes("Risperidone") && names.includes("Olanzapine"), names.slice(0, 20).join());
-  const drd2 = new Set(
-    (await run("ligands_of_target", { target: "DRD2", limit: 2000 })).ligands.map((l: Any) => l.id),
-  );
-  const htr = new Set(
-    (await run("ligands_of_target", { target: "HTR2A", limit: 2000 })).ligands.map((l: Any) => l.id),
-  );
-  assert.equal(r.total, [...drd2].filter((id) => htr.has(id)).length);
+  // Every compound hitting both: each row's record (and any same-name records merged into it) is a ligand of both.
+  const ids = async (target: string) =>
+    new Set(
+      (await run("ligands_of_target", { target, limit: 2000 })).ligands
+        .flatMap((l: Any) => [l.id, ...(l.merged_ids ?? [])]),
+    );
+  const [drd2, htr] = [await ids("DRD2"), await ids("HTR2A")];
+  const both = [...drd2].filter((id) => htr.has(id));
+  const returned = r.ligands.flatMap((l: Any) => [l.id, ...(l.merged_ids ?? [])]);
+  assert.ok(returned.every((id: string) => drd2.has(id) && htr.has(id)));
+  assert.deepEqual(new Set(returned), new Set(both), "nothing missed");
+  assert.ok(r.total < both.length, "same-name records (fluphenazine and its salt) are one row");
   assert.equal(r.ligands[0].evidence, "curated_mechanism");
   const ranks = r.ligands.map((l: Any) =>
     ["curated_mechanism", "drugcentral_mechanism", "bioactivity"].indexOf(l.evidence)
@@ -216,4 +250,61 @@ Deno.test("aliases: COX-1/COX-2 are shown next to PTGS1/PTGS2", async () => {
     ["curated_mechanism", "drugcentral_mechanism", "bioactivity"].indexOf(x.evidence)
   );
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+});
+
+Deno.test("a long intermediate table in a workflow folds behind its lead sentence", () => {
+  const rows = Array.from({ length: 14 }, (_, i) => `| ${i + 1} | x |`);
+  const body = ["Compounds similar to X:", "", "| # | Name |", "| --- | --- |", ...rows, "", "_4 more._"]
+    .join("\n");
+  const folded = collapseIntermediate(body);
+  assert.ok(folded.startsWith("Compounds similar to X:\n\n<details><summary>Show the 14 rows"), folded);
+  assert.ok(folded.includes("| 14 | x |"), "the table is still there, folded");
+  const short = ["Lead:", "", "| # | Name |", "| --- | --- |", "| 1 | x |"].join("\n");
+  assert.equal(collapseIntermediate(short), short);
+});
+
+Deno.test("ordinary and chemistry words near a drug name are never corrected into it", () => {
+  for (
+    const w of [
+      "area",
+      "alone",
+      "either",
+      "approval",
+      "indicate",
+      "pyridine",
+      "triazole",
+      "lactone",
+      "serum",
+      "later",
+    ]
+  ) {
+    const q = `what is the ${w} of it`;
+    assert.deepEqual(rec(q).found.filter((f) => f.correction), [], w);
+  }
+});
+
+Deno.test("a short or obscure near miss is suggested, not silently corrected", () => {
+  const r = rec("EGRF ligands");
+  assert.equal(r.found.length, 0, "four letters are too short to correct");
+  assert.deepEqual(r.unknown[0].suggestions, ["EGFR"]);
+  const idx = new SuggestionIndex();
+  idx.add("obscurol", "Obscurol", "X", 1); // no phase, approval or mechanism
+  const fake = {
+    compoundSuggestions: idx,
+    targetSuggestions: new SuggestionIndex(),
+    classes: { suggestions: new SuggestionIndex() },
+    targetsByText: () => [],
+  } as unknown as typeof data;
+  const fix = correctName("obscurel", fake);
+  assert.equal(fix.found, undefined);
+  assert.deepEqual(fix.suggestions, ["Obscurol"]);
+});
+
+Deno.test("the compound card shows routes and the ATC group names the data has", async () => {
+  const r = await run("compound_lookup", { query: "ibuprofen" });
+  assert.deepEqual(r.compound.routes, ["oral", "parenteral"]);
+  assert.equal(r.atc_groups.M01AE01, "Propionic acid derivatives");
+  const md = renderOutput("compound_lookup", r);
+  assert.match(md, /M01AE01 \(Propionic acid derivatives\)/);
+  assert.match(md, /Routes \(ChEMBL 18\): oral, parenteral/);
 });
