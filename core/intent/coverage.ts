@@ -56,7 +56,8 @@ export const FILLER = new Set(
     "violate violates violating violation violations pass passes passing obey obeys satisfy satisfies meet meets " +
     "rule rules criteria criterion limit limits over top one compliant compliance conform conforms anything anyone " +
     "something following listed below above batch keep take step steps please single primary main basic general " +
-    "overall full complete whole entire usual standard typical").split(" "),
+    "overall full complete whole entire usual standard typical card biological against " +
+    "where").split(" "),
 );
 
 /** Multi-word fillers ("in terms of", "small molecules", "I'd like to know"). */
@@ -91,18 +92,26 @@ export function accountFor(
   }
   const unused: Understanding["unused"] = [];
   for (const m of text.matchAll(WORD)) {
-    const start = m.index!, end = start + m[0].length;
-    let free = true;
-    for (let i = start; i < end; i++) {
-      if (covered[i]) {
-        free = false;
-        break;
+    // A hyphenated word counts part by part ("wuzzatriptan-like": the cue is used, the name is not).
+    const parts = m[0].includes("-") ? m[0].split("-") : [m[0]];
+    let at = m.index!;
+    for (const part of parts) {
+      const start = at, end = at + part.length;
+      at = end + 1;
+      if (!part) continue;
+      let free = true;
+      for (let i = start; i < end; i++) {
+        if (covered[i]) {
+          free = false;
+          break;
+        }
       }
+      if (!free || isFiller(part) || parts.length > 1 && isFiller(m[0])) continue;
+      // A single letter or a list marker ("1.", "a)") is not a content word.
+      if (part.length < 2 && !/\d/.test(part)) continue;
+      if (parts.length > 1 && /^\d+$/.test(part)) continue;
+      unused.push({ text: part, start, end });
     }
-    if (!free || isFiller(m[0])) continue;
-    // A single letter or a list marker ("1.", "a)") is not a content word.
-    if (m[0].length < 2 && !/\d/.test(m[0])) continue;
-    unused.push({ text: m[0], start, end });
   }
   return {
     used: used.map(({ text, start, end, as, value }) => ({

@@ -4,7 +4,7 @@ import { NUMERIC_PROPERTIES } from "../tools/property_catalog.ts";
 /** Property spellings → canonical names. Non-numeric "properties" (formula, smiles, inchi…) are listed too. */
 export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [
-    /\b(?:mol(?:ecular)?\.?\s*(?:weights?|wt|mass(?:es)?)|mws?|m\.w\.|mass(?:es)?|weights?|heavier|lighter|heaviest|lightest)\b/i,
+    /\b(?:mol(?:ecular)?\.?\s*(?:weights?|wt|mass(?:es)?)|mws?|m\.w\.|mass(?:es)?|weights?|heavier|lighter|heaviest|lightest)\b|\bhow\s+heavy\b/i,
     "molecular_weight",
   ],
   [/\b(?:exact\s*mass|monoisotopic\s*mass)\b/i, "exact_mass"],
@@ -23,7 +23,7 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:fraction\s*sp3|fsp3|f\s*sp3)\b/i, "fraction_sp3"],
   [/\b(?:stereo\s*cent(?:er|re)s?|chiral\s*cent(?:er|re)s?)\b/i, "stereocenters"],
   [
-    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule[\s-]*of[\s-]*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i,
+    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule[\s-]*of[\s-]*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available)\b/i,
     "lipinski",
   ],
   [/\b(?:veber)\b/i, "veber"],
@@ -31,7 +31,7 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:canonical\s*smiles|smiles(?:\s*string)?|structure)\b/i, "smiles"],
   [/\binchi\s*key\b|\binchikey\b/i, "inchikey"],
   [/\binchi\b(?!\s*key)/i, "inchi"],
-  [/\b(?:properties|descriptors|physicochemical|physchem|profile|characteristics)\b/i, "all"],
+  [/\b(?:properties|descriptors|physicochemical|physchem|(?<!target\s)profile|characteristics)\b/i, "all"],
 ];
 
 /** Numeric descriptors a question can name (the derived lipinski_violations is asked as "Lipinski"). */
@@ -49,13 +49,13 @@ export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
 
 export const CUES = {
   similarity:
-    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?|cousins?|siblings?|fingerprints?|morgan|ecfp\d*|structurally|structural)\b/i,
+    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|(?<!(?:that|which)\s)looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?|cousins?|siblings?|fingerprints?|morgan|ecfp\d*|structurally|structural)\b/i,
   substructure:
     /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
   targets:
     /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|binds?(?:\s+to)?|binding(?:\s+partners?)?|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|pharmacological|target\s+profiles?|profiles?|engages?|action\s+types?|acts?|acting|antagonis(?:e|es|ed)|antagoniz(?:e|es|ed)|agonis(?:e|es|ed)|agoniz(?:e|es|ed)|sets?)\b/i,
   ligands:
-    /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|actives|activators?|drugs?\s+(?:for|against|targeting|hitting|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|compounds?\s+(?:for|against|targeting|hitting|active\s+(?:on|against)|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|(?:target|inhibit|bind|block|activate|hit)s?\b|hitting)/i,
+    /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|actives|activators?|drugs?\s+(?:for|against|targeting|hitting|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|(?:compounds?|drugs?|molecules?)\s+(?:active\s+(?:at|on|against|in)|acting\s+at)|compounds?\s+(?:for|against|targeting|hitting|active\s+(?:on|against)|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|(?:target|inhibit|bind|block|activate|hit)s?\b|hitting)/i,
   compare:
     /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
   common:
@@ -75,7 +75,7 @@ export const FIELDS: [RegExp, string][] = [
   [/\bcas(?:\s+(?:registry\s+)?(?:numbers?|no\.?|rn|ids?))?(?=\W|$)|\bregistry\s+numbers?\b/i, "cas"],
   [/\bpub\s?chem(?:\s+(?:cids?|ids?|compound\s+ids?|identifiers?))?\b|\bcids?\b/i, "pubchem_cid"],
   [
-    /\b(?:approval|approved)\s+(?:year|date)\b|\byear\s+of\s+(?:first\s+)?approval\b|\bfirst\s+approv\w+|\bwhen\s+(?:was|were)\b(?=.{0,40}?\bapproved\b)|(?<=\bwhen\s+(?:was|were)\b.{0,40}?)\bapproved\b|\bapproved\s+in\s+what\s+year\b|\bwhat\s+year\b/i,
+    /\b(?:approval|approved)\s+(?:year|date)\b|\byear\s+of\s+(?:first\s+)?approval\b|\bfirst\s+approv\w+|\bwhen\s+(?:was|were)\b(?=.{0,40}?\bapproved\b)|(?<=\bwhen\s+(?:was|were)\b.{0,40}?)\bapproved\b|\bapproved\s+in\s+what\s+year\b|\bwhat\s+year\b|(?<=\bwhat\s+year\b.{0,40}?)\bapproved\b/i,
     "first_approval",
   ],
   [
@@ -83,11 +83,11 @@ export const FIELDS: [RegExp, string][] = [
     "approvals",
   ],
   [
-    /\b(?:(?:highest|max(?:imum)?)\s+)?(?:clinical\s+|development\s+)?phase(?!\s*[1-4i]\b)\b(?:\s+reached)?|\bdevelopment\s+(?:stage|status)\b|\bapproval\s+status\b|\bis\s+\S+\s+(?:an\s+)?approved(?:\s+(?:drug|medicine))?\b|\bhow\s+far\s+in\s+development\b/i,
+    /\b(?:(?:highest|max(?:imum)?)\s+)?(?:clinical\s+|development\s+)?phase(?!\s*[1-4i]\b)\b(?:\s+reached)?|\bdevelopment\s+(?:stage|status)\b|\bapproval\s+status\b|(?<=\bis\s+\S+\s+(?:an\s+)?)approved(?:\s+(?:drug|medicine))?\b|\bhow\s+far\s+in\s+development\b/i,
     "phase",
   ],
   [
-    /\bindications?(?:\s+class(?:es)?)?\b|\btherapeutic\s+(?:class|area|category|use)\b|\bused\s+(?:for|to\s+treat)\b|\bwhat\s+(?:does|do)\s+\S+(?:\s+\S+)?\s+treat\b|\bwhat\s+is\s+\S+\s+used\s+for\b/i,
+    /\bindications?(?:\s+class(?:es)?)?\b|\btherapeutic\s+(?:class|area|category|use)\b|\bused\s+(?:for|to\s+treat)\b|(?<=\bwhat\s+(?:does|do)\s+\S+(?:\s+\S+)?\s+)treat\b/i,
     "indication_class",
   ],
   [/\bdrug\s+type\b|\bmodality\b|\bsmall\s+molecule\s+or\b/i, "drug_type"],

@@ -137,14 +137,16 @@ export function parseConstraints(text: string): Constraints {
     out.filterSpans.push([start, end]);
   }
   // "with 0 HBD", "having 2 aromatic rings": an exact count.
-  for (const m of text.matchAll(/\b(?:with|having|has|have)\s+(?:exactly\s+)?(\d{1,3})\s+(?=\S)/gi)) {
+  for (
+    const m of text.matchAll(/\b(?:with|having|has|have|where|and)\s+(?:exactly\s+)?(\d{1,3})\s+(?=\S)/gi)
+  ) {
     const start = m.index!, end = start + m[0].length;
     if (out.spans.some(([s, e]) => start < e && end > s)) continue;
     const prop = mentions.find((p) => p.start === end);
     if (!prop) continue;
     out.filters.push({ property: prop.property as PropertyFilter["property"], op: "=", value: Number(m[1]) });
-    out.spans.push([start + m[0].indexOf(m[1]), end]);
-    out.filterSpans.push([start + m[0].indexOf(m[1]), end]);
+    out.spans.push([start + m[0].indexOf(m[1]), prop.end]);
+    out.filterSpans.push([start + m[0].indexOf(m[1]), prop.end]);
   }
   // "at a 0.5 threshold", "0.4 cutoff"
   if (out.threshold === undefined) {
@@ -173,14 +175,17 @@ export function parseConstraints(text: string): Constraints {
   const lim =
     /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
       .exec(text) ??
-      /\b(\d{1,6})\s+(?:most|least|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b/i.exec(
-        text,
-      ) ??
-      /\b(\d{1,6})\s+(?:[a-z-]+\s+){0,2}?(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues|ligands|inhibitors|structures|binders|agonists|antagonists|examples)\b/i
+      /(?<![\w.-])(\d{1,6})\s+(?:most|least|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b/i
+        .exec(
+          text,
+        ) ??
+      /(?<![\w.-])(\d{1,6})\s+(?:[a-z-]+\s+){0,2}?(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues|ligands|inhibitors|structures|binders|agonists|antagonists|examples|neighbou?rs|look-?alikes|matches|relatives|cousins|members|candidates)\b/i
         .exec(text);
   if (lim && !out.spans.some(([s, e]) => lim.index >= s && lim.index < e)) {
     out.limit = Number(lim[1]);
-    out.spans.push([lim.index, lim.index + lim[0].length]);
+    // Only "top 5" / the number itself: the words around it are accounted for on their own.
+    const n = lim[0].indexOf(lim[1]);
+    out.spans.push([lim.index, lim.index + n + lim[1].length]);
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * and an account of which words of the question were used (coverage). */
 import type { ChemEngine } from "../chem/engine.ts";
 import type { Dataset } from "../data/dataset.ts";
+import type { Compound } from "../data/model.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { Entities, EntityRef, Intent, IntentType, Understanding } from "../types.ts";
 import { type Action, picked, PRONOUN, questionActions } from "./actions.ts";
@@ -222,12 +223,12 @@ function read(input: string, ctx: ParseContext): Reading {
   if (years) constraints.spans.push([years.start, years.end]);
   // Units ("1 mg/mL", "400 mg") are never structures or names.
   for (const m of text.matchAll(UNITS)) constraints.spans.push([m.index!, m.index! + m[0].length]);
-  // An InChIKey names a compound ("which compound has the InChIKey BSYNRY…").
-  const keys = [...text.matchAll(/\b[A-Z]{14}-[A-Z]{10}-[A-Z]\b/g)];
+  // An InChIKey or a CAS number names a compound ("which compound has CAS number 50-78-2").
+  const keys = [...text.matchAll(/\b[A-Z]{14}-[A-Z]{10}-[A-Z]\b|\b\d{2,7}-\d{2}-\d\b/g)];
   for (const k of keys) constraints.spans.push([k.index!, k.index! + k[0].length]);
   const rec: Recognised = recognise(text, ctx.data, ctx.chem, constraints.spans);
   for (const k of keys) {
-    const c = ctx.data.compoundsByInChIKey(k[0])[0];
+    const c = /^\d/.test(k[0]) ? byCas(k[0], ctx.data) : ctx.data.compoundsByInChIKey(k[0])[0];
     if (c) {
       rec.found.push({
         kind: "compound",
@@ -259,7 +260,7 @@ function read(input: string, ctx: ParseContext): Reading {
   const references = new Set(relative.map((x) => x.than).filter((f): f is Found => !!f));
   entities.properties = [...new Set([...mentions.map((m) => m.property), ...fields.map((f) => f.field)])];
   // "the compound with InChIKey X": the key names the compound, it is not asked for.
-  if (keys.length) entities.properties = entities.properties.filter((x) => x !== "inchikey");
+  if (keys.length) entities.properties = entities.properties.filter((x) => x !== "inchikey" && x !== "cas");
   entities.filters = constraints.filters;
   if (constraints.threshold !== undefined) entities.threshold = constraints.threshold;
   if (constraints.limit !== undefined) entities.limit = constraints.limit;
@@ -365,6 +366,17 @@ function digits(text: string): string {
   );
 }
 
+const casIndex = new WeakMap<Dataset, Map<string, Compound>>();
+/** The compound with this CAS registry number (index built on first use). */
+function byCas(cas: string, data: Dataset): Compound | undefined {
+  let idx = casIndex.get(data);
+  if (!idx) {
+    idx = new Map(data.compounds.filter((c) => c.cas).map((c) => [c.cas!, c]));
+    casIndex.set(data, idx);
+  }
+  return idx.get(cas);
+}
+
 const knownName = (s: string, data: Dataset) => {
   const k = normalizeName(s);
   return data.hasTargetKey(k) || data.hasCompoundName(k);
@@ -464,8 +476,9 @@ function actionText(
   const blank = (from: number, to: number) =>
     out = out.slice(0, from) + " ".repeat(to - from) + out.slice(to);
   for (const [s, e] of constraints.filterSpans) {
-    const prop = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
-    blank(prop ? prop.start : s, e);
+    const before = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
+    const after = before ? undefined : mentions.find((m) => m.start >= e && m.start - e <= 12);
+    blank(before ? before.start : s, after ? after.end : e);
   }
   for (const a of unavailableSpans(text)) blank(a.start, a.end);
   for (const x of relative) blank(x.start, x.end);
@@ -834,6 +847,7 @@ function withEntities(r: Reading, mk: Make): Parsed {
   }
   const all = entities.compounds.length + entities.smiles.length;
   const comparing = all >= 2 && (CUES.compare.test(text) || !!entities.comparison) &&
+    !entities.filters.length &&
     !actions.includes("targets") &&
     !entities.relative?.length;
   if (comparing) {
@@ -910,6 +924,9 @@ const PROPERTY_INTENTS = new Set(["property_query", "property_comparison", "prop
 /** Small words that only glue operations together ("other drugs", "the same", "as well"). */
 const GLUE =
   /\b(?:other|else|same|also|as\s+well|respectively|each|every|per|more\s+about|hits?|results?)\b/i;
+/** Substructure cue words one by one (CUES.substructure also matches whole phrases with wildcards). */
+const SUBSTRUCTURE_WORDS =
+  /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|smarts|scaffolds?|moiet(?:y|ies)|motifs?|fragments?|groups?|rings?|cores?|substituents?)\b/i;
 /** Kinds of target a question may name while asking for targets ("what kinase does dasatinib inhibit"). */
 const TARGET_KINDS =
   /\b(?:kinases?|enzymes?|receptors?|proteins?|channels?|transporters?|genes?|gpcrs?|proteases?|targets?)\b/i;
@@ -980,7 +997,7 @@ function usesFor(r: Reading, p: Parsed): Use[] {
   const targetsServed = TARGET_ACTIONS.some((a) => acts.has(a)) || TARGET_INTENTS.has(type);
   const families: [RegExp, boolean][] = [
     [CUES.similarity, acts.has("similar")],
-    [CUES.substructure, acts.has("substructure") || type === "substructure_search"],
+    [SUBSTRUCTURE_WORDS, acts.has("substructure") || type === "substructure_search"],
     [CUES.targets, targetsServed],
     [TARGET_KINDS, targetsServed],
     [CUES.ligands, targetsServed || acts.has("class_members")],

@@ -47,7 +47,8 @@ export function questionPart(
   // Consecutive asking sentences belong to the question ("Find X. Then rank them by MW.").
   while (first > 0 && asks(sentences[first - 1])) first--;
   while (last + 1 < sentences.length && asks(sentences[last + 1])) last++;
-  const question = { start: sentences[first].start, end: sentences[last].end };
+  // Whatever follows the question stays with it (a trailing remark is accounted for, not dropped).
+  const question = { start: sentences[first].start, end: text.length };
   if (first === 0) return [question];
   const q = text.slice(question.start, question.end);
   if (referent(q) || !POINTS_BACK.test(q)) return [question];

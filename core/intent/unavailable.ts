@@ -28,7 +28,7 @@ const CATALOGUE: [RegExp, string, UnavailableAsk["related"]][] = [
   [/\bmelting\s+points?\b|\bm\.p\.(?=\s|$)/i, "melting point", "compound"],
   [/\bboiling\s+points?\b|\bb\.p\.(?=\s|$)/i, "boiling point", "compound"],
   [/\b(?:elimination\s+|plasma\s+)?half[\s-]?li(?:fe|ves)\b|\bt\s?1\/2\b/i, "half-life", "compound"],
-  [/(?<!oral(?:ly)?\s)\bbioavailability\b|\babsolute\s+bioavailability\b/i, "bioavailability", "compound"],
+  [/\b(?:oral\s+|absolute\s+)?bioavailability\b/i, "bioavailability", "compound"],
   [/\bclearance\b/i, "clearance", "compound"],
   [/\bvolume\s+of\s+distribution\b|\bvd\b/i, "volume of distribution", "compound"],
   [

@@ -12,6 +12,8 @@ export const MAX_BATCH = 25;
 export const DEFAULT_NL_THRESHOLD = 0.5;
 /** Similarity floor when the hits are filtered or ranked afterwards (the filter needs candidates). */
 export const FILTERED_NL_THRESHOLD = 0.3;
+/** Most molecules one similarity question searches from. */
+export const MAX_SIMILARITY_QUERIES = 5;
 /** Most hits a workflow fans out over (targets of each hit, ligands of each target). */
 export const MAX_FANOUT = 10;
 
@@ -58,9 +60,11 @@ const PLANNERS: Record<string, (p: PlanInput) => void> = {
   property_query: planPerMolecule,
   property_comparison: planComparison,
   property_filter: planFilter,
+  // "similar to A and B": one search per named molecule, none silently dropped.
   similarity_search: (p) => {
-    const m = p.molecules[0];
-    if (m) similarFrom(p, { compound: m.compound, smiles: m.smiles });
+    for (const m of p.molecules.slice(0, MAX_SIMILARITY_QUERIES)) {
+      similarFrom(p, { compound: m.compound, smiles: m.smiles });
+    }
   },
   substructure_search: planSubstructure,
   target_query: planTargets,
