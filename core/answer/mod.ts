@@ -7,6 +7,7 @@ import { dedupeProvenance } from "../tools/views.ts";
 import type { Plan, QueryStatus } from "../types.ts";
 import { collapseIntermediate, renderEach, renderOutput } from "./render.ts";
 import { unavailableNote } from "../intent/unavailable.ts";
+import { CUES } from "../intent/lexicon.ts";
 
 export interface Answer {
   status: QueryStatus;
@@ -45,12 +46,17 @@ function unservedNotes(parsed: Parsed): { notes: string[]; error?: ErrorBody } {
   const unavailable = parsed.unavailable ?? [];
   const u = parsed.understanding;
   for (const c of u?.corrections ?? []) notes.push(`Read "${c.from}" as ${c.to}.`);
-  if (unsupported.length) {
+  const potency = unsupported.filter((u) => CUES.potency.test(u));
+  const other = unsupported.filter((u) => !CUES.potency.test(u));
+  if (potency.length) {
     notes.push(
       `Potency constraints (${
-        unsupported.join(", ")
+        potency.join(", ")
       }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
     );
+  }
+  if (other.length) {
+    notes.push(`Constraints on data the offline dataset lacks (${other.join(", ")}) were not applied.`);
   }
   if (unavailable.length) notes.push(unavailableNote(unavailable));
   if (u?.unused.length) {
@@ -58,8 +64,10 @@ function unservedNotes(parsed: Parsed): { notes: string[]; error?: ErrorBody } {
     notes.push(`Not understood, so not used: ${words}. The answer covers the rest of the question only.`);
   }
   const missing = [
-    ...unavailable.map((a) => a.name),
-    ...(unsupported.length ? ["potency (IC50/Ki) values"] : []),
+    ...unavailable.map((a) =>
+      a.text.toLowerCase() === a.name.toLowerCase() ? a.name : `${a.text} (${a.name})`
+    ),
+    ...unsupported,
   ];
   const error: ErrorBody | undefined = missing.length
     ? {

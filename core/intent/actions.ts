@@ -39,7 +39,7 @@ const LOOKUP = /\b(?:look\s*up|lookup|find|search\s+for|fetch|identify|tell\s+me
 const OTHER_LIGANDS =
   /\b(?:other|more|additional)\s+(?:\w+\s+)?(?:drugs|compounds|ligands|molecules|inhibitors|binders|actives)\b|\bwhat\s+(?:else|other)\b|\bother\s+ligands\b|\b(?:hit|hitting|target|targeting|bind|binding|share|sharing)\s+(?:them|those|these|the\s+same)\b|\balso\s+(?:hit|target|bind)\b/;
 const TARGETS =
-  /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|targeted|targeting|binding\s+partners?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|target\s+profile|(?:what|which)\s+(?:\w+\s+){0,2}(?:does|do)\s+\S+(?:\s+\S+)?\s+(?:target|bind|inhibit|block|activate|hit|do|interact\s+with|antagoni[sz]e|agoni[sz]e|modulate|act\s+on)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|acts?\s+on|what\s+(?:does|do)\s+\S+\s+hit)\b/;
+  /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|targeted|targeting|binding\s+partners?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|target\s+profile|(?:what|which)\s+(?:\w+\s+){0,2}(?:does|do)\s+(?:\S+\s+){1,6}?(?:target|bind|inhibit|block|activate|hit|do|interact\s+with|antagoni[sz]e|agoni[sz]e|modulate|act\s+on)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|acts?\s+on|what\s+(?:does|do)\s+\S+\s+hit)\b/;
 const COMPARE = /\b(?:compare|comparison|which\s+(?:one\s+)?(?:has|is)|versus|vs\.?)\b/;
 const SUPERLATIVE =
   /\b(?:heaviest|lightest|smallest|largest|biggest|(?:most|least)\s+(?!similar|like\b|alike)(?:lipophilic|polar|flexible|rigid|hydrophobic|hydrophilic|potent))\b/;

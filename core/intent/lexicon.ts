@@ -59,7 +59,7 @@ export const CUES = {
   compare:
     /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
   common:
-    /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|all\s+of|each\s+of|same\s+targets?|dual|as\s+well\s+as|together\s+with)\b/i,
+    /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|all\s+of|each\s+of|same\s+targets?|dual|as\s+well\s+as|together\s+with|and\s+also)\b/i,
   /** Personal medical advice: not something a compound database answers. */
   advice:
     /\bshould\s+i\s+(?:take|use|stop|give)\b|\bcan\s+i\s+(?:take|give|mix|drink)\b|\bfor\s+my\s+(?:headache|pain|cold|flu|back|child|kid|son|daughter|wife|husband|mother|father|dog|cat)\b|\bis\s+it\s+safe\s+(?:for\s+me|to\s+take)\b/i,
@@ -79,7 +79,7 @@ export const FIELDS: [RegExp, string][] = [
     "first_approval",
   ],
   [
-    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|\b(?:fda|ema|pmda)\b|(?<=\b(?:regulators?|agenc\w+|fda|ema|pmda)\b.{0,40}?)\bapproved\b/i,
+    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|\b(?:fda|ema|pmda)\b(?![\s-]+approved)|(?<=\b(?:regulators?|agenc\w+|fda|ema|pmda)\b.{0,40}?)\bapproved\b/i,
     "approvals",
   ],
   [

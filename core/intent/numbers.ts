@@ -1,6 +1,7 @@
 /** @module Numeric constraints in text: "MW < 300", "logP between 1 and 3", "at least 85% similarity", "top 10". */
 import type { PropertyFilter } from "../tools/compare_filter_rank.ts";
 import { CUES, NUMERIC_NAMES, PROPERTY_SYNONYMS } from "./lexicon.ts";
+import { unavailableSpans } from "./unavailable.ts";
 
 type Op = PropertyFilter["op"];
 
@@ -70,6 +71,7 @@ const toNum = (s: string) => Number(s.replace(",", "."));
 export function parseConstraints(text: string): Constraints {
   const mentions = propertyMentions(text).filter((m) => NUMERIC_NAMES.has(m.property));
   const out: Constraints = { filters: [], unsupported: [], spans: [], filterSpans: [] };
+  const asks = unavailableSpans(text);
   for (const m of text.matchAll(CONSTRAINT)) {
     const start = m.index!, end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 40), start);
@@ -79,6 +81,13 @@ export function parseConstraints(text: string): Constraints {
     const pct = isBetween ? m[3] : m[8];
     const value2 = isBetween ? toNum(m[4]) : undefined;
     const op: Op = isBetween ? "between" : toOp(m[6]);
+    // "solubility above 10": a limit on data the source lacks is reported, never taken as something else.
+    const ask = asks.filter((a) => a.end <= start && start - a.end <= 12).pop();
+    if (ask) {
+      out.unsupported.push(`${ask.text} ${m[0].trim()}`);
+      out.spans.push([start, end]);
+      continue;
+    }
     if (CUES.potency.test(before.slice(-15) + m[0])) {
       out.unsupported.push(
         m[0].trim().startsWith("<") || m[0].trim().startsWith(">")
@@ -102,7 +111,7 @@ export function parseConstraints(text: string): Constraints {
       mentions.find((p) => p.start >= end && p.start - end <= 12);
     if (!prop) {
       // A bare comparator in a similarity question is the threshold: "similar to aspirin > 0.8".
-      if (CUES.similarity.test(text) && out.threshold === undefined) {
+      if (CUES.similarity.test(text) && out.threshold === undefined && (pct || value <= 1)) {
         out.threshold = pct ? value / 100 : value;
         out.spans.push([start, end]);
       }

@@ -167,9 +167,11 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
   }
   const uses: Use[] = usesFor(r, parsed).map((u) => ({ ...u, start: at[u.start], end: at[u.end - 1] + 1 }));
   let from = 0;
+  const preamble: { start: number; end: number }[] = [];
   for (const p of [...pieces, { start: full.length, end: full.length }]) {
     if (p.start > from) {
       uses.push({ text: full.slice(from, p.start), start: from, end: p.start, as: "context" });
+      preamble.push({ start: from, end: p.start });
     }
     from = Math.max(from, p.end);
   }
@@ -183,9 +185,17 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
     const start = back(x.start), end = x.end > 0 ? back(x.end - 1) + 1 : 0;
     return { ...x, start, end, text: raw.slice(start, end) };
   };
+  // Context is not parsed, but a drug-like name in it that the question may mean is still reported.
+  const drugLike = preamble.flatMap((p) =>
+    [...full.slice(p.start, p.end).matchAll(DRUG_LIKE)].map((m) => ({
+      text: m[0],
+      start: p.start + m.index!,
+      end: p.start + m.index! + m[0].length,
+    }))
+  ).filter((w) => !ctx.data.hasCompoundName(normalizeName(w.text)));
   parsed.understanding = {
     used: u.used.filter((x) => x.as !== "context" && x.as !== "filler").map(toRaw),
-    unused: u.unused.map(toRaw),
+    unused: [...u.unused, ...drugLike].sort((a, b) => a.start - b.start).map(toRaw),
     corrections: u.corrections,
   };
   if (parsed.understanding.unused.length && !parsed.error) {
@@ -365,6 +375,10 @@ function digits(text: string): string {
     },
   );
 }
+
+/** Words shaped like drug names (INN stems): in a preamble they may be what the question is about. */
+const DRUG_LIKE =
+  /\b[a-z]{3,}(?:mab|tinib|pril|sartan|azole|oxacin|cillin|mycin|parin|dipine|olol|afil|prazole|tidine|triptan|azepam|lukast|gliptin|gliflozin|vastatin|quil|trexil|fenac|stat|setron|floxacin|conazole|navir|previr|ciclib|lisib|rafenib|degib)\b/gi;
 
 const casIndex = new WeakMap<Dataset, Map<string, Compound>>();
 /** The compound with this CAS registry number (index built on first use). */

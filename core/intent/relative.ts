@@ -16,7 +16,7 @@ export interface RelativeConstraint {
 const DIRECTION = /\b(fewer|less|lower|smaller|more|greater|higher|larger|bigger|heavier|lighter)\b/gi;
 const THAN =
   /^\s*(?:than|compared\s+(?:to|with)|relative\s+to)\s+(?:that\s+of\s+|those\s+of\s+|the\s+one\s+of\s+)?/i;
-const WITH_BEFORE = /\b(?:with|but|having|yet)\s+(?:\w+\s+)?$/i;
+const WITH_BEFORE = /\b(?:with|but|having|yet|that\s+are|which\s+are|that\s+is|which\s+is)\s+(?:\w+\s+)?$/i;
 /** The question asks for a set of compounds (not "is A heavier than B", which is a comparison). */
 const SET =
   /\b(?:compounds|drugs|molecules|structures|ones|analogu?es|chemicals|inhibitors|ligands|hits|members|any|others?|which\s+(?:compounds|drugs|molecules)|similar|like|neighbou?rs|list|find|show|search|filter|keep|anything|something|everything|any)\b/i;

@@ -105,7 +105,10 @@ export function unavailableSpans(text: string): { name: string; start: number; e
 
 /** The note that names what is missing. */
 export function unavailableNote(asks: UnavailableAsk[]): string {
-  const names = asks.map((a) => a.name);
+  // Named as asked, with the catalogue name when they differ ("LD50 (toxicity)").
+  const names = asks.map((a) =>
+    a.text.toLowerCase().replace(/\s+/g, " ") === a.name.toLowerCase() ? a.name : `${a.text} (${a.name})`
+  );
   const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];
   return `Not available: the offline data (ChEMBL 18 + DrugCentral) has no ${list} values` +
     (asks.some((a) => a.related === "targets")
