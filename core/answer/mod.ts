@@ -143,7 +143,10 @@ export function composeAnswer(
   const provenance = dedupeProvenance(ok.flatMap((o) => (o.output!.provenance as Provenance[]) ?? []));
   let status: QueryStatus = "success";
   let error: ErrorBody | undefined;
-  if (!list.length) {
+  if (!list.length && parsed.onlyUnavailable && unserved.error) {
+    status = "error";
+    error = unserved.error;
+  } else if (!list.length) {
     status = "error";
     error = {
       code: "incomplete_query",

@@ -613,6 +613,19 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       ),
     });
   }
+  // "drugs with a boiling point above 100": a set asked by data the source lacks.
+  if (r.unavailable.length && !r.unknown.length) {
+    return mk(
+      /\b(?:drugs|compounds|molecules|which|list|find|any)\b/i.test(text)
+        ? "property_filter"
+        : "property_query",
+      0.8,
+      {
+        onlyUnavailable: true,
+        actions: [],
+      },
+    );
+  }
   const dangling = PRONOUN.test(text);
   if (dangling) {
     return mk("unknown", 0.3, {
@@ -715,7 +728,9 @@ function notFound(r: Reading, mk: Make, ctx: ParseContext): Parsed {
   return mk(type, 0.6, {
     error: new ChemAgentError(
       "not_found",
-      `No compound or target named "${what}" in the offline dataset.` +
+      `No compound or target named ${
+        [what, ...unknown.filter((u) => u !== what)].slice(0, 4).map((u) => `"${u}"`).join(" or ")
+      } in the offline dataset.` +
         (all.length ? ` Did you mean ${all.slice(0, 3).join(", ")}?` : ""),
       { suggestions: all.slice(0, 5) },
     ),
@@ -797,7 +812,16 @@ function withEntities(r: Reading, mk: Make): Parsed {
   ) {
     return mk("target_comparison", conf(0.9), { actions: ["common_targets"] });
   }
-  if (CUES.common.test(text) && /\btargets?\b/i.test(text) && molecules >= 2) {
+  // "common targets of lorazepam and fakeiumol": the unknown name stays in the comparison (and fails there).
+  if (CUES.common.test(text) && r.listedUnknown.length && /\btargets?\b|\bproteins?\b/i.test(text)) {
+    entities.compounds.push(...r.listedUnknown.map((u) => ({ text: u.text })));
+    r.listedUnknown = [];
+  }
+  const moleculesNow = entities.compounds.length + entities.smiles.length;
+  if (
+    CUES.common.test(text) && moleculesNow >= 2 &&
+    (/\btargets?\b/i.test(text) || actions.includes("targets") && TARGET_KINDS.test(text))
+  ) {
     const chained = clauses.length > 1 && actions.length > 1;
     return mk(
       chained && actions.some((a) => a === "similar" || a === "other_ligands")
@@ -837,8 +861,7 @@ function withEntities(r: Reading, mk: Make): Parsed {
   const chained = clauses.length > 1 && actions.length > 1;
   const workflow = (new Set(actions.filter((a) => a !== "lookup")).size > 1 || chained) &&
     !(actions.length === 2 && actions.includes("properties") && actions.includes("lipinski")) &&
-    !(new Set(actions).size === 2 && actions.includes("similar") && actions.includes("rank") &&
-      !clauses.slice(1).length);
+    true;
   if (workflow) return mk("multi_step_workflow", conf(0.9));
   // "find analogues of X, then keep only those with MW < 450": the filter is a step of its own clause.
   if (

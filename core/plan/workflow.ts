@@ -16,8 +16,8 @@ import {
 } from "./mod.ts";
 
 interface State {
-  /** The current list (output of the previous step) or null. */
-  list: { step: string; path: string } | null;
+  /** The current list (output of the previous step) or null; `targets` when it lists targets. */
+  list: { step: string; path: string; targets?: boolean } | null;
   /** The current single subject (a named compound or a reference to one). */
   single: Subject | null;
   lookup?: string;
@@ -117,22 +117,25 @@ const STEPS: Partial<Record<Action, (p: PlanInput, st: State) => void>> = {
         { ...asCompound(st.single), include_activity: false },
         `targets of ${label(p)}`,
       );
-      st.list = { step: t, path: "targets[].id" };
+      st.list = { step: t, path: "targets[].id", targets: true };
     }
   },
   ligands: ligands,
   other_ligands: ligands,
   common_targets(p, st) {
-    st.list = { step: commonTargets(p), path: "common[].id" };
+    st.list = { step: commonTargets(p), path: "common[].id", targets: true };
   },
   rank(p, st) {
     // Applied inside similarFrom when similarity produced the list; otherwise rank the current list.
-    if (st.list && !p.b.steps.some((s) => s.tool === "rank")) {
+    if (st.list && !st.list.targets && !p.b.steps.some((s) => s.tool === "rank")) {
       st.list = { step: rankStep(p, st.list.step, st.list.path, p.limit ?? 10), path: "compounds[].id" };
     }
   },
   filter(p, st) {
-    if (st.list && hasFilters(p) && !p.b.steps.some((s) => s.tool === "filter_by_properties")) {
+    if (
+      st.list && !st.list.targets && hasFilters(p) &&
+      !p.b.steps.some((s) => s.tool === "filter_by_properties")
+    ) {
       const f = p.b.add("filter_by_properties", {
         compounds: ref(st.list.step, st.list.path),
         ...filterArgs(p),
@@ -178,7 +181,7 @@ function ligands(p: PlanInput, st: State) {
       { ...asCompound(st.single), include_activity: false },
       `targets of ${label(p)}`,
     );
-    st.list = { step: t, path: "targets[].id" };
+    st.list = { step: t, path: "targets[].id", targets: true };
   }
   if (st.list) {
     const pick = p.parsed.pick;

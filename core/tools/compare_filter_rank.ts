@@ -152,7 +152,7 @@ export const rank = defineTool({
   name: "rank",
   description: "Order compounds by a property (descending by default).",
   args: z.object({
-    compounds: z.array(ref.compound).min(1).max(5000),
+    compounds: z.array(ref.compound).max(5000),
     by: property,
     order: z.enum(["asc", "desc"]).default("desc"),
     limit: ref.limit(5000, 50),
