@@ -21,7 +21,7 @@ export type Action =
   | "class_members";
 
 export const CONNECTOR =
-  /\s*(?:,\s*)?(?:\band\s+then\b|\bthen\b|;|\band\s+(?=(?:also\s+)?(?:get|find|show|list|give|fetch|retrieve|compute|calculate|rank|sort|filter|check|look|what|which|their|its|for\s+(?:both|each|all|them)|other|any|compare|keep|take|tell|give)\b)|,\s*(?=(?:get|find|show|list|rank|sort|filter|compute|calculate|look|keep|take|compare|give|tell)\b)|[.]\s+(?=[A-Z]))\s*/i;
+  /\s*(?:,\s*)?(?:\band\s+then\b|\bthen\b|;|\band\s+(?=(?:also\s+)?(?:get|find|show|list|give|fetch|retrieve|compute|calculate|rank|sort|filter|check|look|what|which|their|its|for\s+(?:both|each|all|them)|other|any|compare|keep|take|tell|give)\b)|,\s*(?=(?:get|find|show|list|rank|sort|filter|compute|calculate|look|keep|take|compare|give|tell)\b))\s*/i;
 /** "the first one", "the top 3 of them": how many items of the previous list a later clause uses. */
 export function picked(text: string): number | undefined {
   const m =
@@ -86,7 +86,9 @@ export function questionActions(
   hasTargets: boolean,
   hasMolecules: boolean,
 ): { actions: Action[]; clauses: string[] } {
-  const clauses = actionText.split(CONNECTOR).filter((c) => c && c.trim().length > 1);
+  // Sentences first (". Then …", case-sensitive so "mol. weight" stays whole), then connectors.
+  const clauses = actionText.split(/(?<=[a-z0-9)\]])[.]\s+(?=[A-Z])/).flatMap((s) => s.split(CONNECTOR))
+    .filter((c) => c && c.trim().length > 1);
   let actions = clauses.flatMap((c, i) => {
     const own = clauseActions(c, hasTargets && (i === 0 || !PRONOUN.test(c)), hasMolecules && i === 0);
     // "…, then for each target list its ligands": ligands of what came before, not targets again.

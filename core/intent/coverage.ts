@@ -57,7 +57,7 @@ export const FILLER = new Set(
     "rule rules criteria criterion limit limits over top one compliant compliance conform conforms anything anyone " +
     "something following listed below above batch keep take step steps please single primary main basic general " +
     "overall full complete whole entire usual standard typical card biological against " +
-    "where").split(" "),
+    "where reached reach reaches reaching there").split(" "),
 );
 
 /** Multi-word fillers ("in terms of", "small molecules", "I'd like to know"). */

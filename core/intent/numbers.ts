@@ -182,7 +182,7 @@ export function parseConstraints(text: string): Constraints {
     }
   }
   const lim =
-    /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
+    /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)[\s-]+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
       .exec(text) ??
       /(?<![\w.-])(\d{1,6})\s+(?:most|least|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b/i
         .exec(

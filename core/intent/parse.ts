@@ -589,6 +589,19 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       actions: ["substructure", ...(actions.includes("rank") ? ["rank" as const] : [])],
     });
   }
+  // "drugs with a boiling point above 100": a set asked by data the source lacks.
+  if (r.unavailable.length && !r.unknown.length && !entities.filters.length && !entities.relative?.length) {
+    return mk(
+      /\b(?:drugs|compounds|molecules|which|list|find|any)\b/i.test(text)
+        ? "property_filter"
+        : "property_query",
+      0.8,
+      {
+        onlyUnavailable: true,
+        actions: [],
+      },
+    );
+  }
   if ((entities.filters.length || entities.relative?.length || entities.phase) && !OUT_OF_SCOPE.test(text)) {
     return mk("property_filter", 0.9, {
       actions: ["filter", ...(actions.includes("rank") ? ["rank" as const] : [])],
@@ -1009,7 +1022,9 @@ function usesFor(r: Reading, p: Parsed): Use[] {
     ["properties", "lipinski", "compare", "rank", "filter", "fields"].some((a) => acts.has(a as Action)) ||
     PROPERTY_INTENTS.has(type);
   for (const m of r.mentions) {
-    const inFilter = r.constraints.filterSpans.some(([s]) => m.end <= s && s - m.end <= 25);
+    const inFilter = r.constraints.filterSpans.some(([s, e]) =>
+      m.end <= s && s - m.end <= 25 || m.start >= e && m.start - e <= 12
+    );
     if (showsProperties || inFilter || e.comparison?.property === m.property) {
       uses.push(span(m.start, m.end, "property", m.property));
     }

@@ -29,7 +29,7 @@ export function relativeConstraints(
   masked: [number, number][],
   namesAClass = false,
 ): RelativeConstraint[] {
-  if (!namesAClass && !SET.test(text)) return [];
+  if (!namesAClass && !SET.test(text) && !CUES.similarity.test(text)) return [];
   const mentions = propertyMentions(text).filter((m) => NUMERIC_NAMES.has(m.property));
   const out: RelativeConstraint[] = [];
   const inMask = (i: number) => masked.some(([s, e]) => i >= s && i < e);

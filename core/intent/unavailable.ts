@@ -65,7 +65,7 @@ const CATALOGUE: [RegExp, string, UnavailableAsk["related"]][] = [
     "synthesis",
     "compound",
   ],
-  [/\bpatents?\b|\bprice\b|\bcost\b/i, "patents and prices", "compound"],
+  [/\bpatents?\b/i, "patents", "compound"],
   [/\bcrystal\s+structures?\b|\bpdb\b|\bx-ray\b/i, "crystal structures", "compound"],
   [
     /\bp?ic\s?50s?\b|\bp?ec\s?50s?\b|\bp?ki\b|\bp?kd\b|\bk[id]\s+values?\b|\bpotenc(?:y|ies)\b|\bactivity\s+values?\b/i,
