@@ -109,7 +109,10 @@ export const TARGET_FIELDS = new Set(["uniprot", "gene", "organism", "target_fam
 
 /** Scope words that restrict a set of compounds by development status. */
 export const STATUS_WORDS: [RegExp, { min_phase?: number; max_phase?: number }][] = [
-  [/\b(?:approved|marketed|licen[cs]ed|fda[\s-]approved|on\s+the\s+market)\b/i, { min_phase: 4 }],
+  [
+    /\b(?:(?:fda|ema|pmda)[\s-]approved|approved(?:\s+by\s+(?:the\s+)?(?:fda|ema|pmda))?|marketed|licen[cs]ed|on\s+the\s+market)\b/i,
+    { min_phase: 4 },
+  ],
   [/\b(?:clinical(?:[\s-]stage)?|in\s+(?:the\s+)?clinic|investigational)\b/i, { min_phase: 1 }],
   [/\bphase\s*(?:([1-4])|(iv|iii|ii|i))\b/i, {}],
 ];

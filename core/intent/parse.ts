@@ -250,6 +250,13 @@ function read(input: string, ctx: ParseContext): Reading {
     }
   }
   rec.found.sort((a, b) => a.start - b.start);
+  // A structure that is a dataset compound is understood as that compound (its id is the use's value).
+  for (const f of rec.found) {
+    if (f.kind !== "smiles" || f.id) continue;
+    try {
+      f.id = ctx.data.compoundsByInChIKey(ctx.chem.facts(f.text).inchikey)[0]?.id;
+    } catch { /* not a molecule RDKit can describe: stays a bare structure */ }
+  }
   const entities = emptyEntities();
   const mentions = propertyMentions(text);
   const fields = fieldMentions(text);
@@ -368,7 +375,7 @@ const NUMBER_WORDS: Record<string, string> = {
 /** Number words before a count noun become digits, padded to the same length ("five drugs" → "5    drugs"). */
 function digits(text: string): string {
   return text.replace(
-    /\b(zero|no|single|one|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:[a-z-]+\s+){0,2}?(?:h[\s-]?bond|hydrogen|hbd|hba|donors?|acceptors?|rings?|aromatic|rotatable|stereo\w*|chiral|heavy|compounds?|drugs?|molecules?|ligands?|analogu?es|analogs?|hits?|results?|structures?|inhibitors?|most|closest|nearest|similar)\b)/gi,
+    /\b(zero|no|single|one|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:[a-z-]+\s+){0,2}?(?:h[\s-]?bond|hydrogen|hbd|hba|donors?|acceptors?|rings?|aromatic|rotatable|stereo\w*|chiral|heavy|compounds?|drugs?|molecules?|ligands?|analogu?es|analogs?|hits?|results?|structures?|inhibitors?|most|closest|nearest|similar|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b)/gi,
     (w: string) => {
       const d = NUMBER_WORDS[w.toLowerCase()];
       return d + " ".repeat(w.length - d.length);
@@ -1025,7 +1032,8 @@ function usesFor(r: Reading, p: Parsed): Use[] {
     const inFilter = r.constraints.filterSpans.some(([s, e]) =>
       m.end <= s && s - m.end <= 25 || m.start >= e && m.start - e <= 12
     );
-    if (showsProperties || inFilter || e.comparison?.property === m.property) {
+    const identifier = (m.property === "inchikey" || m.property === "smiles") && type === "compound_lookup";
+    if (showsProperties || inFilter || identifier || e.comparison?.property === m.property) {
       uses.push(span(m.start, m.end, "property", m.property));
     }
   }
@@ -1056,7 +1064,14 @@ function usesFor(r: Reading, p: Parsed): Use[] {
     [CUES.common, targetsServed],
     [CUES.compare, true],
     [CUES.lookup, true],
-    [CUES.rank, acts.has("rank") || e.limit !== undefined || !!e.comparison || acts.has("similar")],
+    [
+      CUES.rank,
+      acts.has("rank") || e.limit !== undefined || !!e.comparison || acts.has("similar") ||
+      type === "property_comparison",
+    ],
+    ...COMPARATIVES.map((
+      [re],
+    ): [RegExp, boolean] => [re, !!e.comparison || !!e.relative?.length || acts.has("rank")]),
     [GLUE, true],
   ];
   for (const [re, served] of families) if (served) uses.push(...usesOf(text, re, "operation"));
