@@ -165,7 +165,12 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       parsed.intent.entities.compounds.push({ ...refOf(x.than), role: "reference" });
     }
   }
-  const uses: Use[] = usesFor(r, parsed).map((u) => ({ ...u, start: at[u.start], end: at[u.end - 1] + 1 }));
+  const uses: Use[] = usesFor(r, parsed).map((u) => {
+    let end = at[u.end - 1] + 1;
+    // A number word read as a digit ("three" → "3    ") is used as the whole word.
+    while (/[A-Za-z]/.test(full[end] ?? "") && /[A-Za-z]/.test(full[end - 1])) end++;
+    return { ...u, start: at[u.start], end, text: full.slice(at[u.start], end) };
+  });
   let from = 0;
   const preamble: { start: number; end: number }[] = [];
   for (const p of [...pieces, { start: full.length, end: full.length }]) {
