@@ -470,7 +470,9 @@ function listedUnknown(text: string, rec: Recognised): Reading["listedUnknown"] 
   const known = rec.found.filter((f) => f.kind === "compound" || f.kind === "smiles");
   if (!known.length) return [];
   const SEP = /^\s*(?:,|and|or|vs\.?|versus|with|to|&|,\s*and)\s*$/i;
-  return rec.unknown.filter((u) =>
+  // Words inside a cue phrase ("closest matches to X") are not names.
+  const cues = Object.values(CUES).flatMap((re) => usesOf(text, re, "operation"));
+  return rec.unknown.filter((u) => !cues.some((c) => u.start < c.end && u.end > c.start)).filter((u) =>
     known.some((k) => SEP.test(text.slice(k.end, u.start)) || SEP.test(text.slice(u.end, k.start)))
   );
 }
@@ -1021,6 +1023,7 @@ function usesFor(r: Reading, p: Parsed): Use[] {
     uses.push(span(r.route.start, r.route.end, "constraint", "route"));
   }
   const phaseApplied = acts.has("filter") || acts.has("class_members") || acts.has("ligands") ||
+    acts.has("other_ligands") ||
     acts.has("common_ligands") || acts.has("similar") || acts.has("substructure") ||
     ["property_filter", "similarity_search", "substructure_search", "reverse_target_query"].includes(type);
   if (r.status && e.phase && phaseApplied) {

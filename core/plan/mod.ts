@@ -155,6 +155,7 @@ export const hasFilters = (p: PlanInput) => {
 function planFilter(p: PlanInput) {
   const { parsed: { actions }, b, molecules, limit } = p;
   if (actions.includes("class_members")) return planClass(p);
+  if (!hasFilters(p)) return; // nothing servable to filter by (e.g. only a property the data lacks)
   if (molecules.length) {
     b.add("filter_by_properties", {
       compounds: molecules.map((m) => m.compound ?? m.smiles),

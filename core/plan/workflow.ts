@@ -185,12 +185,21 @@ function ligands(p: PlanInput, st: State) {
   }
   if (st.list) {
     const pick = p.parsed.pick;
-    p.b.add(
+    const each = p.b.add(
       "ligands_of_target",
       { limit: 50, include_activity: false },
       pick === 1 ? "ligands of the first target" : "other ligands of each target",
       { for_each: { $from: st.list.step, path: st.list.path, as: "target", max: pick ?? MAX_FANOUT } },
     );
+    // "… which approved drugs hit those targets": the ligands of every target, restricted as asked.
+    if (hasFilters(p)) {
+      const f = p.b.add("filter_by_properties", {
+        compounds: ref(each, "items[].output.ligands[].id"),
+        ...filterArgs(p),
+        limit: p.limit ?? 50,
+      }, "restrict the ligands");
+      st.list = { step: f, path: "compounds[].id" };
+    }
   } else if (e.targets[0]) {
     const l = p.b.add("ligands_of_target", {
       target: e.targets[0].id ?? e.targets[0].text,

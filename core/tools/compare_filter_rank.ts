@@ -115,7 +115,11 @@ export const filterByProperties = defineTool({
     "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter and whose development " +
     "phase is in range (approved = phase 4); with no filter, shows the given compounds' values of `properties`.",
   args: z.object({
-    compounds: z.array(ref.compound).max(5000).optional(),
+    // Lists from a per-item step (ligands of each target) arrive nested: one flat list is filtered.
+    compounds: z.preprocess(
+      (v) => (Array.isArray(v) ? [...new Set(v.flat(3))] : v),
+      z.array(ref.compound).max(5000),
+    ).optional(),
     filters: z.array(filterSchema).max(10).default([]),
     phase: phaseSchema.optional(),
     properties: z.array(property).max(14).optional(),
