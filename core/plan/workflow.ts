@@ -13,7 +13,7 @@ import {
   rankStep,
   similarFrom,
   type Subject,
-} from "./mod.ts";
+} from "./steps.ts";
 
 interface State {
   /** The current list (output of the previous step) or null; `targets` when it lists targets. */
