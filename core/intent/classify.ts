@@ -265,18 +265,64 @@ function notFound(r: Reading, mk: Make, ctx: ParseContext): Parsed {
 }
 
 /** Something named: which operation on it. */
+/** What every entity rule needs: the reading, the intent maker and the counts it decides on. */
+interface Rule {
+  r: Reading;
+  mk: Make;
+  conf: (c: number) => number;
+  text: string;
+  entities: Reading["entities"];
+  clauses: string[];
+  actions: Action[];
+  molecules: number;
+  hasTargets: boolean;
+  targetFields: string[];
+  compoundFields: string[];
+}
+
+/** Something named: which operation on it. The rules are tried in order; the first that applies decides. */
 function withEntities(r: Reading, mk: Make): Parsed {
-  const { text, entities, clauses } = r;
-  let { actions } = r;
+  const { text, entities, clauses, actions } = r;
   const molecules = entities.compounds.length + entities.smiles.length;
-  const hasTargets = entities.targets.length > 0;
   const unresolved = r.unknown.length > 0 && /\b(?:and|vs\.?|versus|with|or|,)\b/i.test(text) &&
     molecules >= 1 && (CUES.compare.test(text) || CUES.common.test(text));
-  const conf = (c: number) => c - (unresolved ? 0.1 : 0) - (entities.unsupported?.length ? 0.05 : 0);
   const fields = r.fields.map((f) => f.field);
-  const targetFields = fields.filter((f) => TARGET_FIELDS.has(f));
-  const compoundFields = fields.filter((f) => !TARGET_FIELDS.has(f));
+  const rule: Rule = {
+    r,
+    mk,
+    conf: (c) => c - (unresolved ? 0.1 : 0) - (entities.unsupported?.length ? 0.05 : 0),
+    text,
+    entities,
+    clauses,
+    actions,
+    molecules,
+    hasTargets: entities.targets.length > 0,
+    targetFields: fields.filter((f) => TARGET_FIELDS.has(f)),
+    compoundFields: fields.filter((f) => !TARGET_FIELDS.has(f)),
+  };
+  for (const decide of ENTITY_RULES) {
+    const parsed = decide(rule);
+    if (parsed) return parsed;
+  }
+  return singleOperation(rule);
+}
 
+const ENTITY_RULES: ((w: Rule) => Parsed | null)[] = [
+  unavailableOnly,
+  classQuestion,
+  sharedLigands,
+  targetRecord,
+  targetSets,
+  ligandsOfTargets,
+  namedSetComparison,
+  workflowRule,
+  ligandsFirst,
+  propertyComparison,
+];
+
+/** Only data the source lacks was asked: decline by name, show the related data that exists. */
+function unavailableOnly(w: Rule): Parsed | null {
+  const { r, mk, conf, text, entities, actions, molecules, compoundFields } = w;
   // "drugs containing a sulfonamide group": the structure wins over a class of the same name.
   if (entities.classes?.length && r.substructure && CUES.substructure.test(text)) delete entities.classes;
   // Known-but-unavailable asks with nothing else asked: decline by name, show the related data that exists.
@@ -298,6 +344,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
       actions: entities.classes?.length && !molecules ? ["class_members"] : [targets ? "targets" : "lookup"],
     });
   }
+  return null;
+}
+
+/** Drug classes: members with filters and ranking, membership of named compounds, targets of members. */
+function classQuestion(w: Rule): Parsed | null {
+  const { mk, conf, text, entities, actions, molecules, hasTargets } = w;
   // With named compounds a class is a membership question ("which of these are statins", "is X an SSRI");
   // otherwise it only describes ("what kinase does dasatinib inhibit") and the compounds lead.
   if (
@@ -317,6 +369,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
       ],
     });
   }
+  return null;
+}
+
+/** Ligands shared by several targets ("drugs hitting both DRD2 and HTR2A"). */
+function sharedLigands(w: Rule): Parsed | null {
+  const { mk, conf, text, entities, clauses, molecules } = w;
   // "find EGFR inhibitors, then check which of them also hit HER2": a workflow ending in the shared ligands.
   if (
     entities.targets.length >= 2 && !molecules && clauses.length > 1 &&
@@ -328,9 +386,21 @@ function withEntities(r: Reading, mk: Make): Parsed {
   if (entities.targets.length >= 2 && !molecules && CUES.common.test(text)) {
     return mk("reverse_target_query", conf(0.95), { actions: ["common_ligands"] });
   }
+  return null;
+}
+
+/** A target's own record ("UniProt accession of EGFR"). */
+function targetRecord(w: Rule): Parsed | null {
+  const { mk, conf, molecules, hasTargets, targetFields } = w;
   if (targetFields.length && hasTargets && !molecules) {
     return mk("target_query", conf(0.9), { actions: ["fields"] });
   }
+  return null;
+}
+
+/** Target sets of named compounds compared or intersected. */
+function targetSets(w: Rule): Parsed | null {
+  const { r, mk, conf, text, entities, clauses, actions, molecules } = w;
   // "compare the targets of A and B", "which targets does A hit that B doesn't": the target sets compared.
   if (
     molecules >= 2 && actions.includes("targets") && !actions.includes("similar") &&
@@ -358,6 +428,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
       { actions: ["common_targets", ...actions.filter((a) => a !== "common_targets" && a !== "targets")] },
     );
   }
+  return null;
+}
+
+/** Targets named and nothing else asked of them: their ligands. */
+function ligandsOfTargets(w: Rule): Parsed | null {
+  const { mk, conf, clauses, actions, molecules, hasTargets } = w;
   if (
     hasTargets && !molecules &&
     !actions.some((a) =>
@@ -376,6 +452,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
       actions: ["ligands"],
     });
   }
+  return null;
+}
+
+/** Named compounds ranked or put side by side by a property. */
+function namedSetComparison(w: Rule): Parsed | null {
+  const { mk, conf, text, entities, clauses, actions, molecules } = w;
   // "rank A, B, C by MW", "side by side properties of A and B", "are A and B both Lipinski compliant".
   if (
     molecules >= 2 && clauses.length === 1 &&
@@ -385,6 +467,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
   ) {
     return mk("property_comparison", conf(0.9), { actions: ["compare"] });
   }
+  return null;
+}
+
+/** Several operations chained: a workflow. */
+function workflowRule(w: Rule): Parsed | null {
+  const { mk, conf, entities, clauses, actions } = w;
   const chained = clauses.length > 1 && actions.length > 1;
   const workflow = (new Set(actions.filter((a) => a !== "lookup")).size > 1 || chained) &&
     !(actions.length === 2 && actions.includes("properties") && actions.includes("lipinski")) &&
@@ -397,6 +485,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
   ) {
     return mk("multi_step_workflow", conf(0.9), { actions: [...actions, "filter"] });
   }
+  return null;
+}
+
+/** Ligands asked first (targets named, or compounds named after the ligand ask). */
+function ligandsFirst(w: Rule): Parsed | null {
+  const { mk, conf, actions, molecules, hasTargets } = w;
   if (hasTargets && molecules === 0) {
     return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
       actions: ["ligands"],
@@ -405,6 +499,12 @@ function withEntities(r: Reading, mk: Make): Parsed {
   if (hasTargets && molecules > 0 && actions[0] === "ligands") {
     return mk("reverse_target_query", conf(0.8), { actions: ["ligands"] });
   }
+  return null;
+}
+
+/** Two or more named compounds compared by a property. */
+function propertyComparison(w: Rule): Parsed | null {
+  const { r, mk, conf, text, entities, actions, molecules } = w;
   // "compare aspirin, fakeium and ibuprofen": unknown names stay in the list and fail there (partial result).
   if (r.listedUnknown.length && (CUES.compare.test(text) || molecules + r.listedUnknown.length >= 3)) {
     entities.compounds.push(...r.listedUnknown.map((u) => ({ text: u.text })));
@@ -421,6 +521,14 @@ function withEntities(r: Reading, mk: Make): Parsed {
       { actions: ["compare"] },
     );
   }
+  return null;
+}
+
+/** One operation on the named subject: similarity, substructure, targets, filter, fields, properties, look-up. */
+function singleOperation(w: Rule): Parsed {
+  const { r, mk, conf, text, entities, compoundFields } = w;
+  let { actions } = w;
+  const all = entities.compounds.length + entities.smiles.length;
   if (actions.includes("similar")) {
     return mk("similarity_search", conf(0.95), {
       actions: [
