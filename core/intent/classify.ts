@@ -87,8 +87,12 @@ const OUT_OF_SCOPE_ERROR = () =>
 
 /** Nothing named: a dataset-wide filter, a substructure pattern, or an error that says what is missing. */
 function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
+  return datasetQuestion(r, mk) ?? unnamedSubject(r, mk, ctx);
+}
+
+/** A question about the whole dataset: a substructure pattern, or filters (possibly on unavailable data). */
+function datasetQuestion(r: Reading, mk: Make): Parsed | null {
   const { text, entities, actions } = r;
-  const wordCount = (text.match(WORDS) ?? []).length;
   if (r.substructure) {
     // "drugs containing a piperazine …, then their targets": the substructure hits feed the next steps.
     const next = actions.filter((a) =>
@@ -121,6 +125,13 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       actions: ["filter", ...(actions.includes("rank") ? ["rank" as const] : [])],
     });
   }
+  return null;
+}
+
+/** Nothing named and nothing dataset-wide: off topic, an unknown name, gibberish or an incomplete question. */
+function unnamedSubject(r: Reading, mk: Make, ctx: ParseContext): Parsed {
+  const { text, entities, actions } = r;
+  const wordCount = (text.match(WORDS) ?? []).length;
   if (OUT_OF_SCOPE.test(text) && !IN_SCOPE.test(text)) {
     return mk("out_of_scope", 0.95, { error: OUT_OF_SCOPE_ERROR() });
   }
@@ -139,19 +150,6 @@ function withoutEntities(r: Reading, mk: Make, ctx: ParseContext): Parsed {
         { suggestions: ["What is the molecular weight of aspirin?", "Targets of imatinib"] },
       ),
     });
-  }
-  // "drugs with a boiling point above 100": a set asked by data the source lacks.
-  if (r.unavailable.length && !r.unknown.length) {
-    return mk(
-      /\b(?:drugs|compounds|molecules|which|list|find|any)\b/i.test(text)
-        ? "property_filter"
-        : "property_query",
-      0.8,
-      {
-        onlyUnavailable: true,
-        actions: [],
-      },
-    );
   }
   const dangling = PRONOUN.test(text);
   if (dangling) {
