@@ -7,7 +7,7 @@ import { executePlan, type RunTool } from "./execute/mod.ts";
 import type { Clarification } from "./intent/clarify.ts";
 import { type ParseContext, type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
-import type { Intent, Plan, QueryRequest, QueryResponse } from "./types.ts";
+import type { Intent, Plan, QueryRequest, QueryResponse, Understanding } from "./types.ts";
 
 export interface PipelineDeps {
   parse: ParseContext;
@@ -38,6 +38,7 @@ const UNKNOWN: Intent = {
   source: "rules",
   entities: { compounds: [], smiles: [], targets: [], properties: [], filters: [] },
 };
+const NOTHING_UNDERSTOOD: Understanding = { used: [], unused: [], corrections: [] };
 const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
 
 /** Runs the pipeline; emits parsing/planning/step events (the caller emits accepted and the final event). */
@@ -68,7 +69,8 @@ export async function runPipeline(
     if (deps.refine) {
       const better = await withSpan("llm.refine", {}, () => deps.refine!(parsed, req.query, opts.signal));
       if (better) {
-        parsed = better.parsed;
+        // The LLM's reading keeps the rules' word accounting: words neither understood stay reported.
+        parsed = { understanding: parsed.understanding, unavailable: parsed.unavailable, ...better.parsed };
         if (better.note) notes.push(better.note);
       } else if (parsed.llmNote) notes.push(parsed.llmNote);
     }
@@ -99,8 +101,11 @@ export async function runPipeline(
       error,
       provenance: [],
       timing_ms: timing,
+      understanding: NOTHING_UNDERSTOOD,
+      notes,
     };
   }
+  const understanding = parsed.understanding ?? NOTHING_UNDERSTOOD;
   const clarification = deps.clarify?.(parsed, req.query);
   if (clarification) {
     timing.total = elapsed(t0);
@@ -123,7 +128,8 @@ export async function runPipeline(
       clarification: c,
       provenance: [],
       timing_ms: timing,
-      ...(notes.length ? { notes } : {}),
+      understanding,
+      notes,
     };
   }
   events.emit("planning", { intent: parsed.intent, plan }, 0.1);
@@ -175,7 +181,8 @@ export async function runPipeline(
       ...(answer.error ? { error: answer.error } : {}),
       provenance: answer.provenance,
       timing_ms: timing,
-      ...(answer.notes.length || notes.length ? { notes: [...notes, ...answer.notes] } : {}),
+      understanding,
+      notes: [...notes, ...answer.notes],
     };
   } catch (e) {
     const error = opts.signal?.aborted
@@ -194,6 +201,8 @@ export async function runPipeline(
       error,
       provenance: [],
       timing_ms: timing,
+      understanding,
+      notes,
     };
   }
 }
