@@ -227,13 +227,14 @@ Deno.test({
     assert.match(await page.textContent("#steps") ?? "", /answered from the cache/);
     await page.screenshot({ path: new URL("console-cached-plan.png", out).pathname });
     // An error: red bar, red answer box, red status; the suggestions are buttons.
-    await ask("targets of imatinibb");
+    // (A clear typo like "imatinibb" is corrected by itself; a four-letter gene typo is only suggested.)
+    await ask("ligands of EGRF");
     assert.ok(await page.$eval(".bar", (e) => e.classList.contains("failed")));
     assert.ok(await page.$eval("#answer", (e) => e.classList.contains("failed")));
     const color = await page.$eval("#progress", (e) => getComputedStyle(e).backgroundColor);
     assert.equal(color, "rgb(179, 38, 30)"); // --err, not the accent blue
     const buttons = await page.$$eval(".suggestions button", (bs) => bs.map((x) => x.textContent));
-    assert.equal(buttons[0], "Imatinib");
+    assert.equal(buttons[0], "EGFR");
     assert.equal(
       await page.locator("#answer p", { hasText: "Try:" }).count(),
       0,
@@ -243,9 +244,9 @@ Deno.test({
     // Clicking a suggestion asks the question with the name corrected, and the error state clears.
     await page.click(".suggestions button:first-of-type");
     await page.waitForFunction(() => /success/.test(document.getElementById("status")!.textContent ?? ""));
-    assert.equal(await page.inputValue("#q"), "targets of Imatinib");
+    assert.equal(await page.inputValue("#q"), "ligands of EGFR");
     assert.ok(!await page.$eval(".bar", (e) => e.classList.contains("failed")));
-    assert.match(await page.textContent("#answer") ?? "", /Imatinib/);
+    assert.match(await page.textContent("#answer") ?? "", /EGFR/);
     assert.deepEqual(errors, []);
     await b.close();
     await server.shutdown();

@@ -143,7 +143,7 @@ Deno.test({
         const q = `${mix[i % mix.length]}` + (i % 5 === 0 ? "" : ` #${i % 2500}`);
         const r = await nodes[i % 3].agent.query({ query: q });
         if (
-          !(r.status === "success" || (r.error && r.error.code !== "internal" && r.error.code !== "timeout"))
+          !(r.success === true || (r.error && r.error.code !== "internal" && r.error.code !== "timeout"))
         ) failed++;
         done++;
         if (done === 3000) {

@@ -117,7 +117,8 @@ Deno.test({
           }
           const q = `targets of imatinib run ${Math.floor(Math.random() * 1e6)}`;
           const first = await ask(`http://127.0.0.1:${ports[0]}`, q);
-          assert.equal(first.status, "success");
+          // The "run N" noise that makes the question unique is reported as unused: an answered partial.
+          assert.equal(first.success, true);
           assert.equal(first.cached, false);
           for (const p of ports.slice(1)) {
             const r = await ask(`http://127.0.0.1:${p}`, q);
@@ -129,7 +130,7 @@ Deno.test({
       await t.step("WebSocket upgrade through nginx", async () => {
         const client = new ChemAgentClient(`ws://127.0.0.1:${base}/ws`);
         const r = await client.query("What are the targets of aspirin?");
-        assert.equal(r.status, "success");
+        assert.equal(r.success, true);
         client.close();
       });
       await t.step("a replica killed during load loses no query", async () => {
@@ -144,7 +145,7 @@ Deno.test({
           for (let i = 0; i < 40; i++) {
             try {
               const r = await ask(url, `${qs[(w + i) % qs.length]} run ${w} ${i}`);
-              if (r.status !== "success") {
+              if (r.success !== true) {
                 (failed++, console.error("failed:", JSON.stringify(r).slice(0, 200)));
               }
             } catch (e) {
@@ -185,7 +186,7 @@ Deno.test({
                   signal: AbortSignal.timeout(15_000),
                 });
                 const text = await r.text();
-                if (r.status === 200 && JSON.parse(text).status === "success") ok++;
+                if (r.status === 200 && JSON.parse(text).success === true) ok++;
                 else failures.push(`HTTP ${r.status} ${text.slice(0, 100)} at ${new Date().toISOString()}`);
               } catch (e) {
                 failures.push(`HTTP ${e} at ${new Date().toISOString()}`);
@@ -204,7 +205,7 @@ Deno.test({
                   onEvent: (e) => events.push(e),
                 });
                 const seqs = events.filter((e) => e.seq > 0).map((e) => e.seq);
-                if (r.status !== "success") failures.push(`WS status ${r.status}`);
+                if (r.status !== "success" && r.status !== "partial") failures.push(`WS status ${r.status}`);
                 else if (seqs.some((s, k) => s !== k + 1)) {
                   failures.push(`WS events not exactly once: ${seqs}`);
                 } else wsOk++;
