@@ -3,12 +3,8 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { ChemAgentError } from "../../../core/mod.ts";
 
-/** Parses the request body as JSON and validates it; throws typed errors for every way it can be wrong. */
-export async function readJson<S extends z.ZodType>(
-  c: Context,
-  schema: S,
-  maxBytes: number,
-): Promise<z.infer<S>> {
+/** The request body as text after the content type and size checks (typed errors for both). */
+export async function readJsonText(c: Context, maxBytes: number): Promise<string> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new ChemAgentError(
@@ -27,12 +23,25 @@ export async function readJson<S extends z.ZodType>(
       `Body is ${buf.byteLength} bytes; the limit is ${maxBytes}.`,
     );
   }
-  let raw: unknown;
+  return new TextDecoder().decode(buf);
+}
+
+/** Parses JSON text; a syntax error is `invalid_request`. */
+export function parseJsonText(text: string): unknown {
   try {
-    raw = JSON.parse(new TextDecoder().decode(buf));
+    return JSON.parse(text);
   } catch {
     throw new ChemAgentError("invalid_request", "Body is not valid JSON.");
   }
+}
+
+/** Parses the request body as JSON and validates it; throws typed errors for every way it can be wrong. */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes: number,
+): Promise<z.infer<S>> {
+  const raw = parseJsonText(await readJsonText(c, maxBytes));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
