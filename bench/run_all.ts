@@ -4,6 +4,7 @@ import { benchCache } from "./cache.ts";
 import { benchChemistry } from "./chemistry.ts";
 import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
+import { benchHitPath } from "./hit_path.ts";
 import { benchMcp } from "./mcp.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
@@ -20,6 +21,7 @@ console.log(`# ChemAgent benchmarks — ${started} — ${machine}`);
 const sections: [string, () => Promise<string[]>][] = [
   ["Chemistry (RDKit WASM vs python RDKit)", benchChemistry],
   ["HTTP", () => benchHttp(seconds)],
+  ["Cached answers vs bare Hono (issue 16)", () => benchHitPath(Math.min(seconds, 3))],
   ["MCP tool calls vs HTTP", () => benchMcp()],
   ["Cache", () => benchCache(seconds)],
   ["Conversations", benchConversation],

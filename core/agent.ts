@@ -193,6 +193,46 @@ export class Agent {
     });
   }
 
+  /**
+   * The hit path: a question without a session whose answer is fresh in L1, answered with the same events
+   * (accepted, result), cache statistics and frequency count as `query()` would give it, without the pipeline,
+   * the span or an awaited tier. `shared` is the cached entry itself (stable: transports keep its encoded bytes
+   * beside it); undefined when the answer is not in L1 — then call `query()`.
+   */
+  cachedAnswer(
+    req: QueryRequest,
+    opts: { requestId?: string; origin?: QueryOrigin } = {},
+  ): { response: QueryResponse; shared: QueryResponse } | undefined {
+    if (!this.cache || req.session_id || req.options?.cache === false || typeof req.query !== "string") {
+      return undefined;
+    }
+    const t0 = performance.now();
+    const { text, key } = this.#queryKey(req.query, req.options?.limit ?? null);
+    const shared = this.cache.peekFresh(key, text.slice(0, 120)) as QueryResponse | undefined;
+    if (!shared) return undefined;
+    this.frequency?.record(text).catch(() => {});
+    const queryId = newId("q");
+    const events = this.eventStream(queryId);
+    events.emit("accepted", {
+      query: req.query,
+      session_id: null,
+      origin: opts.origin ?? "user",
+      ...(opts.requestId ? { request_id: opts.requestId } : {}),
+    }, 0);
+    const { session_id: _computedFor, ...common } = shared;
+    const response: QueryResponse = {
+      ...common,
+      query_id: queryId,
+      cached: true,
+      cache_tier: "l1",
+      timing_ms: { total: Math.round((performance.now() - t0) * 1000) / 1000, parse: 0, plan: 0, execute: 0 },
+    };
+    Object.defineProperty(response, SHARED_RESPONSE, { value: shared, enumerable: false });
+    if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
+    else events.emit("result", { response }, 1);
+    return { response, shared };
+  }
+
   /** The one event stream of a query: every event it emits reaches the observers and `onEvent`. */
   eventStream(queryId: string, onEvent?: EventListener): EventStream {
     const listeners = onEvent ? [...this.observers, onEvent] : this.observers;

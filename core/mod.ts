@@ -19,7 +19,7 @@ export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod
 export { ChemPool, createChemEngine, createChemPool, LIMITS, MAX_SMILES_LENGTH } from "./chem/mod.ts";
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export { type ToolName, TOOLS } from "./tools/mod.ts";
-export { responseToJson } from "./answer/serialize.ts";
+export { responseToJson, sharedAnswerJson, sharedTail, volatileHead } from "./answer/serialize.ts";
 export {
   parseQueryRequest,
   queryOptionsSchema,

@@ -8,20 +8,44 @@ export const SHARED_RESPONSE = Symbol("chemagent.sharedResponse");
 const VOLATILE = new Set(["query_id", "session_id", "cached", "cache_tier", "timing_ms"]);
 const memo = new WeakMap<object, string>();
 
-export function responseToJson(r: QueryResponse): string {
-  const shared = (r as QueryResponse & { [SHARED_RESPONSE]?: QueryResponse })[SHARED_RESPONSE];
-  if (!shared) return JSON.stringify(r);
-  let rest = memo.get(shared);
-  if (rest === undefined) {
-    rest = JSON.stringify(Object.fromEntries(Object.entries(shared).filter(([k]) => !VOLATILE.has(k))));
-    memo.set(shared, rest);
+/** The JSON of a cached entry's common fields, continuing a head that lacks its closing brace: `,"k":v…}`. */
+export function sharedTail(shared: QueryResponse): string {
+  let tail = memo.get(shared);
+  if (tail === undefined) {
+    const rest = JSON.stringify(Object.fromEntries(Object.entries(shared).filter(([k]) => !VOLATILE.has(k))));
+    tail = rest === "{}" ? "}" : "," + rest.slice(1);
+    memo.set(shared, tail);
   }
-  const head = JSON.stringify({
+  return tail;
+}
+
+/** The per-request fields of a response as JSON without the closing brace (sharedTail completes it). */
+export function volatileHead(
+  r: Pick<QueryResponse, "query_id" | "session_id" | "cached" | "cache_tier" | "timing_ms">,
+): string {
+  return JSON.stringify({
     query_id: r.query_id,
     ...(r.session_id ? { session_id: r.session_id } : {}),
     cached: r.cached,
     ...(r.cache_tier ? { cache_tier: r.cache_tier } : {}),
     timing_ms: r.timing_ms,
-  });
-  return rest === "{}" ? head : head.slice(0, -1) + "," + rest.slice(1);
+  }).slice(0, -1);
+}
+
+export function responseToJson(r: QueryResponse): string {
+  const shared = (r as QueryResponse & { [SHARED_RESPONSE]?: QueryResponse })[SHARED_RESPONSE];
+  if (!shared) return JSON.stringify(r);
+  return volatileHead(r) + sharedTail(shared);
+}
+
+const ZERO_TIMING = { total: 0, parse: 0, plan: 0, execute: 0 };
+
+/**
+ * The one body every GET hit of a cached entry shares (so HTTP caches can keep it under a strong ETag, and it is
+ * compressed once): the entry's own query id, `cached: true`, tier l1 and zero timing. The query id of each
+ * request travels beside it (the `x-query-id` header, the events).
+ */
+export function sharedAnswerJson(shared: QueryResponse): string {
+  return volatileHead({ query_id: shared.query_id, cached: true, cache_tier: "l1", timing_ms: ZERO_TIMING }) +
+    sharedTail(shared);
 }

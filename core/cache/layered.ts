@@ -64,6 +64,20 @@ export class LayeredCache {
     return !!this.l2 && Date.now() >= this.#l2DownUntil;
   }
 
+  /**
+   * The fresh L1 value of `key`, counted exactly as a getOrCompute hit would be (tier stats, hit rate, hot
+   * keys); undefined when absent or stale — nothing is counted then and the caller takes the full path.
+   */
+  peekFresh(key: string, label?: string): unknown {
+    const t0 = performance.now();
+    const hit = this.l1.get(key);
+    if (!hit || hit.expiresAt <= Date.now()) return undefined;
+    const kind = kindOf(key);
+    this.stats.record("l1", kind, "hit", performance.now() - t0);
+    this.stats.request(kind, true, key, label);
+    return hit.value;
+  }
+
   /** Read-through: L1 → L2 → compute (once across instances), writing through to both tiers. */
   async getOrCompute<T>(
     key: string,

@@ -3,7 +3,7 @@
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import { LRUCache } from "lru-cache";
 import {
   type Agent,
   parseQueryRequest,
@@ -12,7 +12,8 @@ import {
   type QueryResponse,
   responseToJson,
 } from "../../core/mod.ts";
-import { readJson } from "../middleware/json-body/index.ts";
+import { parseJsonText, readJsonText } from "../middleware/json-body/index.ts";
+import { type CachePolicy, encodedAnswer, sendEncoded } from "./encoded_answers.ts";
 import type { Access } from "../ws/access.ts";
 import { assertSessionAccess } from "./sessions.ts";
 
@@ -36,18 +37,49 @@ export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
 
 export function queryRoutes(agent: Agent, maxBody: number, access?: Access) {
   const app = new Hono();
+  const policy: CachePolicy = { authenticated: !!access?.enforced };
+  const version = agent.data.version;
+  // Raw query string / body → its validated request, for requests without a session: a repeated request is
+  // not parsed or validated again (the text is the key, so equal text means an equal, already valid request).
+  const known = new LRUCache<string, QueryRequest>({ max: 2_000 });
+  const requestId = (c: Context) => c.get("requestId" as never) as string | undefined;
 
-  const answer = async (c: Context, req: QueryRequest) => {
+  const answer = async (c: Context, req: QueryRequest, rawKey: string) => {
+    // The hit path: an answer fresh in L1 is sent as the bytes encoded beside it (session-bound questions
+    // never take it: their answers depend on the conversation and are checked for ownership below).
+    const hit = agent.cachedAnswer(req, { requestId: requestId(c) });
+    if (hit) return sendEncoded(c, encodedAnswer(hit.shared, version), hit.response, policy);
     await assertSessionAccess(c, access, req.session_id);
-    const response = await agent.query(req, { requestId: c.get("requestId" as never) as string | undefined });
+    const response = await agent.query(req, { requestId: requestId(c) });
+    if (!req.session_id) known.set(rawKey, req);
+    c.header("vary", policy.authenticated ? "Accept-Encoding, Authorization" : "Accept-Encoding");
+    const status = httpStatusFor(response);
+    c.header(
+      "cache-control",
+      req.session_id
+        ? "private, no-store"
+        : status >= 400
+        ? "no-store"
+        : c.req.method === "GET"
+        ? `${policy.authenticated ? "private" : "public"}, max-age=300`
+        : "no-cache",
+    );
     c.header("content-type", "application/json");
-    return c.body(responseToJson(response), httpStatusFor(response));
+    return c.body(responseToJson(response), status);
   };
 
-  app.post("/", async (c) => answer(c, parseQueryRequest(await readJson(c, z.unknown(), maxBody))));
+  app.post("/", async (c) => {
+    const text = await readJsonText(c, maxBody);
+    const key = "P" + text;
+    return answer(c, known.get(key) ?? parseQueryRequest(parseJsonText(text)), key);
+  });
 
   // GET /api/query?q=… : the same answer for idempotent reads (cacheable by HTTP caches and CDNs).
-  app.get("/", (c) => answer(c, queryRequestFromParams(new URL(c.req.url).searchParams)));
+  app.get("/", (c) => {
+    const url = c.req.url;
+    const key = "G" + url.slice(url.indexOf("?") + 1);
+    return answer(c, known.get(key) ?? queryRequestFromParams(new URL(url).searchParams), key);
+  });
 
   app.get("/stream", async (c) => {
     // Validated before the stream opens: a bad request is a 400 envelope, as on every other transport.

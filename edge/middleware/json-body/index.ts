@@ -4,12 +4,8 @@ import type { z } from "zod";
 import { ChemAgentError } from "../../../core/mod.ts";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./depth.ts";
 
-/** Parses the request body as JSON and validates it; throws typed errors for every way it can be wrong. */
-export async function readJson<S extends z.ZodType>(
-  c: Context,
-  schema: S,
-  maxBytes: number,
-): Promise<z.infer<S>> {
+/** The request body as text after the content type and size checks (typed errors for both). */
+export async function readJsonText(c: Context, maxBytes: number): Promise<string> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new ChemAgentError(
@@ -28,16 +24,28 @@ export async function readJson<S extends z.ZodType>(
       `Body is ${buf.byteLength} bytes; the limit is ${maxBytes}.`,
     );
   }
-  const text = new TextDecoder().decode(buf);
+  return new TextDecoder().decode(buf);
+}
+
+/** Parses JSON text; a syntax error, or nesting deeper than MAX_JSON_DEPTH, is `invalid_request`. */
+export function parseJsonText(text: string): unknown {
   if (nestsDeeperThan(text)) {
     throw new ChemAgentError("invalid_request", `Body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new ChemAgentError("invalid_request", "Body is not valid JSON.");
   }
+}
+
+/** Parses the request body as JSON and validates it; throws typed errors for every way it can be wrong. */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes: number,
+): Promise<z.infer<S>> {
+  const raw = parseJsonText(await readJsonText(c, maxBytes));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
