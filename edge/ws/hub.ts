@@ -2,16 +2,16 @@
  * pause/resume and clarification, replay/recovery from the event log, rate limits, backpressure, drain. */
 import {
   type Agent,
+  answerClarification,
   ChemAgentError,
   type EventListener,
   isoNow,
   newId,
+  outcomeOf,
   QueryControl,
   type QueryEvent,
   type QueryRequest,
 } from "../../core/mod.ts";
-import { outcomeOf } from "../../core/obs/outcome.ts";
-import { answerClarification } from "../../core/memory/followup.ts";
 import type { Access } from "./access.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { type EventLog, isTerminal } from "./event_log.ts";
