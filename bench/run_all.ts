@@ -4,6 +4,7 @@ import { benchCache } from "./cache.ts";
 import { benchChemistry } from "./chemistry.ts";
 import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
+import { benchMcp } from "./mcp.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
 import { benchRateLimit } from "./rate_limit.ts";
@@ -19,6 +20,7 @@ console.log(`# ChemAgent benchmarks — ${started} — ${machine}`);
 const sections: [string, () => Promise<string[]>][] = [
   ["Chemistry (RDKit WASM vs python RDKit)", benchChemistry],
   ["HTTP", () => benchHttp(seconds)],
+  ["MCP tool calls vs HTTP", () => benchMcp()],
   ["Cache", () => benchCache(seconds)],
   ["Conversations", benchConversation],
   ["WebSocket streaming", benchWs],

@@ -88,6 +88,10 @@ const schema = z.object({
   RATE_LIMIT_LOOPBACK: bool.default(false),
   RATE_LIMIT_TRUST_PROXY: bool.default(false),
   CORS_ORIGINS: z.string().default("*"),
+  /** Hosts/origins allowed to reach /mcp (DNS-rebinding protection); "localhost" = loopback, "*" = any. */
+  MCP_ALLOWED_ORIGINS: z.string().default("localhost"),
+  /** Authorization servers named in /.well-known/oauth-protected-resource (comma-separated URLs). */
+  MCP_AUTHORIZATION_SERVERS: z.string().default(""),
   METRICS_DB_PATH: z.string().default(".chemagent/metrics.db"),
   ALERT_EVAL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(15),
   ALERT_WEBHOOK_URL: url("ALERT_WEBHOOK_URL").optional(),

@@ -33,6 +33,7 @@ import { compoundRoutes } from "./routes/compounds.ts";
 import { healthRoutes, type Lifecycle } from "./routes/health.ts";
 import { queryRoutes } from "./routes/query.ts";
 import { targetRoutes } from "./routes/targets.ts";
+import type { McpHttp } from "./mcp/http.ts";
 
 export interface AppOptions {
   agent: Agent;
@@ -54,6 +55,8 @@ export interface AppOptions {
   /** HTTP rate limit on /api/*; off when omitted. */
   rateLimit?: RateLimitOptions;
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
+  /** The MCP server (Streamable HTTP at /mcp, protected-resource metadata under /.well-known). */
+  mcp?: McpHttp;
 }
 
 export const VERSION = "0.1.0";
@@ -72,6 +75,7 @@ export function createApp(
     observability,
     accessLog,
     tracing,
+    mcp,
   }: AppOptions,
 ) {
   const app = new Hono();
@@ -152,6 +156,7 @@ export function createApp(
   if (metrics) app.route("/", metricsRoutes(metrics));
   app.route("/", healthRoutes(agent, life));
   if (ws) app.route("/ws", wsRoutes({ ...ws, origins: config.corsOrigins }));
+  if (mcp) app.route("/", mcp.app);
   app.route("/api/query", queryRoutes(agent, maxBody, access));
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));

@@ -40,8 +40,10 @@ import { requestsSettled } from "./middleware/drain/index.ts";
 import { createVerifier } from "./ws/auth.ts";
 import { Access, QueryOwners } from "./ws/access.ts";
 import { rateLimitFromConfig } from "./middleware/rate-limit/from_config.ts";
+import { rateLimit } from "./middleware/rate-limit/index.ts";
 import { MemoryEventLog, RedisEventLog } from "./ws/event_log.ts";
 import { Hub } from "./ws/hub.ts";
+import { type McpHttp, mcpHttp } from "./mcp/http.ts";
 import { LocalRoomBus, RedisRoomBus } from "./ws/room_bus.ts";
 
 type Refiner = Awaited<ReturnType<typeof createRefinerFromConfig>>;
@@ -126,6 +128,8 @@ export interface ChemAgentServer extends AgentParts {
   config: Config;
   log: Logger;
   hub: Hub;
+  /** The MCP server's HTTP side (sessions at /mcp). */
+  mcp: McpHttp;
   lifecycle: Lifecycle;
   fetch: (req: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   /** Fields for the "listening" log line. */
@@ -237,7 +241,21 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     onMetric: (name, delta) => metrics.ws(name, delta),
   });
   agent.observers.push(hub.observer());
+  const limits = rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields));
+  const mcp = mcpHttp({
+    agent,
+    access,
+    // MCP requests count against the same per-user buckets as the HTTP API.
+    ...(limits ? { limiter: rateLimit(limits) } : {}),
+    verifier,
+    authRequired: config.AUTH_REQUIRED,
+    maxBodyBytes: config.CHEMAGENT_MAX_BODY_BYTES,
+    allowedOrigins: config.MCP_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    authorizationServers: config.MCP_AUTHORIZATION_SERVERS.split(",").map((s) => s.trim()).filter(Boolean),
+    onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),
+  });
   const app = createApp({
+    mcp,
     agent,
     config,
     lifecycle,
@@ -245,7 +263,7 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     ws: { hub, verifier, authRequired: config.AUTH_REQUIRED },
     auth: { verifier, required: config.AUTH_REQUIRED },
     access,
-    rateLimit: rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields)),
+    rateLimit: limits,
     observability: {
       store: metricsStore,
       alerts,
@@ -281,6 +299,7 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     config,
     log,
     hub,
+    mcp,
     lifecycle,
     fetch: app.fetch,
     describe: () => ({
@@ -321,6 +340,8 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
         requestsSettled(lifecycle, left()).then(() =>
           requestsSettled(lifecycle, Math.min(1000, left()), 250)
         ),
+        // MCP tool calls answer on their SSE streams; then the sessions close, ending those streams.
+        mcp.drain(left()).then(() => mcp.close()),
       ]);
       const drainedMs = Math.round(performance.now() - t0);
       if (server) {

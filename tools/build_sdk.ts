@@ -12,7 +12,16 @@ await run(Deno.execPath(), [
   "sdk/dist/chemagent-sdk.js",
   "sdk/mod.ts",
 ]);
-await run(Deno.execPath(), ["run", "-A", "npm:typescript@5.9.3/tsc", "-p", "sdk/tsconfig.json"]);
+// tsc is a build tool, not a runtime dependency: run without the project config so deno.lock (what start
+// installs) never lists it; it also builds where tests/ is absent (the container image). The version is pinned.
+await run(Deno.execPath(), [
+  "run",
+  "-A",
+  "--no-config",
+  "npm:typescript@5.9.3/tsc",
+  "-p",
+  "sdk/tsconfig.json",
+]);
 const dts = await Deno.readTextFile("sdk/dist/client.d.ts");
 console.log(
   `sdk/dist: chemagent-sdk.js (${

@@ -30,6 +30,8 @@ export const LIMITS = {
   patternWildcards: 6,
   /** Largest share of wildcard atoms in a pattern of more than 4 atoms. */
   patternWildcardShare: 0.5,
+  /** Nesting depth of recursive SMARTS (`[$(…)]` inside `[$(…)]`): RDKit's matching cost multiplies per level. */
+  recursionDepth: 2,
 } as const;
 
 /** What a cheap left-to-right scan of SMILES/SMARTS text finds (no chemistry, no RDKit). */
@@ -40,6 +42,8 @@ export interface StructureShape {
   wildcards: number;
   ringClosures: number;
   branchDepth: number;
+  /** Deepest nesting of recursive SMARTS `$(…)`. */
+  recursionDepth: number;
 }
 
 const ORGANIC = /^(?:Cl|Br|[BCNOSPFI]|[bcnosp])/;
@@ -47,22 +51,35 @@ const ORGANIC = /^(?:Cl|Br|[BCNOSPFI]|[bcnosp])/;
 /** Counts atoms, ring closures and branch depth by reading the text once. */
 export function scanStructure(text: string): StructureShape {
   let atoms = 0, heavy = 0, wildcards = 0, closures = 0, depth = 0, maxDepth = 0;
+  // Open parentheses, true where one opened a recursive SMARTS "$(": their atoms are counted like any other.
+  const opened: boolean[] = [];
+  let recursion = 0, maxRecursion = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (ch === "[") {
+    if (ch === "$" && text[i + 1] === "(") {
+      opened.push(true);
+      if (++recursion > maxRecursion) maxRecursion = recursion;
+      i++;
+    } else if (ch === "[") {
       const end = text.indexOf("]", i + 1);
       const inner = text.slice(i + 1, end < 0 ? text.length : end);
       atoms++;
+      // A bracket atom holding a recursive SMARTS is read on, so the atoms inside it count too.
+      if (inner.includes("$(")) continue;
       // "[2H]", "[H+]" are hydrogens; "[*]", "[#0]" and bare "A"/"a" match any atom.
       const element = inner.replace(/^\d+/, "");
       if (!/^H(?![a-z])/.test(element) && !/^#1(?!\d)/.test(element)) heavy++;
-      if (/^(?:\*|#0(?!\d)|[Aa](?![a-z]))/.test(element)) wildcards++;
+      // An atom that pins no element matches (almost) anything: negations ("[!#1]", "[!C]"), "[#0]", "*",
+      // "A"/"a", and bare degree/connectivity/ring primitives ("[D3]", "[X4]", "[R]", "[r5]", "[v4]").
+      if (/^(?:[!*]|#0(?!\d)|[AaDXRrvxh^](?![a-z]))/.test(element)) wildcards++;
       i = end < 0 ? text.length : end;
     } else if (ch === "(") {
+      opened.push(false);
       depth++;
       if (depth > maxDepth) maxDepth = depth;
     } else if (ch === ")") {
-      depth = Math.max(0, depth - 1);
+      if (opened.pop()) recursion--;
+      else depth = Math.max(0, depth - 1);
     } else if (ch === "%") {
       closures++;
       // %nn, or %(nnn) in newer SMILES.
@@ -91,6 +108,7 @@ export function scanStructure(text: string): StructureShape {
     wildcards,
     ringClosures: Math.ceil(closures / 2),
     branchDepth: maxDepth,
+    recursionDepth: maxRecursion,
   };
 }
 
@@ -116,6 +134,15 @@ export function checkSmiles(smiles: string): StructureShape {
   }
   if (s.branchDepth > LIMITS.branchDepth) {
     throw tooComplex("the branch depth", s.branchDepth, LIMITS.branchDepth, "branchDepth", text);
+  }
+  if (s.recursionDepth > LIMITS.recursionDepth) {
+    throw tooComplex(
+      "the recursive SMARTS depth",
+      s.recursionDepth,
+      LIMITS.recursionDepth,
+      "recursionDepth",
+      text,
+    );
   }
   return s;
 }
@@ -158,6 +185,15 @@ export function checkPattern(pattern: string): StructureShape {
   }
   if (s.branchDepth > LIMITS.branchDepth) {
     throw tooComplex("the branch depth", s.branchDepth, LIMITS.branchDepth, "branchDepth", text);
+  }
+  if (s.recursionDepth > LIMITS.recursionDepth) {
+    throw tooComplex(
+      "the recursive SMARTS depth",
+      s.recursionDepth,
+      LIMITS.recursionDepth,
+      "recursionDepth",
+      text,
+    );
   }
   return s;
 }

@@ -13,6 +13,7 @@ import type { Access } from "./access.ts";
 import type { Principal, Verifier } from "./auth.ts";
 import { Connection, type OnHubMetric } from "./connection.ts";
 import type { EventLog } from "./event_log.ts";
+import { nestsDeeperThan } from "../middleware/json-body/depth.ts";
 import { DEFAULT_LIMITS, type HubLimits, UserBuckets } from "./limits.ts";
 import { type ClientMessage, clientMessage, CLOSE, MAX_FRAME, queryFromMessage, seqOf } from "./protocol.ts";
 import { QueryRunner } from "./query_runner.ts";
@@ -108,7 +109,8 @@ export class Hub {
     if (raw.length > MAX_FRAME) return conn.closeSoon(CLOSE.tooBig, `frame larger than ${MAX_FRAME} bytes`);
     let json: unknown;
     try {
-      json = JSON.parse(raw);
+      // Too deep counts as malformed: deep nesting would overflow the recursive code that reads it.
+      json = nestsDeeperThan(raw) ? undefined : JSON.parse(raw);
     } catch {
       json = undefined;
     }

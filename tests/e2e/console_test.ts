@@ -2,11 +2,9 @@
 /** The web console in real Chromium (Debian chromium + playwright-core): a 3-step workflow to 100%, cancel,
  * clarification, and the SDK bundle running in the browser through a server restart. */
 import assert from "node:assert/strict";
-import { browserTestOpts as opts, launchBrowser as browser } from "../browser.ts";
+import { browserTestOpts as opts, launchBrowser as browser, shots } from "../browser.ts";
 import { startWsServer } from "../ws_helpers.ts";
 import { startRedis } from "../services.ts";
-
-const shots = new URL("../../docs/screenshots/", import.meta.url);
 
 const http = (s: { port: number }) => `http://127.0.0.1:${s.port}`;
 

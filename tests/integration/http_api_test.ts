@@ -159,6 +159,12 @@ Deno.test({
         "invalid_request",
       ],
       [
+        "/api/tools/substructure_search",
+        post('{"a":'.repeat(3000) + "1" + "}".repeat(3000)),
+        400,
+        "invalid_request",
+      ],
+      [
         "/api/query",
         post("aspirin", "text/plain"),
         400,

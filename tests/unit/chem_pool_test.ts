@@ -112,3 +112,23 @@ Deno.test("docs/limits.md states exactly the limits the code enforces", async ()
   const rows = doc.split("\n").filter((l) => /^\|\s*`\w+`\s*\|\s*[\d.]+\s*\|/.test(l));
   assert.equal(rows.length, Object.keys(LIMITS).length, "no limit documented that the code lacks");
 });
+
+Deno.test("recursive SMARTS deeper than the limit are refused before RDKit, and their atoms count", () => {
+  assert.equal(scanStructure("[$(CC(=O)O)]").recursionDepth, 1);
+  assert.equal(scanStructure("[$([$(C=O)]N)]").recursionDepth, 2);
+  const deep = "[$(".repeat(15) + "C" + ")]".repeat(15);
+  assert.throws(() => checkPattern(deep), (e: ChemAgentError) => e.code === "input_too_complex");
+  assert.throws(() => checkSmiles(deep), (e: ChemAgentError) => e.code === "input_too_complex");
+  // Wildcards hidden inside a recursive SMARTS are still wildcards.
+  assert.equal(scanStructure("[$(*~*~*~*)]").wildcards, 4);
+  checkPattern("[$(c1ccccc1)]C(=O)O");
+});
+
+Deno.test("atoms that pin no element count as wildcards: negations, degree and ring primitives", () => {
+  assert.equal(scanStructure("[!#1][!#1][!C][D3][X4][R][r5]").wildcards, 7);
+  assert.equal(scanStructure("[Xe][Rb][Dy][c][nH][#6][13C]").wildcards, 0);
+  assert.throws(
+    () => checkPattern("[!#1]".repeat(13)),
+    (e: ChemAgentError) => e.code === "input_too_complex",
+  );
+});

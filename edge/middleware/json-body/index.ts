@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { ChemAgentError } from "../../../core/mod.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./depth.ts";
 
 /** Parses the request body as JSON and validates it; throws typed errors for every way it can be wrong. */
 export async function readJson<S extends z.ZodType>(
@@ -27,9 +28,13 @@ export async function readJson<S extends z.ZodType>(
       `Body is ${buf.byteLength} bytes; the limit is ${maxBytes}.`,
     );
   }
+  const text = new TextDecoder().decode(buf);
+  if (nestsDeeperThan(text)) {
+    throw new ChemAgentError("invalid_request", `Body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder().decode(buf));
+    raw = JSON.parse(text);
   } catch {
     throw new ChemAgentError("invalid_request", "Body is not valid JSON.");
   }

@@ -1,0 +1,206 @@
+/**
+ * @module Streamable HTTP at /mcp (SDK web-standard transport on Hono): one MCP server per session, sessions owned
+ * by the token's `sub`, SSE streams resumable through the event store, Host/Origin validation, bearer JWT with
+ * protected-resource metadata (RFC 9728) and `WWW-Authenticate: Bearer resource_metadata=…` on 401.
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import { WebStandardStreamableHTTPServerTransport } from "./sdk.ts";
+import type { Server } from "./sdk.ts";
+import type { Agent } from "../../core/mod.ts";
+import type { Access } from "../ws/access.ts";
+import { type Principal, tokenFromRequest, type Verifier } from "../ws/auth.ts";
+import { MemoryEventStore } from "./event_store.ts";
+import { hostCheck } from "./origin.ts";
+import { createMcpServer } from "./server.ts";
+
+export interface McpHttpOptions {
+  agent: Agent;
+  verifier?: Verifier;
+  /** Every request needs a valid bearer token. */
+  authRequired: boolean;
+  /** Hosts/origins allowed to reach /mcp (`localhost` = loopback on any port; `*` = any). */
+  allowedOrigins: string[];
+  /** Authorization servers named in the protected-resource metadata (the JWT issuer). */
+  authorizationServers?: string[];
+  /** Ownership rules (edge/ws/access.ts) for `ask` conversations. */
+  access?: Access;
+  /** Runs after authentication, before the transport (the HTTP rate limiter, when the app has one). */
+  limiter?: MiddlewareHandler;
+  /** Largest JSON-RPC request body (CHEMAGENT_MAX_BODY_BYTES); the transport answers 413 above it. */
+  maxBodyBytes?: number;
+  /** Open sessions at most (the oldest idle one is closed to make room). */
+  maxSessions?: number;
+  /** A session unused this long is closed. */
+  idleMs?: number;
+  onUnexpected?: (err: unknown) => void;
+}
+
+interface Session {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: Server;
+  sub?: string;
+  lastSeen: number;
+}
+
+export interface McpHttp {
+  /** Hono routes: `/mcp` and `/.well-known/oauth-protected-resource[/mcp]`; mount at "/". */
+  app: Hono;
+  sessions: Map<string, Session>;
+  /** Tool calls running now (across sessions). */
+  readonly running: number;
+  /** Waits (at most `timeoutMs`) for running tool calls to answer; true when none is left. */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Closes every session (shutdown). */
+  close(): Promise<void>;
+}
+
+const METADATA_PATH = "/.well-known/oauth-protected-resource";
+
+export function mcpHttp(o: McpHttpOptions): McpHttp {
+  const sessions = new Map<string, Session>();
+  const eventStore = new MemoryEventStore();
+  const checkHost = hostCheck(o.allowedOrigins);
+  const maxSessions = o.maxSessions ?? 1_000;
+  const idleMs = o.idleMs ?? 30 * 60_000;
+  const app = new Hono();
+  let running = 0;
+  const onCall = (delta: 1 | -1) => void (running += delta);
+
+  const closeSession = async (id: string) => {
+    const s = sessions.get(id);
+    sessions.delete(id);
+    await s?.transport.close().catch(() => {});
+  };
+  const sweep = setInterval(() => {
+    const cutoff = performance.now() - idleMs;
+    for (const [id, s] of sessions) if (s.lastSeen < cutoff) void closeSession(id);
+  }, 60_000);
+  Deno.unrefTimer(sweep);
+
+  const metadata = (req: Request) => {
+    const base = publicBase(req);
+    return {
+      resource: `${base}/mcp`,
+      resource_name: "ChemAgent MCP server",
+      authorization_servers: o.authorizationServers ?? [],
+      bearer_methods_supported: ["header"],
+      resource_documentation: `${base}/docs`,
+    };
+  };
+  app.get(METADATA_PATH, (c) => c.json(metadata(c.req.raw)));
+  app.get(`${METADATA_PATH}/mcp`, (c) => c.json(metadata(c.req.raw)));
+
+  const rpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
+
+  const unauthorized = (req: Request, reason: "missing" | "invalid") => {
+    const challenge = `Bearer resource_metadata="${publicBase(req)}${METADATA_PATH}/mcp"` +
+      (reason === "invalid" ? `, error="invalid_token", error_description="Invalid or expired token"` : "");
+    const message = reason === "invalid"
+      ? "unauthorized: invalid or expired token."
+      : "unauthorized: Authorization: Bearer <token> is required.";
+    return rpcError(401, -32001, message, { "www-authenticate": challenge });
+  };
+
+  // 1. DNS-rebinding protection before anything else is read.
+  app.use("/mcp", async (c, next) => {
+    const refused = checkHost(c.req.raw.headers);
+    if (refused) return rpcError(403, -32000, `forbidden: ${refused} (MCP_ALLOWED_ORIGINS).`);
+    await next();
+  });
+
+  // 2. Authentication: the principal is put where the HTTP rate limiter reads it.
+  app.use("/mcp", async (c, next) => {
+    const token = tokenFromRequest(c.req.raw.headers);
+    if (!token) {
+      if (o.authRequired) return unauthorized(c.req.raw, "missing");
+      return await next();
+    }
+    if (!o.verifier) return unauthorized(c.req.raw, "invalid");
+    try {
+      c.set("principal" as never, await o.verifier(token) as never);
+    } catch {
+      return unauthorized(c.req.raw, "invalid");
+    }
+    await next();
+  });
+
+  if (o.limiter) app.use("/mcp", o.limiter);
+
+  app.all("/mcp", async (c) => {
+    const req = c.req.raw;
+    const principal = c.get("principal" as never) as Principal | undefined;
+    const sub = principal?.sub;
+    const authInfo = sub ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [] } : undefined;
+    const id = req.headers.get("mcp-session-id");
+    if (id) {
+      const s = sessions.get(id);
+      // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
+      if (!s || s.sub !== sub) return rpcError(404, -32001, "Session not found");
+      s.lastSeen = performance.now();
+      return await s.transport.handleRequest(req, { authInfo });
+    }
+    if (req.method !== "POST") {
+      return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    }
+    // A request without a session may only be `initialize`; the transport refuses anything else.
+    const server = createMcpServer(o.agent, {
+      principal,
+      access: o.access,
+      onCall,
+      onUnexpected: o.onUnexpected,
+    });
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      eventStore,
+      retryInterval: 1_000,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
+      onsessioninitialized: (sid) => {
+        // Only a real new session makes room (junk requests without a session never evict anyone).
+        if (sessions.size >= maxSessions) void closeSession(oldestSession(sessions)!);
+        sessions.set(sid, { transport, server, sub, lastSeen: performance.now() });
+      },
+      onsessionclosed: (sid) => void sessions.delete(sid),
+    });
+    transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
+    await server.connect(transport);
+    const res = await transport.handleRequest(req, { authInfo });
+    if (!transport.sessionId) await server.close().catch(() => {}); // not an initialize: nothing to keep
+    return res;
+  });
+
+  return {
+    app,
+    sessions,
+    get running() {
+      return running;
+    },
+    async drain(timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (running > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      return running === 0;
+    },
+    async close() {
+      clearInterval(sweep);
+      await Promise.all([...sessions.keys()].map(closeSession));
+    },
+  };
+}
+
+function oldestSession(sessions: Map<string, Session>): string | undefined {
+  let oldest: [string, number] | undefined;
+  for (const [id, s] of sessions) if (!oldest || s.lastSeen < oldest[1]) oldest = [id, s.lastSeen];
+  return oldest?.[0];
+}
+
+/** The server's public origin as the client sees it (X-Forwarded-* from a proxy in front, else the URL). */
+function publicBase(req: Request): string {
+  const url = new URL(req.url);
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.replace(":", "");
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0].trim() || req.headers.get("host") ||
+    url.host;
+  return `${proto}://${host}`;
+}

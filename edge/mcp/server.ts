@@ -1,0 +1,150 @@
+/**
+ * @module One MCP server (SDK low-level `Server`) per MCP session: tools, `ask`, resources, prompts, completion and
+ * logging over the shared agent. Transports (Streamable HTTP, stdio) connect to it; it knows neither.
+ */
+import { Server } from "./sdk.ts";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from "./sdk.ts";
+import { type Agent, ChemAgentError } from "../../core/mod.ts";
+import type { Principal } from "../ws/auth.ts";
+import type { Access } from "../ws/access.ts";
+import { ask, ASK_TOOL } from "./ask.ts";
+import { toolError } from "./errors.ts";
+import { getPrompt, PROMPTS } from "./prompts.ts";
+import {
+  completeCompound,
+  completeTarget,
+  readResource,
+  RESOURCE_TEMPLATES,
+  resourceList,
+} from "./resources.ts";
+import { callChemTool, chemToolList, isChemTool } from "./tools.ts";
+
+export const SERVER_INFO = { name: "chemagent", title: "ChemAgent", version: "0.1.0" };
+
+export interface McpServerOptions {
+  /** The verified caller, when the transport authenticated one. */
+  principal?: Principal;
+  /** Ownership rules shared with the HTTP API and WebSocket (sessions belong to the token's `sub`). */
+  access?: Access;
+  /** Told when a tool call starts (+1) and ends (-1): the host waits for running calls when it drains. */
+  onCall?: (delta: 1 | -1) => void;
+  /** Reports errors that are not ChemAgent errors (bugs): logged by the host, answered as `internal`. */
+  onUnexpected?: (err: unknown) => void;
+}
+
+const INSTRUCTIONS =
+  "ChemAgent answers medicinal-chemistry questions over an embedded ChEMBL 18 + DrugCentral " +
+  "dataset with RDKit-computed chemistry and provenance. Use `ask` for questions in plain English, the other " +
+  "tools for single operations; read chemagent://dataset for what the data holds.";
+
+/** A fresh MCP server over the agent (one per session: the SDK binds a server to one transport). */
+export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: {
+      tools: { listChanged: false },
+      resources: { listChanged: false },
+      prompts: { listChanged: false },
+      completions: {},
+      logging: {},
+    },
+    instructions: INSTRUCTIONS,
+  });
+  const tools = [ASK_TOOL, ...chemToolList()];
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+    const { name, arguments: args = {} } = req.params;
+    o.onCall?.(1);
+    try {
+      if (name === "ask") {
+        return await ask(agent, args, {
+          ...(o.access ? { claimSession: (id: string) => o.access!.claimSession(o.principal, id) } : {}),
+          signal: extra.signal,
+          progressToken: extra._meta?.progressToken,
+          sendNotification: extra.sendNotification,
+        });
+      }
+      if (!isChemTool(name)) {
+        throw new ChemAgentError("not_found", `Unknown tool "${name}".`, {
+          suggestions: tools.map((t) => t.name).filter((t) => t.includes(name) || name.includes(t)),
+        });
+      }
+      return await callChemTool(agent, name, args, extra.signal);
+    } catch (e) {
+      return toolError(e, o.onUnexpected);
+    } finally {
+      o.onCall?.(-1);
+    }
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: resourceList(agent) }));
+  server.setRequestHandler(
+    ListResourceTemplatesRequestSchema,
+    () => ({ resourceTemplates: RESOURCE_TEMPLATES }),
+  );
+  server.setRequestHandler(
+    ReadResourceRequestSchema,
+    (req) => protocolErrors(() => readResource(agent, req.params.uri), o),
+  );
+
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }));
+  server.setRequestHandler(
+    GetPromptRequestSchema,
+    (req) => protocolErrors(() => getPrompt(req.params.name, req.params.arguments), o),
+  );
+
+  server.setRequestHandler(CompleteRequestSchema, async (req) => {
+    const { ref, argument } = req.params;
+    let values: string[] = [];
+    const wanted = argument.name;
+    if (ref.type === "ref/resource") {
+      if (ref.uri === "chemagent://compound/{id}" && wanted === "id") {
+        values = await completeCompound(agent, argument.value);
+      }
+      if (ref.uri === "chemagent://target/{id}" && wanted === "id") {
+        values = completeTarget(agent, argument.value);
+      }
+    } else if (
+      ref.type === "ref/prompt" && wanted === "compound" && PROMPTS.some((p) => p.name === ref.name)
+    ) {
+      values = await completeCompound(agent, argument.value);
+    }
+    // Anything else (another server's prompt, an argument without suggestions) completes to nothing: completion
+    // is advisory, and an empty list is the honest answer.
+    return { completion: { values, total: values.length, hasMore: false } };
+  });
+
+  return server;
+}
+
+/** ChemAgent errors outside tool calls become JSON-RPC errors carrying the ChemAgent code in `data`. */
+async function protocolErrors<T>(run: () => T | Promise<T>, o: McpServerOptions): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof ChemAgentError) {
+      // -32002 is MCP's "resource not found"; bad arguments are invalid params.
+      const rpc = e.code === "not_found"
+        ? -32002
+        : e.code === "internal"
+        ? ErrorCode.InternalError
+        : ErrorCode.InvalidParams;
+      throw new McpError(rpc, e.message, e.toBody());
+    }
+    o.onUnexpected?.(e);
+    throw new McpError(ErrorCode.InternalError, "Internal error.", { code: "internal" });
+  }
+}
