@@ -30,7 +30,7 @@ export {
 } from "./chem/mod.ts";
 
 // ── Tools and execution: the tool registry, the event stream, pause/resume/cancel ────────────────────────────
-export { type ToolName, TOOLS } from "./tools/mod.ts";
+export { type AnyTool, type ToolName, TOOLS } from "./tools/mod.ts";
 export { QueryControl } from "./execute/control.ts";
 export { EventStream, isoNow, newId } from "./execute/events.ts";
 
