@@ -485,7 +485,7 @@ const FAILING_CHECKER = (e: unknown): SmilesChecker => {
   const fail = (): never => {
     throw e;
   };
-  return { isValidSmiles: fail, canonical: fail, parseQuery: fail };
+  return { isValidSmiles: fail, canonical: fail, inchikey: fail, parseQuery: fail };
 };
 
 /** Loads the data source and starts the chemistry workers in parallel and returns a ready agent. */

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   "upstream_unavailable",
   "internal",
   "input_too_complex",
+  "not_available",
 ] as const;
 
 export type ErrorCode = typeof ERROR_CODES[number];
@@ -45,6 +46,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   internal: 500,
   input_too_complex: 400,
+  not_available: 200,
 };
 
 export interface ErrorBody {

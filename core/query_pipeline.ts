@@ -7,7 +7,7 @@ import { executePlan, type RunTool } from "./execute/mod.ts";
 import type { Clarification } from "./intent/clarify.ts";
 import { type ParseContext, type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
-import type { Intent, Plan, QueryRequest, QueryResponse } from "./types.ts";
+import type { Intent, Plan, QueryRequest, QueryResponse, Understanding } from "./types.ts";
 
 export interface PipelineDeps {
   parse: ParseContext;
@@ -38,6 +38,7 @@ const UNKNOWN: Intent = {
   source: "rules",
   entities: { compounds: [], smiles: [], targets: [], properties: [], filters: [] },
 };
+const NOTHING_UNDERSTOOD: Understanding = { used: [], unused: [], corrections: [] };
 const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
 
 type Timing = QueryResponse["timing_ms"];
@@ -71,12 +72,13 @@ export async function runPipeline(
     timing.plan = elapsed(tl);
   } catch (e) {
     timing.total = elapsed(t0);
-    return failed(base, UNKNOWN, { steps: [] }, toErrorBody(e), timing);
+    return failed(base, UNKNOWN, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
   }
+  const understanding = parsed.understanding ?? NOTHING_UNDERSTOOD;
   const clarification = deps.clarify?.(parsed, req.query);
   if (clarification) {
     timing.total = elapsed(t0);
-    return askBack(base, parsed, clarification, events, timing, notes);
+    return askBack(base, parsed, understanding, clarification, events, timing, notes);
   }
   events.emit("planning", { intent: parsed.intent, plan }, 0.1);
   const te = performance.now();
@@ -96,7 +98,8 @@ export async function runPipeline(
       ...(answer.error ? { error: answer.error } : {}),
       provenance: answer.provenance,
       timing_ms: timing,
-      ...(answer.notes.length || notes.length ? { notes: [...notes, ...answer.notes] } : {}),
+      understanding,
+      notes: [...notes, ...answer.notes],
     };
   } catch (e) {
     const error = opts.signal?.aborted
@@ -104,7 +107,7 @@ export async function runPipeline(
       : toErrorBody(e);
     timing.execute = elapsed(te);
     timing.total = elapsed(t0);
-    return failed(base, parsed.intent, plan, error, timing);
+    return failed(base, parsed.intent, plan, understanding, error, timing, notes);
   }
 }
 
@@ -124,7 +127,8 @@ async function understand(
   if (deps.refine) {
     const better = await withSpan("llm.refine", {}, () => deps.refine!(parsed, req.query, opts.signal));
     if (better) {
-      parsed = better.parsed;
+      // The LLM's reading keeps the rules' word accounting: words neither understood stay reported.
+      parsed = { understanding: parsed.understanding, unavailable: parsed.unavailable, ...better.parsed };
       if (better.note) notes.push(better.note);
     } else if (parsed.llmNote) notes.push(parsed.llmNote);
   }
@@ -181,6 +185,7 @@ function execute(plan: Plan, events: EventStream, deps: PipelineDeps, opts: Pipe
 function askBack(
   base: Base,
   parsed: Parsed,
+  understanding: Understanding,
   clarification: Clarification,
   events: EventStream,
   timing: Timing,
@@ -204,12 +209,21 @@ function askBack(
     clarification: c,
     provenance: [],
     timing_ms: timing,
-    ...(notes.length ? { notes } : {}),
+    understanding,
+    notes,
   };
 }
 
 /** An error response: what was understood so far, and the typed error. */
-function failed(base: Base, intent: Intent, plan: Plan, error: ErrorBody, timing: Timing): QueryResponse {
+function failed(
+  base: Base,
+  intent: Intent,
+  plan: Plan,
+  understanding: Understanding,
+  error: ErrorBody,
+  timing: Timing,
+  notes: string[],
+): QueryResponse {
   return {
     ...base,
     status: "error",
@@ -221,5 +235,7 @@ function failed(base: Base, intent: Intent, plan: Plan, error: ErrorBody, timing
     error,
     provenance: [],
     timing_ms: timing,
+    understanding,
+    notes,
   };
 }

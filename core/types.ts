@@ -23,6 +23,8 @@ export type IntentType = typeof INTENT_TYPES[number];
 export interface EntityRef {
   text: string;
   id?: string;
+  /** "reference": named only as the yardstick of a relative constraint ("fewer HBD than celecoxib"). */
+  role?: "reference";
 }
 
 export interface Entities {
@@ -39,6 +41,16 @@ export interface Entities {
   then?: string[];
   /** Raw constraints that cannot be answered offline (e.g. IC50 < 50 nM). */
   unsupported?: string[];
+  /** Drug classes named ("NSAIDs", "kinase inhibitors"). */
+  classes?: EntityRef[];
+  /** Constraints relative to a reference compound ("fewer HBD than celecoxib"); than null = the query compound. */
+  relative?: { property: string; op: "<" | ">" | "="; than: string | null }[];
+  /** Development status asked for ("approved" = phase 4, "phase 3"). */
+  phase?: { min?: number; max?: number };
+  /** Year of first approval asked for ("approved after 2010"). */
+  approval_year?: { min?: number; max?: number };
+  /** Route of administration asked for ("oral"). */
+  route?: string;
 }
 
 export interface Intent {
@@ -71,6 +83,14 @@ export interface Plan {
   truncated?: { given: number; used: number };
 }
 
+/** How the question's words were consumed (DESIGN.md §3): what was used, what was not, what was corrected. */
+export interface Understanding {
+  used: { text: string; start: number; end: number; as: string; value?: string }[];
+  /** Content words the answer did not use. */
+  unused: { text: string; start: number; end: number }[];
+  corrections: { from: string; to: string }[];
+}
+
 export type QueryStatus = "success" | "partial" | "error" | "clarification_needed";
 
 export interface QueryRequest {
@@ -94,7 +114,9 @@ export interface QueryResponse {
   cached: boolean;
   cache_tier?: string;
   timing_ms: { total: number; parse: number; plan: number; execute: number };
-  notes?: string[];
+  understanding: Understanding;
+  /** What was not available or not used, and assumptions made. */
+  notes: string[];
 }
 
 /** Who asked a query: a person or client (`user`), the cache warmer (`warmup`), or a health probe (`probe`).

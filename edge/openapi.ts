@@ -434,7 +434,61 @@ export function openApiDocument(version: string) {
             provenance: { type: "array" },
             cached: { type: "boolean" },
             timing_ms: { type: "object" },
+            understanding: {
+              type: "object",
+              description:
+                "How the question's words were used; unused content words make the answer partial.",
+              properties: {
+                used: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      text: { type: "string" },
+                      start: { type: "integer" },
+                      end: { type: "integer" },
+                      as: { type: "string" },
+                      value: { type: "string" },
+                    },
+                    required: ["text", "start", "end", "as"],
+                  },
+                },
+                unused: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      text: { type: "string" },
+                      start: { type: "integer" },
+                      end: { type: "integer" },
+                    },
+                    required: ["text", "start", "end"],
+                  },
+                },
+                corrections: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: { from: { type: "string" }, to: { type: "string" } },
+                    required: ["from", "to"],
+                  },
+                },
+              },
+              required: ["used", "unused", "corrections"],
+            },
+            notes: { type: "array", items: { type: "string" } },
           },
+          required: [
+            "query_id",
+            "status",
+            "success",
+            "intent",
+            "plan",
+            "result",
+            "answer",
+            "understanding",
+            "notes",
+          ],
         },
       },
     },

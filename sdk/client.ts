@@ -65,6 +65,14 @@ export interface QueryResponse {
   provenance: { source: string; id?: string; note?: string }[];
   cached: boolean;
   timing_ms: { total: number; parse: number; plan: number; execute: number };
+  /** Which words of the question were used (and as what), which were not, and which names were corrected. */
+  understanding: {
+    used: { text: string; start: number; end: number; as: string; value?: string }[];
+    unused: { text: string; start: number; end: number }[];
+    corrections: { from: string; to: string }[];
+  };
+  /** What was not available or not used, and assumptions made. */
+  notes: string[];
 }
 
 export interface ClientOptions {

@@ -6,6 +6,8 @@ import type { Provenance } from "../tools/context.ts";
 import { dedupeProvenance } from "../tools/views.ts";
 import type { Plan, QueryStatus } from "../types.ts";
 import { collapseIntermediate, renderEach, renderOutput } from "./render.ts";
+import { unavailableNote } from "../intent/unavailable.ts";
+import { CUES } from "../intent/lexicon.ts";
 
 export interface Answer {
   status: QueryStatus;
@@ -29,7 +31,50 @@ const RESULT_KEYS: Record<string, string> = {
   filter_by_properties: "filtered",
   rank: "ranked",
   intersect_targets: "common_targets",
+  intersect_ligands: "common_ligands",
+  class_members: "class_members",
+  target_lookup: "target",
 };
+
+/** What the question asked that the answer could not serve: unused words, unavailable data, potency limits. */
+function unservedNotes(parsed: Parsed): { notes: string[]; error?: ErrorBody } {
+  const notes: string[] = [];
+  const unsupported = parsed.intent.entities.unsupported ?? [];
+  const unavailable = parsed.unavailable ?? [];
+  const u = parsed.understanding;
+  for (const c of u?.corrections ?? []) notes.push(`Read "${c.from}" as ${c.to}.`);
+  const potency = unsupported.filter((u) => CUES.potency.test(u));
+  const other = unsupported.filter((u) => !CUES.potency.test(u));
+  if (potency.length) {
+    notes.push(
+      `Potency constraints (${
+        potency.join(", ")
+      }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
+    );
+  }
+  if (other.length) {
+    notes.push(`Constraints on data the offline dataset lacks (${other.join(", ")}) were not applied.`);
+  }
+  if (unavailable.length) notes.push(unavailableNote(unavailable));
+  if (u?.unused.length) {
+    const words = u.unused.map((w) => `"${w.text}"`).join(", ");
+    notes.push(`Not understood, so not used: ${words}. The answer covers the rest of the question only.`);
+  }
+  const missing = [
+    ...unavailable.map((a) =>
+      a.text.toLowerCase() === a.name.toLowerCase() ? a.name : `${a.text} (${a.name})`
+    ),
+    ...unsupported,
+  ];
+  const error: ErrorBody | undefined = missing.length
+    ? {
+      code: "not_available",
+      message: `Not in the offline data: ${missing.join(", ")}.`,
+      details: { not_available: missing },
+    }
+    : undefined;
+  return { notes, ...(error ? { error } : {}) };
+}
 
 export function composeAnswer(
   parsed: Parsed,
@@ -37,15 +82,8 @@ export function composeAnswer(
   outcomes: Map<string, StepOutcome>,
   datasetLabel: string,
 ): Answer {
-  const notes: string[] = [];
-  const unsupported = parsed.intent.entities.unsupported ?? [];
-  if (unsupported.length) {
-    notes.push(
-      `Potency constraints (${
-        unsupported.join(", ")
-      }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
-    );
-  }
+  const unserved = unservedNotes(parsed);
+  const notes: string[] = parsed.error ? [] : [...unserved.notes];
   if (plan.truncated) {
     notes.push(
       `Only the first ${plan.truncated.used} of ${plan.truncated.given} compounds were processed (batch limit ${plan.truncated.used}).`,
@@ -96,10 +134,16 @@ export function composeAnswer(
       }`
       : body;
   });
+  // Tools say what they could not apply (e.g. a route the data does not record): that is not a plain success.
+  const toolNotes = ok.flatMap((o) => (Array.isArray(o.output!.notes) ? o.output!.notes as string[] : []));
+  for (const n of toolNotes) notes.push(n.replace(/^not_available:\s*/, "Not available: "));
   const provenance = dedupeProvenance(ok.flatMap((o) => (o.output!.provenance as Provenance[]) ?? []));
   let status: QueryStatus = "success";
   let error: ErrorBody | undefined;
-  if (!list.length) {
+  if (!list.length && parsed.onlyUnavailable && unserved.error) {
+    status = "error";
+    error = unserved.error;
+  } else if (!list.length) {
     status = "error";
     error = {
       code: "incomplete_query",
@@ -121,9 +165,30 @@ export function composeAnswer(
       },
     };
   }
+  // No bluffing: what the question asked and the answer could not serve makes the answer partial — or, when
+  // nothing it asked is in the data, an honest not_available that still shows the related data.
+  if (parsed.onlyUnavailable && unserved.error && status !== "error") {
+    status = "error";
+    error = unserved.error;
+  } else if (
+    status === "success" &&
+    (unserved.notes.some((n) => !n.startsWith("Read ")) ||
+      toolNotes.some((n) => n.startsWith("not_available")))
+  ) {
+    status = "partial";
+    error = unserved.error ??
+      (toolNotes.some((n) => n.startsWith("not_available"))
+        ? { code: "not_available", message: toolNotes.find((n) => n.startsWith("not_available"))!.slice(15) }
+        : undefined);
+  } else if (status === "partial" && unserved.error && error) {
+    error = { ...error, details: { ...error.details, not_available: unserved.error.details?.not_available } };
+  }
   const footer =
     `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
-  const answer = (status === "error" ? errorMarkdown(error!) : sections.join("\n\n")) +
+  const related = parsed.onlyUnavailable && ok.length
+    ? `\n\nWhat the offline data does have:\n\n${sections.join("\n\n")}`
+    : "";
+  const answer = (status === "error" ? errorMarkdown(error!) + related : sections.join("\n\n")) +
     (notes.length ? `\n\n> ${notes.join("\n> ")}` : "") + (ok.length ? footer : "");
   return { status, result, answer, provenance, error, notes };
 }

@@ -23,6 +23,33 @@ const more = (
   what: string,
 ) => (total > shown ? `\n\n_${total - shown} more ${what} not shown (${total} in all)._` : "");
 
+const formatNumber = (v: unknown) => typeof v === "number" ? String(Math.round(v * 100) / 100) : String(v);
+const phaseRange = (p: { min?: number; max?: number }) =>
+  p.min === 4 ? "approved" : p.min === p.max ? `phase ${p.min}` : `phase ≥ ${p.min ?? 0}`;
+
+/** Record fields a question asked for ("ATC code of aspirin"), stated first. */
+const FIELD_LINES: Record<string, (c: Any) => string> = {
+  atc: (c) => `ATC code: **${c.atc?.length ? c.atc.join(", ") : "none recorded"}**`,
+  cas: (c) => `CAS number: **${c.cas ?? "none recorded"}**`,
+  pubchem_cid: (c) => `PubChem CID: **${c.pubchem_cid ?? "none recorded"}**`,
+  first_approval: (c) => `First approved: **${c.first_approval ?? "no approval year recorded"}**`,
+  approvals: (c) =>
+    `Approved by: **${c.approvals?.length ? c.approvals.join(", ") : "no approvals recorded"}**`,
+  phase: (c) => `Development phase: **${phase(c.phase) === "—" ? "not recorded" : phase(c.phase)}**`,
+  indication_class: (c) => `Indication class: **${c.indication_class ?? "none recorded"}**`,
+  drug_type: (c) => `Drug type: **${c.drug_type ?? "not recorded"}**`,
+  synonyms: (c) =>
+    `Other names: ${c.synonyms?.length > 1 ? c.synonyms.slice(1, 15).join(", ") : "none recorded"}`,
+  inchikey: (c) => `InChIKey: **${c.inchikey ?? "none"}**`,
+  formula: (c) => `Formula: **${c.descriptors?.formula ?? "—"}**`,
+};
+
+function fieldAnswers(c: Any, focus: string[]): string {
+  const asked = focus.filter((f) => FIELD_LINES[f]);
+  if (!asked.length || asked.every((f) => f === "formula" || f === "inchikey")) return "";
+  return asked.map((f) => `${c.name}: ${FIELD_LINES[f](c)}`).join("\n\n");
+}
+
 /** Descriptor table rows: every numeric property except the derived ones. */
 const DESCRIPTOR_ROWS = NUMERIC_PROPERTIES.filter((p) =>
   p !== "lipinski_violations" && p !== "molar_refractivity"
@@ -59,6 +86,9 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
           : "",
         c.routes?.length ? `- Routes (ChEMBL 18): ${c.routes.join(", ")}` : "",
         c.indication_class ? `- Indication class: ${c.indication_class}` : "",
+        c.cas ? `- CAS: ${c.cas}` : "",
+        c.pubchem_cid ? `- PubChem CID: ${c.pubchem_cid}` : "",
+        c.approvals?.length ? `- Approved by: ${c.approvals.join(", ")}` : "",
         x.targets_summary?.curated
           ? `- Targets (curated): ${
             x.targets_summary.genes.length
@@ -69,7 +99,8 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         x.matched_by === "salt_form" ? `- Matched "${x.query}" as a salt form of the parent compound` : "",
         x.alternatives?.length ? `- The name also matches: ${x.alternatives.map(name).join(", ")}` : "",
       ].filter(Boolean);
-      return lines.join("\n") + depict(c.smiles);
+      const asked = fieldAnswers(c, focus);
+      return (asked ? asked + "\n\n" : "") + lines.join("\n") + depict(c.smiles);
     }
     case "properties":
     case "lipinski": {
@@ -113,12 +144,16 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
       if (!hits.length) {
         return `No compounds with Tanimoto ≥ ${x.threshold} to ${q} (${x.method}). Try a lower threshold.`;
       }
-      return `Compounds similar to ${q} (${x.method}, threshold ${x.threshold}):\n\n` +
+      const last = hits.at(-1).similarity.toFixed(3);
+      const lead = x.threshold > 0
+        ? `Compounds similar to ${q} (${x.method}, threshold ${x.threshold}):`
+        : `The ${hits.length} compounds most similar to ${q} (${x.method}), ranked; the last has similarity ${last}:`;
+      return `${lead}\n\n` +
         table(
           ["#", "Compound", "ChEMBL ID", "Similarity", "Phase"],
           hits.map((h, i) => [i + 1, h.name, h.id, h.similarity.toFixed(3), phase(h.phase)]),
         ) +
-        more(hits.length, x.total_above_threshold, "compounds above the threshold");
+        (x.threshold > 0 ? more(hits.length, x.total_above_threshold, "compounds above the threshold") : "");
     }
     case "substructure_search": {
       const hits = x.hits as Any[];
@@ -160,12 +195,28 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         ? `Ranked by ${PROPERTY_INFO[x.by as NumericProperty]?.label ?? x.by} (${
           x.order === "asc" ? "lowest" : "highest"
         } first)`
+        : !x.filters.length && !x.phase && !x.approval_year
+        ? `Values for ${x.total} compounds`
         : `${x.total} of ${x.considered} compounds pass ${
-          x.filters.map((f: Any) =>
-            `${PROPERTY_INFO[f.property as NumericProperty].label} ${
-              f.op === "between" ? `between ${f.value} and ${f.value2}` : `${f.op} ${f.value}`
-            }`
-          ).join(" and ")
+          [
+            ...x.filters.map((f: Any) =>
+              `${PROPERTY_INFO[f.property as NumericProperty].label} ${
+                f.op === "between" ? `between ${f.value} and ${f.value2}` : `${f.op} ${formatNumber(f.value)}`
+              }`
+            ),
+            ...(x.phase ? [phaseRange(x.phase)] : []),
+            ...(x.approval_year
+              ? [`first approved ${
+                x.approval_year.min && x.approval_year.max
+                  ? x.approval_year.min === x.approval_year.max
+                    ? `in ${x.approval_year.min}`
+                    : `${x.approval_year.min}–${x.approval_year.max}`
+                  : x.approval_year.min
+                  ? `in ${x.approval_year.min} or later`
+                  : `in ${x.approval_year.max} or earlier`
+              }`]
+              : []),
+          ].join(" and ")
         }`;
       if (!cs.length) return `${desc}: no compounds.`;
       const props: string[] = tool === "rank" ? [x.by] : Object.keys(cs[0].values ?? {});
@@ -187,6 +238,20 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
             }),
           ]),
         ) + more(cs.length, x.total, "compounds");
+    }
+    case "target_lookup": {
+      const t = x.target;
+      return [
+        `**${t.name}** (${t.id})${t.type ? ` — ${t.type.toLowerCase()}` : ""}${
+          t.organism ? `, ${t.organism}` : ""
+        }`,
+        "",
+        `- UniProt accession: ${t.uniprot.length ? t.uniprot.join(", ") : "none recorded"}`,
+        `- Gene: ${t.genes.length ? t.genes.join(", ") : "none recorded"}`,
+        t.family ? `- Family: ${t.family}` : "",
+        x.aliases?.length ? `- Also called: ${x.aliases.join(", ")}` : "",
+        `- Ligands in the dataset: ${x.ligand_count} (${x.curated_count} with a curated mechanism)`,
+      ].filter(Boolean).join("\n");
     }
     default:
       return "```json\n" + JSON.stringify(o, null, 2).slice(0, 2000) + "\n```";

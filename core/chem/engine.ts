@@ -39,6 +39,7 @@ export interface ChemEngine {
   /** True when the text parses as a molecule (no error thrown, nothing logged). */
   isValidSmiles(smiles: string): boolean;
   canonical(smiles: string): string;
+  inchikey(smiles: string): string;
   facts(smiles: string): MoleculeFacts;
   descriptors(smiles: string): Descriptors;
   fingerprint(smiles: string): Uint32Array;
@@ -110,6 +111,10 @@ class RDKitEngine implements ChemEngine {
 
   canonical(smiles: string): string {
     return this.withMol(smiles, (m) => m.get_smiles());
+  }
+
+  inchikey(smiles: string): string {
+    return this.facts(smiles).inchikey;
   }
 
   facts(smiles: string): MoleculeFacts {

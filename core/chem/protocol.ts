@@ -16,6 +16,7 @@ export type WorkerReply =
 export interface TokenVerdict {
   valid: boolean;
   canonical?: string;
+  inchikey?: string;
   error?: ErrorBody;
   /** Parses as a SMARTS/SMILES query (usable for substructure search). */
   smarts: boolean;

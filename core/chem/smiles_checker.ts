@@ -8,6 +8,8 @@ export interface SmilesChecker {
   isValidSmiles(smiles: string): boolean;
   /** Canonical SMILES, or throws the token's invalid_smiles / input_too_complex error. */
   canonical(smiles: string): string;
+  /** InChIKey of a valid SMILES (to recognise dataset compounds); throws like `canonical`. */
+  inchikey(smiles: string): string;
   /** Succeeds when the token is a valid SMARTS/SMILES query; throws otherwise. */
   parseQuery(query: string): { delete(): void };
 }
@@ -71,6 +73,13 @@ export class VerdictChecker implements SmilesChecker {
         details: e?.details,
       },
     );
+  }
+
+  inchikey(smiles: string): string {
+    this.canonical(smiles); // throws the token's error
+    return this.verdicts.get(smiles) instanceof ChemAgentError
+      ? ""
+      : (this.verdicts.get(smiles) as TokenVerdict).inchikey ?? "";
   }
 
   parseQuery(query: string): { delete(): void } {

@@ -51,7 +51,9 @@ const handlers: Record<string, Handler> = {
   verdicts: (tokens: string[]) =>
     tokens.map((t) => {
       try {
-        return { valid: true, canonical: engine.canonical(t), smarts: true };
+        // The InChIKey lets the parser recognise a structure that is a dataset compound.
+        const facts = engine.facts(t);
+        return { valid: true, canonical: facts.canonical_smiles, inchikey: facts.inchikey, smarts: true };
       } catch (e) {
         let smarts = false;
         try {

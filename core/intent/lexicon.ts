@@ -4,7 +4,7 @@ import { NUMERIC_PROPERTIES } from "../tools/property_catalog.ts";
 /** Property spellings → canonical names. Non-numeric "properties" (formula, smiles, inchi…) are listed too. */
 export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [
-    /\b(?:mol(?:ecular)?\.?\s*(?:weight|wt|mass)|mw|m\.w\.|mass|weight|heavier|lighter|heaviest|lightest)\b/i,
+    /\b(?:mol(?:ecular)?\.?\s*(?:weights?|wt|mass(?:es)?)|mws?|m\.w\.|mass(?:es)?|weights?|heavier|lighter|heaviest|lightest)\b|\bhow\s+heavy\b/i,
     "molecular_weight",
   ],
   [/\b(?:exact\s*mass|monoisotopic\s*mass)\b/i, "exact_mass"],
@@ -15,7 +15,7 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:molar\s*refractivity|mr)\b/i, "molar_refractivity"],
   [/\b(?:h[\s-]?bond\s*donors?|hydrogen[\s-]?bond\s*donors?|hbd|donors?)\b/i, "hbd"],
   [/\b(?:h[\s-]?bond\s*acceptors?|hydrogen[\s-]?bond\s*acceptors?|hba|acceptors?)\b/i, "hba"],
-  [/\b(?:t?psa|(?:topological\s*)?polar\s*surface\s*area|surface\s*area)\b/i, "tpsa"],
+  [/\b(?:t?psa|(?:topological\s*)?polar\s*surface\s*area|surface\s*area|polarity|polar)\b/i, "tpsa"],
   [/\b(?:rot(?:atable)?\.?\s*bonds?|rotb|rotatable|flexibility|flexible)\b/i, "rotatable_bonds"],
   [/\b(?:aromatic\s*rings?|aromatic\s*ring\s*count|arom(?:atic)?\s*rings?)\b/i, "aromatic_rings"],
   [/\b(?:ring\s*count|number\s*of\s*rings|rings)\b/i, "rings"],
@@ -23,7 +23,7 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:fraction\s*sp3|fsp3|f\s*sp3)\b/i, "fraction_sp3"],
   [/\b(?:stereo\s*cent(?:er|re)s?|chiral\s*cent(?:er|re)s?)\b/i, "stereocenters"],
   [
-    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule\s*of\s*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available|oral\s*bioavailability)\b/i,
+    /\b(?:lipinski(?:'s)?(?:\s*rule(?:\s*of\s*(?:five|5))?)?|rule[\s-]*of[\s-]*(?:five|5)|ro5|drug[\s-]?like(?:ness)?|drug[\s-]?likeness|orally\s*(?:bio)?available)\b/i,
     "lipinski",
   ],
   [/\b(?:veber)\b/i, "veber"],
@@ -31,7 +31,7 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   [/\b(?:canonical\s*smiles|smiles(?:\s*string)?|structure)\b/i, "smiles"],
   [/\binchi\s*key\b|\binchikey\b/i, "inchikey"],
   [/\binchi\b(?!\s*key)/i, "inchi"],
-  [/\b(?:properties|descriptors|physicochemical|physchem|profile|characteristics)\b/i, "all"],
+  [/\b(?:properties|descriptors|physicochemical|physchem|(?<!target\s)profile|characteristics)\b/i, "all"],
 ];
 
 /** Numeric descriptors a question can name (the derived lipinski_violations is asked as "Lipinski"). */
@@ -49,24 +49,97 @@ export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
 
 export const CUES = {
   similarity:
-    /\b(?:similar|similarity|(?<!drug[\s-]?|looks?\s|would\s|i\s)like(?!ness|ly)|alike|analog(?:ue)?s?|resembl\w*|tanimoto|nearest\s+neighbou?rs?|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules)|structurally\s+related|close\s+to)\b/i,
+    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|(?<!(?:that|which)\s)looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?|cousins?|siblings?|fingerprints?|morgan|ecfp\d*|structurally|structural)\b/i,
   substructure:
     /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
   targets:
-    /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|moa|binds?(?:\s+to)?|binding|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?)\b/i,
+    /\b(?:targets?|targeted|targeting|mechanisms?(?:\s+of\s+action)?|modes?\s+of\s+action|moa|binds?(?:\s+to)?|binding(?:\s+partners?)?|acts?\s+on|act\s+on|work(?:s)?|modulat\w+|receptors?|proteins?|genes?|inhibit(?:s|ed)?|interact(?:s|ions?)?(?:\s+with)?|interactors?|pharmacology|pharmacological|target\s+profiles?|profiles?|engages?|action\s+types?|acts?|acting|antagonis(?:e|es|ed)|antagoniz(?:e|es|ed)|agonis(?:e|es|ed)|agoniz(?:e|es|ed)|sets?)\b/i,
   ligands:
-    /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|drugs?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|compounds?\s+(?:for|against|targeting|that\s+(?:target|inhibit|bind|block|act))|(?:target|inhibit|bind|block|activate)s?\b)/i,
+    /\b(?:ligands?|inhibitors?|agonists?|antagonists?|blockers?|modulators?|binders?|actives|activators?|drugs?\s+(?:for|against|targeting|hitting|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|(?:compounds?|drugs?|molecules?)\s+(?:active\s+(?:at|on|against|in)|acting\s+at)|compounds?\s+(?:for|against|targeting|hitting|active\s+(?:on|against)|acting\s+on|that\s+(?:target|inhibit|bind|block|act|hit))|(?:target|inhibit|bind|block|activate|hit)s?\b|hitting)/i,
   compare:
     /\b(?:compare|comparison|compared|versus|vs\.?|difference|differ|which\s+(?:one\s+)?(?:has|is)|higher|lower|greater|more|less|between)\b/i,
-  common: /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|same\s+targets?)\b/i,
+  common:
+    /\b(?:common|shared|share|both|in\s+common|overlap\w*|intersect\w*|all\s+of|each\s+of|same\s+targets?|dual|as\s+well\s+as|together\s+with|and\s+also)\b/i,
+  /** Personal medical advice: not something a compound database answers. */
+  advice:
+    /\bshould\s+i\s+(?:take|use|stop|give)\b|\bcan\s+i\s+(?:take|give|mix|drink)\b|\bfor\s+my\s+(?:headache|pain|cold|flu|back|child|kid|son|daughter|wife|husband|mother|father|dog|cat)\b|\bis\s+it\s+safe\s+(?:for\s+me|to\s+take)\b/i,
   lookup:
     /\b(?:find|look\s*up|lookup|search|show|tell\s+me\s+about|what\s+is|who\s+is|info(?:rmation)?|details?|describe|about|get|fetch|identify|id)\b/i,
   rank: /\b(?:rank(?:ed)?|sort(?:ed)?|order(?:ed)?|top|highest|lowest|best|most|least)\b/i,
   potency: /\b(?:ic50|ec50|ki|kd|potency|affinity|nm|µm|um|pic50|activity\s+values?)\b/i,
 };
 
+/** Record fields the data does hold (answered from the compound or target record, not computed). */
+export const FIELDS: [RegExp, string][] = [
+  [/\batc(?:\s+(?:codes?|class(?:ification)?|levels?))?\b|\banatomical\s+therapeutic\s+chemical\b/i, "atc"],
+  [/\bcas(?:\s+(?:registry\s+)?(?:numbers?|no\.?|rn|ids?))?(?=\W|$)|\bregistry\s+numbers?\b/i, "cas"],
+  [/\bpub\s?chem(?:\s+(?:cids?|ids?|compound\s+ids?|identifiers?))?\b|\bcids?\b/i, "pubchem_cid"],
+  [
+    /\b(?:approval|approved)\s+(?:year|date)\b|\byear\s+of\s+(?:first\s+)?approval\b|\bfirst\s+approv\w+|\bwhen\s+(?:was|were)\b(?=.{0,40}?\bapproved\b)|(?<=\bwhen\s+(?:was|were)\b.{0,40}?)\bapproved\b|\bapproved\s+in\s+what\s+year\b|\bwhat\s+year\b|(?<=\bwhat\s+year\b.{0,40}?)\bapproved\b/i,
+    "first_approval",
+  ],
+  [
+    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|\b(?:fda|ema|pmda)\b(?![\s-]+approved)|(?<=\b(?:regulators?|agenc\w+)\b.{0,40}?)\bapproved\b/i,
+    "approvals",
+  ],
+  [
+    /\b(?:(?:highest|max(?:imum)?)\s+)?(?:clinical\s+|development\s+)?phase(?!\s*[1-4i]\b)\b(?:\s+reached)?|\bdevelopment\s+(?:stage|status)\b|\bapproval\s+status\b|(?<=\bis\s+\S+\s+(?:an\s+)?)approved(?:\s+(?:drug|medicine))?\b|\bhow\s+far\s+in\s+development\b/i,
+    "phase",
+  ],
+  [
+    /\bindications?(?:\s+class(?:es)?)?\b|\btherapeutic\s+(?:class|area|category|use)\b|\bused\s+(?:for|to\s+treat)\b|(?<=\bwhat\s+(?:does|do)\s+\S+(?:\s+\S+)?\s+)treat\b/i,
+    "indication_class",
+  ],
+  [/\bdrug\s+type\b|\bmodality\b|\bsmall\s+molecule\s+or\b/i, "drug_type"],
+  [
+    /\bsynonyms?\b|\bother\s+names?\b|\b(?:brand|trade)\s+names?\b|\baliases\b|\bresearch\s+codes?\b|\baka\b/i,
+    "synonyms",
+  ],
+  [
+    /\buni\s?prot(?:\s+(?:accessions?|ids?|acc|numbers?))?\b|\baccession(?:\s+(?:numbers?|ids?))?\b/i,
+    "uniprot",
+  ],
+  [/\bgene\s+(?:symbols?|names?)\b/i, "gene"],
+  [/\borganisms?\b|\bspecies\b/i, "organism"],
+  [/\b(?:protein|target)\s+(?:family|class|type)\b/i, "target_family"],
+];
+
+/** Fields that belong to a target record rather than a compound record. */
+export const TARGET_FIELDS = new Set(["uniprot", "gene", "organism", "target_family"]);
+
+/** Scope words that restrict a set of compounds by development status. */
+export const STATUS_WORDS: [RegExp, { min_phase?: number; max_phase?: number }][] = [
+  [
+    /\b(?:(?:fda|ema|pmda)[\s-]approved|approved(?:\s+by\s+(?:the\s+)?(?:fda|ema|pmda))?|marketed|licen[cs]ed|on\s+the\s+market)\b/i,
+    { min_phase: 4 },
+  ],
+  [/\b(?:clinical(?:[\s-]stage)?|in\s+(?:the\s+)?clinic|investigational)\b/i, { min_phase: 1 }],
+  [/\bphase\s*(?:([1-4])|(iv|iii|ii|i))\b/i, {}],
+];
+
 /** Functional groups users name in words, as SMARTS. */
 export const FUNCTIONAL_GROUPS: [RegExp, string, string][] = [
+  [/\bbenzimidazoles?\b/i, "c1ccc2[nH]cnc2c1", "benzimidazole"],
+  [/\btetrazoles?\b/i, "c1nn[nH]n1", "tetrazole"],
+  [/\btrifluoromethyl(?:\s+groups?)?\b|\bcf3\b/i, "C(F)(F)F", "trifluoromethyl group"],
+  [/\bquinazolines?\b/i, "c1ccc2ncncc2c1", "quinazoline"],
+  [/\bguanidines?\b/i, "NC(=N)N", "guanidine"],
+  [/\b(?:1,4-)?dihydropyridines?\b/i, "C1=CNC=CC1", "1,4-dihydropyridine"],
+  [/\bthiazoles?\b/i, "c1cscn1", "thiazole"],
+  [/\boxazoles?\b/i, "c1cocn1", "oxazole"],
+  [/\bpyrazoles?\b/i, "c1cn[nH]c1", "pyrazole"],
+  [/\btriazoles?\b/i, "c1nc[nH]n1", "triazole"],
+  [/\bnaphthalenes?\b/i, "c1ccc2ccccc2c1", "naphthalene"],
+  [/\bbiphenyls?\b/i, "c1ccc(cc1)-c1ccccc1", "biphenyl"],
+  [/\bpyrroles?\b/i, "c1cc[nH]c1", "pyrrole"],
+  [/\bnitriles?\b|\bcyano\s+groups?\b/i, "C#N", "nitrile"],
+  [/\bketones?\b/i, "[#6][CX3](=O)[#6]", "ketone"],
+  [/\baldehydes?\b/i, "[CX3H1](=O)[#6]", "aldehyde"],
+  [/\bthiols?\b/i, "[SX2H]", "thiol"],
+  [/\bureas?\b/i, "NC(=O)N", "urea"],
+  [/\bcarbamates?\b/i, "NC(=O)O", "carbamate"],
+  [/\blactones?\b/i, "[#6][CX3](=O)[OX2][#6;R]", "lactone"],
+  [/\bepoxides?\b/i, "C1OC1", "epoxide"],
   [/\bcarboxylic\s+acids?\b|\bcarboxyl(?:ic)?\s+group\b|\bcooh\b/i, "C(=O)[OX2H1,OX1-]", "carboxylic acid"],
   [/\bsulfonamides?\b|\bsulphonamides?\b/i, "S(=O)(=O)N", "sulfonamide"],
   [/\bbenzene\s+rings?\b|\bphenyl\s*(?:rings?|groups?)?\b/i, "c1ccccc1", "benzene ring"],

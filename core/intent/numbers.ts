@@ -1,6 +1,7 @@
 /** @module Numeric constraints in text: "MW < 300", "logP between 1 and 3", "at least 85% similarity", "top 10". */
 import type { PropertyFilter } from "../tools/compare_filter_rank.ts";
 import { CUES, NUMERIC_NAMES, PROPERTY_SYNONYMS } from "./lexicon.ts";
+import { unavailableSpans } from "./unavailable.ts";
 
 type Op = PropertyFilter["op"];
 
@@ -70,6 +71,7 @@ const toNum = (s: string) => Number(s.replace(",", "."));
 export function parseConstraints(text: string): Constraints {
   const mentions = propertyMentions(text).filter((m) => NUMERIC_NAMES.has(m.property));
   const out: Constraints = { filters: [], unsupported: [], spans: [], filterSpans: [] };
+  const asks = unavailableSpans(text);
   for (const m of text.matchAll(CONSTRAINT)) {
     const start = m.index!, end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 40), start);
@@ -79,6 +81,13 @@ export function parseConstraints(text: string): Constraints {
     const pct = isBetween ? m[3] : m[8];
     const value2 = isBetween ? toNum(m[4]) : undefined;
     const op: Op = isBetween ? "between" : toOp(m[6]);
+    // "solubility above 10": a limit on data the source lacks is reported, never taken as something else.
+    const ask = asks.filter((a) => a.end <= start && start - a.end <= 12).pop();
+    if (ask) {
+      out.unsupported.push(`${ask.text} ${m[0].trim()}`);
+      out.spans.push([start, end]);
+      continue;
+    }
     if (CUES.potency.test(before.slice(-15) + m[0])) {
       out.unsupported.push(
         m[0].trim().startsWith("<") || m[0].trim().startsWith(">")
@@ -102,7 +111,7 @@ export function parseConstraints(text: string): Constraints {
       mentions.find((p) => p.start >= end && p.start - end <= 12);
     if (!prop) {
       // A bare comparator in a similarity question is the threshold: "similar to aspirin > 0.8".
-      if (CUES.similarity.test(text) && out.threshold === undefined) {
+      if (CUES.similarity.test(text) && out.threshold === undefined && (pct || value <= 1)) {
         out.threshold = pct ? value / 100 : value;
         out.spans.push([start, end]);
       }
@@ -116,6 +125,45 @@ export function parseConstraints(text: string): Constraints {
     });
     out.spans.push([start, end]);
     out.filterSpans.push([start, end]);
+  }
+  // "MW 150-250 Da": a range right after a property.
+  for (
+    const m of text.matchAll(
+      /(-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(-?\d+(?:\.\d+)?)(?:\s*(?:da|daltons?|g\/mol|å²|a2))?/gi,
+    )
+  ) {
+    const start = m.index!, end = start + m[0].length;
+    if (out.spans.some(([s, e]) => start < e && end > s)) continue;
+    const prop = mentions.filter((p) => p.end <= start && start - p.end <= 4).pop();
+    if (!prop) continue;
+    out.filters.push({
+      property: prop.property as PropertyFilter["property"],
+      op: "between",
+      value: Number(m[1]),
+      value2: Number(m[2]),
+    });
+    out.spans.push([start, end]);
+    out.filterSpans.push([start, end]);
+  }
+  // "with 0 HBD", "having 2 aromatic rings": an exact count.
+  for (
+    const m of text.matchAll(/\b(?:with|having|has|have|where|and)\s+(?:exactly\s+)?(\d{1,3})\s+(?=\S)/gi)
+  ) {
+    const start = m.index!, end = start + m[0].length;
+    if (out.spans.some(([s, e]) => start < e && end > s)) continue;
+    const prop = mentions.find((p) => p.start === end);
+    if (!prop) continue;
+    out.filters.push({ property: prop.property as PropertyFilter["property"], op: "=", value: Number(m[1]) });
+    out.spans.push([start + m[0].indexOf(m[1]), prop.end]);
+    out.filterSpans.push([start + m[0].indexOf(m[1]), prop.end]);
+  }
+  // "at a 0.5 threshold", "0.4 cutoff"
+  if (out.threshold === undefined) {
+    const t = /\b(0?\.\d+|0|1(?:\.0+)?)\s*(?:similarity\s+)?(?:threshold|cut-?off)\b/i.exec(text);
+    if (t) {
+      out.threshold = Number(t[1]);
+      out.spans.push([t.index, t.index + t[0].length]);
+    }
   }
   // "similarity 0.8", "threshold of 0.65", "tanimoto 0.7" (no operator)
   if (out.threshold === undefined) {
@@ -134,13 +182,19 @@ export function parseConstraints(text: string): Constraints {
     }
   }
   const lim =
-    /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)\s+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
+    /\b(?:top|first|best|limit(?:\s+to)?|up\s+to|at\s+most|max(?:imum)?)[\s-]+(\d{1,6})\b(?!\s*(?:%|percent|da|g\/mol|nm|rotatable|aromatic|rings?|h[\s-]?bond|donors?|acceptors?|heavy))/i
       .exec(text) ??
-      /\b(\d{1,6})\s+(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues)\b/i
+      /(?<![\w.-])(\d{1,6})\s+(?:most|least|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b/i
+        .exec(
+          text,
+        ) ??
+      /(?<![\w.-])(\d{1,6})\s+(?:[a-z-]+\s+){0,2}?(?:most\s+similar|closest|nearest|similar|compounds|molecules|drugs|hits|results|analogs|analogues|ligands|inhibitors|structures|binders|agonists|antagonists|examples|neighbou?rs|look-?alikes|matches|relatives|cousins|members|candidates)\b/i
         .exec(text);
   if (lim && !out.spans.some(([s, e]) => lim.index >= s && lim.index < e)) {
     out.limit = Number(lim[1]);
-    out.spans.push([lim.index, lim.index + lim[0].length]);
+    // Only "top 5" / the number itself: the words around it are accounted for on their own.
+    const n = lim[0].indexOf(lim[1]);
+    out.spans.push([lim.index, lim.index + n + lim[1].length]);
   }
   return out;
 }

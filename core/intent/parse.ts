@@ -1,60 +1,25 @@
-/** @module Deterministic intent classification: entities + cue words → Intent with a meaningful confidence. */
-import type { SmilesChecker } from "../chem/smiles_checker.ts";
+/** @module Parsing a question: normalise the text, find its question part, read entities, constraints and
+ * cues (Reading), decide the intent (classify.ts) and account for every word (uses.ts, coverage.ts). */
 import type { Dataset } from "../data/dataset.ts";
+import type { Compound } from "../data/model.ts";
+import { normalizeName } from "../data/normalize.ts";
 import { ChemAgentError } from "../errors.ts";
-import type { Entities, EntityRef, Intent, IntentType } from "../types.ts";
-import { recognise, type Recognised } from "./entities.ts";
-import { COMPARATIVES, CUES, FUNCTIONAL_GROUPS, IN_SCOPE, NUMERIC_NAMES, OUT_OF_SCOPE } from "./lexicon.ts";
-import { parseConstraints, propertyMentions } from "./numbers.ts";
+import type { Entities, EntityRef } from "../types.ts";
+import { questionActions } from "./actions.ts";
+import { classify } from "./classify.ts";
+import { accountFor, isFiller, type Use, usesOf } from "./coverage.ts";
+import { type Found, recognise, type Recognised } from "./entities.ts";
+import { COMPARATIVES, CUES, FIELDS, FUNCTIONAL_GROUPS, NUMERIC_NAMES, STATUS_WORDS } from "./lexicon.ts";
+import { type Constraints, parseConstraints, propertyMentions } from "./numbers.ts";
+import { questionPart } from "./question_part.ts";
+import type { ParseContext, Parsed, Reading } from "./reading.ts";
+import { type RelativeConstraint, relativeConstraints } from "./relative.ts";
+import { approvalYears, routeMention } from "./scope.ts";
+import { unavailableAsks, unavailableSpans } from "./unavailable.ts";
+import { usesFor } from "./uses.ts";
 
-export interface ParseContext {
-  data: Dataset;
-  /** SMILES verdicts for this question's tokens, decided in a chemistry worker beforehand. */
-  chem: SmilesChecker;
-  maxLength: number;
-}
-
-/** What parsing produced: an intent, and for unanswerable questions the error to report. */
-export interface Parsed {
-  intent: Intent;
-  error?: ChemAgentError;
-  /** Functional group or SMILES/SMARTS used as a substructure query. */
-  substructure?: { query: string; label: string };
-  /** Text not recognised that looked like a compound name (for not_found suggestions). */
-  unknown: string[];
-  /** Ordered follow-up actions for workflows. */
-  actions: Action[];
-  /** "their"/"them"/"it" with nothing to refer to in this question (session context may resolve it). */
-  dangling: boolean;
-  /** Names that are both a compound and a target, and names shared by different compounds. */
-  ambiguous?: { text: string; compoundIds: string[]; targetId?: string }[];
-  /** Why the LLM was not used when it could have been (unavailable, failed, over budget). */
-  llmNote?: string;
-}
-
-export type Action =
-  | "lookup"
-  | "properties"
-  | "lipinski"
-  | "similar"
-  | "substructure"
-  | "targets"
-  | "ligands"
-  | "other_ligands"
-  | "filter"
-  | "rank"
-  | "compare"
-  | "common_targets";
-
-const CONNECTOR =
-  /\s*(?:,\s*)?(?:\band\s+then\b|\bthen\b|;|\band\s+(?=(?:also\s+)?(?:get|find|show|list|give|fetch|retrieve|compute|calculate|rank|sort|filter|check|look|what|which|their|its|for\s+(?:both|each|all|them))\b)|,\s*(?=(?:get|find|show|list|rank|sort|filter|compute|calculate|look)\b))\s*/i;
-const PRONOUN =
-  /\b(?:their|them|its|it|they|those|these|the\s+(?:first|second|other|same|hits|results|compounds|ones?))\b/i;
-const WORDS = /[a-z]+/gi;
-const ENGLISH =
-  /\b(?:the|is|are|what|how|who|why|when|where|a|an|of|to|in|for|on|do|does|can|you|i|me|my|it|this|that|please|tell|give)\b/i;
-
-const clip = (s: string) => (s.length > 50 ? s.slice(0, 47) + "…" : s);
+export type { Action } from "./actions.ts";
+export type { ParseContext, Parsed } from "./reading.ts";
 
 function emptyEntities(): Entities {
   return { compounds: [], smiles: [], targets: [], properties: [], filters: [] };
@@ -70,80 +35,313 @@ function dedupeRefs(list: EntityRef[]): EntityRef[] {
   });
 }
 
-/** Actions a clause asks for, in the order a chemist would run them. */
-function clauseActions(clause: string, hasTargetEntity: boolean, hasCompoundEntity: boolean): Action[] {
-  const a: Action[] = [];
-  const props = propertyMentions(clause).map((m) => m.property);
-  const lower = clause.toLowerCase();
-  if (
-    /\b(?:look\s*up|lookup|find|search\s+for|fetch|identify|tell\s+me\s+about)\b/.test(lower) &&
-    !CUES.similarity.test(clause) && !props.length && !CUES.targets.test(clause)
-  ) a.push("lookup");
-  if (CUES.common.test(clause) && /\btargets?\b/.test(lower)) a.push("common_targets");
-  else if (
-    /\b(?:other|more|additional)\s+(?:drugs|compounds|ligands|molecules|inhibitors)\b|\bwhat\s+(?:else|other)\b|\bother\s+ligands\b|\bhit\s+(?:them|those|the\s+same)\b/
-      .test(lower)
-  ) a.push("other_ligands");
-  else if (
-    hasTargetEntity && !hasCompoundEntity && (CUES.ligands.test(clause) || !CUES.targets.test(clause))
-  ) a.push("ligands");
-  else if (
-    /\b(?:targets?|mechanisms?(?:\s+of\s+action)?|moa|targeted|targeting|(?:what|which)\s+(?:\w+\s+){0,2}(?:does|do)\s+\S+(?:\s+\S+)?\s+(?:target|bind|inhibit|block|activate|hit|do)|how\s+does\s+\S+\s+work|bind(?:s|ing)?\s+to|act\s+on)\b/
-      .test(lower)
-  ) a.push("targets");
-  if (/\b(?:compare|comparison|which\s+(?:one\s+)?(?:has|is)|versus|vs\.?)\b/.test(lower)) a.push("compare");
-  if (CUES.similarity.test(clause)) a.push("similar");
-  if (CUES.substructure.test(clause) && !CUES.similarity.test(clause)) a.push("substructure");
-  if (props.includes("lipinski") || props.includes("veber")) a.push("lipinski");
-  if (
-    props.some((p) => p !== "lipinski" && p !== "veber") && !a.includes("compare") &&
-    !/\bthe\s+one\s+with\b/.test(lower) &&
-    !/\b(?:rank|sort|order)\w*\s+(?:them\s+|these\s+|those\s+|the\s+\w+\s+)?by\b/.test(lower)
-  ) a.push("properties");
-  if (
-    /\b(?:rank|sort|order)\w*\b/.test(lower) ||
-    /\b(?:highest|lowest)\b/.test(lower) && !/\bwhich\b/.test(lower)
-  ) a.push("rank");
-  return [...new Set(a)];
+const refOf = (f: Found): EntityRef => ({ text: f.text, ...(f.id ? { id: f.id } : {}) });
+
+/** Whitespace-normalised text with a map back to positions in the raw input. */
+function normalise(raw: string): { text: string; map: number[] } {
+  let text = "";
+  const map: number[] = [];
+  let space = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (/\s/.test(raw[i])) {
+      space = text.length > 0;
+      continue;
+    }
+    if (space) {
+      text += " ";
+      map.push(i - 1);
+      space = false;
+    }
+    text += raw[i];
+    map.push(i);
+  }
+  map.push(raw.length);
+  return { text, map };
 }
 
-/** Parses a question into an intent (no LLM). Throws only for empty or oversized input. */
-export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
-  const text = raw.replace(/\s+/g, " ").trim();
+function checkLength(text: string, max: number) {
   if (!text) {
     throw new ChemAgentError(
       "empty_query",
       'The query is empty. Ask e.g. "What are the targets of imatinib?"',
     );
   }
-  if (text.length > ctx.maxLength) {
+  if (text.length > max) {
     throw new ChemAgentError(
       "invalid_request",
-      `The query is ${text.length} characters long; the limit is ${ctx.maxLength}.`,
+      `The query is ${text.length} characters long; the limit is ${max}.`,
     );
   }
-  const constraints = parseConstraints(text);
+}
+
+/** Parses a question into an intent (no LLM). Throws only for empty or oversized input. */
+export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
+  const { text: full, map } = normalise(raw);
+  checkLength(full, ctx.maxLength);
+  // The question part (and a name it points back to) is parsed; the rest of a long input is context.
+  const pieces = questionPart(full, (t) => lastName(t, ctx));
+  const text = pieces.map((p) => full.slice(p.start, p.end)).join(" ");
+  const at: number[] = [];
+  pieces.forEach((p, i) => {
+    for (let k = p.start; k < p.end; k++) at.push(k);
+    if (i < pieces.length - 1) at.push(p.end);
+  });
+  at.push(full.length);
+  const r = read(text, ctx);
+  const parsed = classify(r, ctx);
+  // Reference compounds ("fewer HBD than celecoxib") are named entities too, marked as references.
+  for (const x of r.relative) {
+    if (
+      x.than && x.than.kind === "compound" &&
+      !parsed.intent.entities.compounds.some((c) => c.id === x.than!.id)
+    ) {
+      parsed.intent.entities.compounds.push({ ...refOf(x.than), role: "reference" });
+    }
+  }
+  const uses: Use[] = usesFor(r, parsed).map((u) => {
+    let end = at[u.end - 1] + 1;
+    // A number word read as a digit ("three" → "3    ") is used as the whole word.
+    while (/[A-Za-z]/.test(full[end] ?? "") && /[A-Za-z]/.test(full[end - 1])) end++;
+    return { ...u, start: at[u.start], end, text: full.slice(at[u.start], end) };
+  });
+  let from = 0;
+  const preamble: { start: number; end: number }[] = [];
+  for (const p of [...pieces, { start: full.length, end: full.length }]) {
+    if (p.start > from) {
+      uses.push({ text: full.slice(from, p.start), start: from, end: p.start, as: "context" });
+      preamble.push({ start: from, end: p.start });
+    }
+    from = Math.max(from, p.end);
+  }
+  const corrections = r.rec.found.flatMap((f) => {
+    const c = (f as Found & { correction?: { from: string; to: string } }).correction;
+    return c ? [c] : [];
+  });
+  const u = accountFor(full, uses, corrections);
+  const back = (i: number) => map[Math.min(i, map.length - 1)];
+  const toRaw = <T extends { start: number; end: number; text: string }>(x: T): T => {
+    const start = back(x.start), end = x.end > 0 ? back(x.end - 1) + 1 : 0;
+    return { ...x, start, end, text: raw.slice(start, end) };
+  };
+  // Context is not parsed, but a drug-like name in it that the question may mean is still reported.
+  const drugLike = preamble.flatMap((p) =>
+    [...full.slice(p.start, p.end).matchAll(DRUG_LIKE)].map((m) => ({
+      text: m[0],
+      start: p.start + m.index!,
+      end: p.start + m.index! + m[0].length,
+    }))
+  ).filter((w) => !ctx.data.hasCompoundName(normalizeName(w.text)));
+  parsed.understanding = {
+    used: u.used.filter((x) => x.as !== "context" && x.as !== "filler").map(toRaw),
+    unused: [...u.unused, ...drugLike].sort((a, b) => a.start - b.start).map(toRaw),
+    corrections: u.corrections,
+  };
+  if (parsed.understanding.unused.length && !parsed.error) {
+    // Words we could not place lower the confidence, so an LLM (when configured) gets a say first.
+    parsed.intent.confidence = Math.min(parsed.intent.confidence, 0.7);
+  }
+  return parsed;
+}
+
+/** The last name in a piece of text: a compound, target or structure, else an unknown name-like word. */
+function lastName(text: string, ctx: ParseContext): { start: number; end: number } | null {
+  const rec = recognise(text, ctx.data, ctx.chem);
+  // Only names as written (a corrected word in chatty preamble is more likely English than a drug).
+  const named = rec.found.filter((f) =>
+    (f.kind === "compound" || f.kind === "smiles" || f.kind === "target") &&
+    !(f as Found & { correction?: unknown }).correction
+  );
+  const last = named.at(-1);
+  return last ? { start: last.start, end: last.end } : null;
+}
+
+/** Reads entities, constraints, fields, asks and actions out of the text. */
+function read(input: string, ctx: ParseContext): Reading {
+  // "aspirin-like compounds", "COX-1/COX-2": names and cues become separate words (same length, so the
+  // offsets stay those of the question).
+  const text = digits(input).replace(/(\w)-(like|type|based|derived)\b/gi, "$1 $2").replace(
+    /([A-Za-z][\w-]*)\/(?=([A-Za-z][\w-]*))/g,
+    (all, a: string, b: string) => knownName(a, ctx.data) && knownName(b, ctx.data) ? `${a} ` : all,
+  );
+  const years = approvalYears(text);
+  const route = routeMention(text);
+  const constraints = parseConstraints(
+    years ? text.slice(0, years.start) + " ".repeat(years.end - years.start) + text.slice(years.end) : text,
+  );
+  if (years) constraints.spans.push([years.start, years.end]);
+  // Units ("1 mg/mL", "400 mg") are never structures or names.
+  for (const m of text.matchAll(UNITS)) constraints.spans.push([m.index!, m.index! + m[0].length]);
+  // An InChIKey or a CAS number names a compound ("which compound has CAS number 50-78-2").
+  const keys = [...text.matchAll(/\b[A-Z]{14}-[A-Z]{10}-[A-Z]\b|\b\d{2,7}-\d{2}-\d\b/g)];
+  for (const k of keys) constraints.spans.push([k.index!, k.index! + k[0].length]);
   const rec: Recognised = recognise(text, ctx.data, ctx.chem, constraints.spans);
+  for (const k of keys) {
+    const c = /^\d/.test(k[0]) ? byCas(k[0], ctx.data) : ctx.data.compoundsByInChIKey(k[0])[0];
+    if (c) {
+      rec.found.push({
+        kind: "compound",
+        text: k[0],
+        id: c.id,
+        start: k.index!,
+        end: k.index! + k[0].length,
+      });
+    }
+  }
+  rec.found.sort((a, b) => a.start - b.start);
+  // A structure that is a dataset compound is understood as that compound (its id is the use's value).
+  for (const f of rec.found) {
+    if (f.kind !== "smiles" || f.id) continue;
+    try {
+      f.id = ctx.data.compoundsByInChIKey(ctx.chem.inchikey(f.text))[0]?.id;
+    } catch { /* not a molecule RDKit can describe: stays a bare structure */ }
+  }
   const entities = emptyEntities();
   const mentions = propertyMentions(text);
-  entities.properties = [...new Set(mentions.map((m) => m.property))];
+  const fields = fieldMentions(text);
+  const status = statusMention(text, fields);
+  if (years) {
+    entities.approval_year = {
+      ...(years.min ? { min: years.min } : {}),
+      ...(years.max ? { max: years.max } : {}),
+    };
+  }
+  if (route) entities.route = route.route;
+  const relative = relativeConstraints(
+    text,
+    rec.found,
+    constraints.spans,
+    rec.found.some((f) => f.kind === "class"),
+  );
+  const references = new Set(relative.map((x) => x.than).filter((f): f is Found => !!f));
+  entities.properties = [...new Set([...mentions.map((m) => m.property), ...fields.map((f) => f.field)])];
+  // "the compound with InChIKey X": the key names the compound, it is not asked for.
+  if (keys.length) entities.properties = entities.properties.filter((x) => x !== "inchikey" && x !== "cas");
   entities.filters = constraints.filters;
   if (constraints.threshold !== undefined) entities.threshold = constraints.threshold;
   if (constraints.limit !== undefined) entities.limit = constraints.limit;
   if (constraints.unsupported.length) entities.unsupported = constraints.unsupported;
-  entities.compounds = dedupeRefs(
-    rec.found.filter((f) => f.kind === "compound").map((f) => ({
-      text: f.text,
-      ...(f.id ? { id: f.id } : {}),
-    })),
+  const subjects = rec.found.filter((f) => !references.has(f));
+  entities.compounds = dedupeRefs(subjects.filter((f) => f.kind === "compound").map(refOf));
+  entities.smiles = [...new Set(subjects.filter((f) => f.kind === "smiles").map((f) => f.text))];
+  entities.targets = dedupeRefs(subjects.filter((f) => f.kind === "target").map(refOf));
+  const classes = dedupeRefs(subjects.filter((f) => (f.kind as string) === "class").map(refOf));
+  if (classes.length) entities.classes = classes;
+  if (relative.length) {
+    entities.relative = relative.map((x) => ({
+      property: x.property,
+      op: x.op,
+      than: x.than ? x.than.id ?? x.than.text : null,
+    }));
+  }
+  if (status) {
+    entities.phase = {
+      ...(status.min_phase ? { min: status.min_phase } : {}),
+      ...(status.max_phase ? { max: status.max_phase } : {}),
+    };
+  }
+  detectComparison(text, entities);
+  let unavailable = unavailableAsks(text);
+  if (entities.unsupported?.length) unavailable = unavailable.filter((a) => a.related !== "targets");
+  // Words our own lexicon knows (filler, cues, properties) are never "unknown names".
+  const asks = rec.unknown.length ? unavailableSpans(text) : [];
+  rec.unknown = rec.unknown.filter((u) =>
+    !isFiller(u.text) && !Object.values(CUES).some((re) => re.test(u.text)) &&
+    !asks.some((a) => u.start >= a.start && u.end <= a.end) &&
+    !/^(?:fewer|more|less|higher|lower|greater|smaller|larger|bigger|heavier|lighter|heaviest|lightest|smallest|largest)$/i
+      .test(u.text)
   );
-  entities.smiles = [...new Set(rec.found.filter((f) => f.kind === "smiles").map((f) => f.text))];
-  entities.targets = dedupeRefs(
-    rec.found.filter((f) => f.kind === "target").map((f) => ({
-      text: f.text,
-      ...(f.id ? { id: f.id } : {}),
-    })),
+  const unknown = rec.unknown.map((u) => u.text);
+  const group = FUNCTIONAL_GROUPS.find(([re]) => re.test(text));
+  const r: Reading = {
+    text,
+    constraints,
+    rec,
+    mentions,
+    entities,
+    ...(group ? { group } : {}),
+    unavailable,
+    fields,
+    ...(status ? { status } : {}),
+    ...(route ? { route } : {}),
+    relative,
+    unknown,
+    listedUnknown: listedUnknown(text, rec),
+    ambiguous: ambiguousNames(rec, ctx.data),
+    actions: [],
+    clauses: [],
+  };
+  r.substructure = substructureQuery(r);
+  // "containing a piperazine": the group, not the compound of that name.
+  if (r.substructure && group && r.substructure.query === group[1]) {
+    const g = new RegExp(group[0].source, "i").exec(text);
+    if (g) {
+      const inside = (f: Found) => f.start >= g.index && f.end <= g.index + g[0].length;
+      const gone = new Set(
+        rec.found.filter((f) => f.kind === "compound" && inside(f)).map((f) => f.id ?? f.text),
+      );
+      entities.compounds = entities.compounds.filter((c) => !gone.has(c.id ?? c.text));
+    }
+  }
+  const { actions, clauses } = questionActions(
+    actionText(text, constraints, mentions, relative),
+    entities.targets.length > 0,
+    entities.compounds.length + entities.smiles.length > 0,
   );
+  r.actions = actions;
+  r.clauses = clauses;
+  return r;
+}
+
+const UNITS =
+  /\b\d*(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|g|mmol|µmol|mol)\s*\/\s*(?:ml|l|dl|kg|day|d)\b|\b\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|ng|kg|ml|h|hrs?|hours?|days?|°c|k)\b/gi;
+const NUMBER_WORDS: Record<string, string> = {
+  zero: "0",
+  no: "0",
+  single: "1",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
+  ten: "10",
+  twenty: "20",
+};
+/** Number words before a count noun become digits, padded to the same length ("five drugs" → "5    drugs"). */
+function digits(text: string): string {
+  return text.replace(
+    /\b(zero|no|single|one|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:[a-z-]+\s+){0,2}?(?:h[\s-]?bond|hydrogen|hbd|hba|donors?|acceptors?|rings?|aromatic|rotatable|stereo\w*|chiral|heavy|compounds?|drugs?|molecules?|ligands?|analogu?es|analogs?|hits?|results?|structures?|inhibitors?|most|closest|nearest|similar|heaviest|lightest|smallest|largest|biggest|highest|lowest|best)\b)/gi,
+    (w: string) => {
+      const d = NUMBER_WORDS[w.toLowerCase()];
+      return d + " ".repeat(w.length - d.length);
+    },
+  );
+}
+
+/** Words shaped like drug names (INN stems): in a preamble they may be what the question is about. */
+const DRUG_LIKE =
+  /\b[a-z]{3,}(?:mab|tinib|pril|sartan|azole|oxacin|cillin|mycin|parin|dipine|olol|afil|prazole|tidine|triptan|azepam|lukast|gliptin|gliflozin|vastatin|quil|trexil|fenac|stat|setron|floxacin|conazole|navir|previr|ciclib|lisib|rafenib|degib)\b/gi;
+
+const casIndex = new WeakMap<Dataset, Map<string, Compound>>();
+/** The compound with this CAS registry number (index built on first use). */
+function byCas(cas: string, data: Dataset): Compound | undefined {
+  let idx = casIndex.get(data);
+  if (!idx) {
+    idx = new Map(data.compounds.filter((c) => c.cas).map((c) => [c.cas!, c]));
+    casIndex.set(data, idx);
+  }
+  return idx.get(cas);
+}
+
+const knownName = (s: string, data: Dataset) => {
+  const k = normalizeName(s);
+  return data.hasTargetKey(k) || data.hasCompoundName(k);
+};
+
+function detectComparison(text: string, entities: Entities) {
   const comparative = COMPARATIVES.find(([re]) => re.test(text));
   const hiLo = /\b(?:higher|lower|greater|larger|smaller|bigger|more|less|fewer|highest|lowest)\b/i.exec(
     text,
@@ -156,277 +354,94 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       direction: /higher|greater|larger|bigger|more|highest/i.test(hiLo[0]) ? "higher" : "lower",
     };
   }
-  const group = FUNCTIONAL_GROUPS.find(([re]) => re.test(text));
-  const unknown = rec.unknown.map((u) => u.text);
-  const ambiguous = rec.found.filter((f) => f.kind !== "smiles" && !/^CHEMBL\d+$/i.test(f.text)).map((f) => ({
-    text: f.text,
-    compoundIds: f.kind === "compound" || f.alsoTarget
-      ? [...new Set(ctx.data.compoundsByName(f.text).map((c) => c.id))]
-      : [],
-    ...(f.alsoTarget ? { targetId: f.targetId } : {}),
-  })).filter((a) =>
-    a.targetId ||
-    new Set(a.compoundIds.map((id) => ctx.data.compoundById(id)?.inchikey?.slice(0, 14) ?? id)).size > 1
+}
+
+function fieldMentions(text: string): Reading["fields"] {
+  const out: Reading["fields"] = [];
+  for (const [re, field] of FIELDS) {
+    for (const m of text.matchAll(new RegExp(re.source, "gi"))) {
+      out.push({ field, start: m.index!, end: m.index! + m[0].length, text: m[0] });
+    }
+  }
+  return out;
+}
+
+function statusMention(text: string, fields: Reading["fields"]): Reading["status"] {
+  for (const [re, range] of STATUS_WORDS) {
+    const m = re.exec(text);
+    if (!m || fields.some((f) => m.index < f.end && m.index + m[0].length > f.start)) continue;
+    let r = range;
+    if (m[1] || m[2]) {
+      const n = m[1]
+        ? Number(m[1])
+        : ({ i: 1, ii: 2, iii: 3, iv: 4 } as Record<string, number>)[m[2].toLowerCase()];
+      r = { min_phase: n, max_phase: n };
+    }
+    return { ...r, start: m.index, end: m.index + m[0].length, text: m[0] };
+  }
+  return undefined;
+}
+
+function ambiguousNames(rec: Recognised, data: Dataset): Reading["ambiguous"] {
+  return rec.found.filter((f) =>
+    (f.kind === "compound" || f.kind === "target") && !/^CHEMBL\d+$/i.test(f.text)
+  )
+    .map((f) => ({
+      text: f.text,
+      compoundIds: f.kind === "compound" || f.alsoTarget
+        ? [...new Set(data.compoundsByName(f.text).map((c) => c.id))]
+        : [],
+      ...(f.alsoTarget ? { targetId: f.targetId } : {}),
+    })).filter((a) =>
+      a.targetId ||
+      new Set(a.compoundIds.map((id) => data.compoundById(id)?.inchikey?.slice(0, 14) ?? id)).size > 1
+    );
+}
+
+/** Unknown names in a list with known ones ("aspirin, fakeium and ibuprofen"): they stay in the answer. */
+function listedUnknown(text: string, rec: Recognised): Reading["listedUnknown"] {
+  const known = rec.found.filter((f) => f.kind === "compound" || f.kind === "smiles");
+  if (!known.length) return [];
+  const SEP = /^\s*(?:,|and|or|vs\.?|versus|with|to|&|,\s*and)\s*$/i;
+  // Words inside a cue phrase ("closest matches to X") are not names.
+  const cues = Object.values(CUES).flatMap((re) => usesOf(text, re, "operation"));
+  return rec.unknown.filter((u) => !cues.some((c) => u.start < c.end && u.end > c.start)).filter((u) =>
+    known.some((k) => SEP.test(text.slice(k.end, u.start)) || SEP.test(text.slice(u.end, k.start)))
   );
-  const base: Omit<Parsed, "intent"> = {
-    unknown,
-    actions: [],
-    dangling: false,
-    ...(ambiguous.length ? { ambiguous } : {}),
-  };
-  const mk = (type: IntentType, confidence: number, extra: Partial<Parsed> = {}): Parsed => ({
-    ...base,
-    ...extra,
-    intent: { type, confidence: Math.round(confidence * 100) / 100, source: "rules", entities },
-  });
+}
 
-  if (rec.glued.length) {
-    return mk("batch_query", 0.5, {
-      error: new ChemAgentError(
-        "ambiguous_input",
-        `"${
-          clip(rec.glued[0])
-        }" looks like several IDs written together. Separate them with spaces or commas.`,
-        {
-          suggestions: [rec.glued[0].replace(/(?=CHEMBL)/gi, " ").trim().split(/\s+/).join(", ")],
-        },
-      ),
-    });
-  }
-
-  const molecules = entities.compounds.length + entities.smiles.length;
-  if (
-    rec.badSmiles.length && molecules === 0 &&
-    !(CUES.substructure.test(text) && rec.badSmiles.some((b) => b.smarts))
-  ) {
-    return mk("unknown", 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
-  }
-  const hasTargets = entities.targets.length > 0;
+function substructureQuery(r: Reading): Reading["substructure"] {
+  const { entities, rec, text, group } = r;
   const smarts = rec.badSmiles.find((b) => b.smarts)?.text;
-  const substructure =
-    (entities.smiles.length || smarts) && CUES.substructure.test(text) && !CUES.similarity.test(text)
-      ? { query: entities.smiles[0] ?? smarts!, label: entities.smiles[0] ?? smarts! }
-      : group && (CUES.substructure.test(text) || /\b(?:with|having|has)\b/i.test(text)) &&
-          !CUES.similarity.test(text)
-      ? { query: group[1], label: group[2] }
-      : undefined;
-  if (substructure) base.substructure = substructure;
-
-  // Clauses joined by connectors make a workflow; each contributes actions in order.
-  // Filter expressions ("MW < 300") are constraints, not requests to show properties: blank them out first.
-  let actionText = text;
-  for (const [s, e] of constraints.filterSpans) {
-    const prop = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
-    const from = prop ? prop.start : s;
-    actionText = actionText.slice(0, from) + " ".repeat(e - from) + actionText.slice(e);
+  if ((entities.smiles.length || smarts) && CUES.substructure.test(text) && !CUES.similarity.test(text)) {
+    return { query: entities.smiles[0] ?? smarts!, label: entities.smiles[0] ?? smarts! };
   }
-  const clauses = actionText.split(CONNECTOR).filter((c) => c && c.trim().length > 1);
-  let actions = clauses.flatMap((c, i) =>
-    clauseActions(c, hasTargets && (i === 0 || !PRONOUN.test(c)), molecules > 0 && i === 0)
-  );
-  // "targets of compounds similar to X": similarity feeds the target lookup.
   if (
-    actions.includes("targets") && actions.includes("similar") &&
-    actions.indexOf("targets") < actions.indexOf("similar")
+    group &&
+    (CUES.substructure.test(text) || /\b(?:with|having|has|have|contains?|containing)\b/i.test(text)) &&
+    !CUES.similarity.test(text)
   ) {
-    actions = ["similar", "targets", ...actions.filter((a) => a !== "similar" && a !== "targets")];
+    return { query: group[1], label: group[2] };
   }
-  actions = [...new Set(actions)];
-  if (actions.length > 1 && actions[0] === "lookup" && actions.length > 1) {
-    actions = actions.filter((a, i) => a !== "lookup" || i === 0);
-  }
-  base.actions = actions;
-  base.dangling = PRONOUN.test(text) && molecules === 0 && !hasTargets;
-
-  // --- nothing recognised ---
-  if (molecules === 0 && !hasTargets) {
-    const wordCount = (text.match(WORDS) ?? []).length;
-    if (substructure) return mk("substructure_search", 0.9, { actions: ["substructure"] });
-    if (entities.filters.length && !OUT_OF_SCOPE.test(text)) {
-      return mk("property_filter", 0.9, {
-        actions: ["filter", ...(actions.includes("rank") ? ["rank" as const] : [])],
-      });
-    }
-    if (OUT_OF_SCOPE.test(text) && !IN_SCOPE.test(text)) {
-      return mk("out_of_scope", 0.95, {
-        error: new ChemAgentError(
-          "out_of_scope",
-          "That is outside what ChemAgent does: it answers questions about compounds, their properties, structures and targets.",
-          {
-            suggestions: [
-              "What are the targets of imatinib?",
-              "Find compounds similar to ibuprofen with MW < 300",
-              "Is aspirin drug-like?",
-            ],
-          },
-        ),
-      });
-    }
-    if (base.dangling) {
-      return mk("unknown", 0.3, {
-        error: new ChemAgentError(
-          "incomplete_query",
-          "Which compound do you mean? Name it, give a ChEMBL ID or a SMILES.",
-        ),
-      });
-    }
-    if (unknown.length && (actions.length || IN_SCOPE.test(text) || wordCount <= 3) && !isMash(text)) {
-      const suggestions = unknown.flatMap((u) => ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 3));
-      const targetSugg = unknown.flatMap((u) => ctx.data.targetSuggestions.suggest(u.toLowerCase(), 2));
-      const type: IntentType = actions.includes("similar")
-        ? "similarity_search"
-        : actions.includes("ligands")
-        ? "reverse_target_query"
-        : actions.includes("targets")
-        ? "target_query"
-        : entities.properties.length
-        ? "property_query"
-        : "compound_lookup";
-      const what = unknown.find((u) =>
-        suggestions.length === 0 || ctx.data.compoundSuggestions.suggest(u.toLowerCase(), 1).length
-      ) ?? unknown[0];
-      return mk(type, 0.6, {
-        error: new ChemAgentError(
-          "not_found",
-          `No compound or target named "${what}" in the offline dataset.` +
-            (suggestions.length || targetSugg.length
-              ? ` Did you mean ${[...new Set([...suggestions, ...targetSugg])].slice(0, 3).join(", ")}?`
-              : ""),
-          {
-            suggestions: [...new Set([...suggestions, ...targetSugg])].slice(0, 5),
-          },
-        ),
-      });
-    }
-    if (isMash(text)) {
-      return mk("unknown", 0.1, {
-        error: new ChemAgentError(
-          "unrecognized_query",
-          "I could not make sense of that. Ask about a compound, a property, a structure or a target.",
-          {
-            suggestions: [
-              "What is the molecular weight of aspirin?",
-              "Targets of imatinib",
-              "Compounds similar to CC(=O)Oc1ccccc1C(=O)O",
-            ],
-          },
-        ),
-      });
-    }
-    if (IN_SCOPE.test(text) || actions.length || entities.properties.length || wordCount <= 3) {
-      return mk("unknown", 0.3, {
-        error: new ChemAgentError("incomplete_query", incompleteMessage(actions, entities), {
-          suggestions: [
-            "What is the molecular weight of aspirin?",
-            "Find compounds similar to ibuprofen",
-            "What are the targets of imatinib?",
-          ],
-        }),
-      });
-    }
-    return mk("out_of_scope", 0.7, {
-      error: new ChemAgentError(
-        "out_of_scope",
-        "That does not look like a chemistry question. ChemAgent answers questions about compounds, properties, structures and targets.",
-        {
-          suggestions: ["What are the targets of imatinib?", "Is aspirin drug-like?"],
-        },
-      ),
-    });
-  }
-
-  // --- entities present ---
-  const unresolved = unknown.length > 0 && /\b(?:and|vs\.?|versus|with|or|,)\b/i.test(text) &&
-    molecules >= 1 && (CUES.compare.test(text) || CUES.common.test(text));
-  const conf = (c: number) => c - (unresolved ? 0.1 : 0) - (entities.unsupported?.length ? 0.05 : 0);
-  const first = actions[0];
-  // A workflow asks for two different things, or chains a look-up into something else with "then"/"and …".
-  const chained = clauses.length > 1 && actions.length > 1;
-  const workflow = (new Set(actions.filter((a) => a !== "lookup")).size > 1 || chained) &&
-    !(actions.length === 2 && actions.includes("properties") && actions.includes("lipinski")) &&
-    !(new Set(actions).size === 2 && actions.includes("similar") && actions.includes("rank") &&
-      !clauses.slice(1).length);
-
-  if (CUES.common.test(text) && /\btargets?\b/i.test(text) && molecules >= 2) {
-    return mk(
-      workflow && actions.some((a) => a === "similar" || a === "other_ligands")
-        ? "multi_step_workflow"
-        : "target_comparison",
-      conf(0.95),
-      {
-        actions: ["common_targets", ...actions.filter((a) => a !== "common_targets" && a !== "targets")],
-      },
-    );
-  }
-  if (workflow) return mk("multi_step_workflow", conf(0.9));
-  if (hasTargets && molecules === 0) {
-    return mk("reverse_target_query", conf(actions.includes("ligands") ? 0.95 : 0.85), {
-      actions: ["ligands"],
-    });
-  }
-  if (hasTargets && molecules > 0 && first === "ligands") {
-    return mk("reverse_target_query", conf(0.8), { actions: ["ligands"] });
-  }
-  // "compare aspirin with fakeium": the unknown name joins the comparison and fails there (partial result).
-  if (molecules === 1 && unknown.length && /\b(?:compare|versus|vs\.?)\b/i.test(text)) {
-    entities.compounds.push(...unknown.slice(0, 1).map((u) => ({ text: u })));
-  }
-  const comparing = entities.compounds.length + entities.smiles.length >= 2 &&
-    (CUES.compare.test(text) || !!entities.comparison) && !actions.includes("targets");
-  if (comparing) {
-    return mk(
-      "property_comparison",
-      conf(entities.comparison || /\bcompare|vs\.?|versus\b/i.test(text) ? 0.95 : 0.85),
-      { actions: ["compare"] },
-    );
-  }
-  if (first === "similar" || actions.includes("similar")) {
-    return mk("similarity_search", conf(0.95), {
-      actions: [
-        "similar",
-        ...(entities.filters.length ? ["filter" as const] : []),
-        ...(actions.includes("rank") ? ["rank" as const] : []),
-      ],
-    });
-  }
-  if (substructure || actions.includes("substructure")) {
-    if (entities.smiles.length || substructure) {
-      return mk("substructure_search", conf(0.9), { actions: ["substructure"] });
-    }
-  }
-  if (actions.includes("targets")) {
-    return mk(molecules > 2 ? "batch_query" : "target_query", conf(0.95), { actions: ["targets"] });
-  }
-  if (entities.filters.length && molecules >= 2) {
-    return mk("property_filter", conf(0.85), { actions: ["filter"] });
-  }
-  if (entities.properties.length) {
-    return mk(molecules >= 3 ? "batch_query" : "property_query", conf(0.95), {
-      actions: [actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties"],
-    });
-  }
-  if (molecules >= 3) return mk("batch_query", conf(0.9), { actions: ["lookup"] });
-  const cue = CUES.lookup.test(text) || (text.match(WORDS) ?? []).length <= 4;
-  return mk("compound_lookup", conf(cue ? 0.92 : 0.75), { actions: ["lookup"] });
+  return undefined;
 }
 
-function incompleteMessage(actions: Action[], e: Entities): string {
-  if (actions.includes("similar")) return "Similar to which compound? Give a name, ChEMBL ID or SMILES.";
-  if (actions.includes("ligands")) {
-    return "Which target? Give a gene symbol (e.g. EGFR), a name or a ChEMBL target ID.";
+/** Filter expressions ("MW < 300") and unavailable asks are not requests to show properties: blank them. */
+function actionText(
+  text: string,
+  constraints: Constraints,
+  mentions: ReturnType<typeof propertyMentions>,
+  relative: RelativeConstraint[],
+): string {
+  let out = text;
+  const blank = (from: number, to: number) =>
+    out = out.slice(0, from) + " ".repeat(to - from) + out.slice(to);
+  for (const [s, e] of constraints.filterSpans) {
+    const before = mentions.filter((m) => m.end <= s && s - m.end <= 25).pop();
+    const after = before ? undefined : mentions.find((m) => m.start >= e && m.start - e <= 12);
+    blank(before ? before.start : s, after ? after.end : e);
   }
-  if (actions.includes("targets")) return "Targets of which compound? Give a name, ChEMBL ID or SMILES.";
-  if (e.properties.length) return "Which compound's properties? Give a name, ChEMBL ID or SMILES.";
-  return "The question is incomplete: name a compound, a target or a structure.";
-}
-
-/** Keyboard mash: few vowels, long consonant runs, no English function words. */
-function isMash(text: string): boolean {
-  if (ENGLISH.test(text)) return false;
-  const words = text.match(WORDS) ?? [];
-  if (!words.length) return true;
-  const odd = words.filter((w) =>
-    /[bcdfghjklmnpqrstvwxz]{4,}/i.test(w) || !/[aeiouy]/i.test(w) || /(.)\1\1/.test(w)
-  );
-  return odd.length / words.length >= 0.5;
+  for (const a of unavailableSpans(text)) blank(a.start, a.end);
+  for (const x of relative) blank(x.start, x.end);
+  return out;
 }

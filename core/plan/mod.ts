@@ -1,387 +1,230 @@
-/** @module Planner: Intent (+ recognised actions) → a DAG of tool steps; workflows chain steps by reference. */
+/** @module Planner: Intent (+ recognised actions) → a DAG of tool steps; workflows chain steps by reference.
+ * Only steps the question asked for: every step traces back to an action or a constraint of the question. */
 import type { Parsed } from "../intent/parse.ts";
-import type { EntityRef, Plan, Step, StepRef } from "../types.ts";
+import type { Plan } from "../types.ts";
+import { PlanBuilder, ref } from "./builder.ts";
+import {
+  commonLigands,
+  commonTargets,
+  filterArgs,
+  hasFilters,
+  MAX_FANOUT,
+  MAX_SIMILARITY_QUERIES,
+  type Molecule,
+  type PlanInput,
+  rankStep,
+  refText,
+  similarFrom,
+} from "./steps.ts";
+import { planWorkflow } from "./workflow.ts";
+
+export { DEFAULT_NL_THRESHOLD, FILTERED_NL_THRESHOLD, MAX_FANOUT, MAX_SIMILARITY_QUERIES } from "./steps.ts";
 
 /** Most inputs one batch query may name (documented in docs/user-guide.md). */
 export const MAX_BATCH = 25;
-/** Similarity threshold for questions that do not give one (Morgan r2 Tanimoto; 0.7 is near-analogue only). */
-export const DEFAULT_NL_THRESHOLD = 0.5;
-/** Most hits a workflow fans out over (targets of each hit, ligands of each target). */
-export const MAX_FANOUT = 10;
-
-const ref = ($from: string, path: string): StepRef => ({ $from, path });
-
-class PlanBuilder {
-  readonly steps: Step[] = [];
-  add(tool: string, args: Record<string, unknown>, label: string, extra: Partial<Step> = {}): string {
-    const id = `s${this.steps.length + 1}`;
-    const deps = new Set<string>(extra.depends_on ?? []);
-    collectRefs(args, deps);
-    if (extra.for_each) deps.add(extra.for_each.$from);
-    this.steps.push({
-      id,
-      tool,
-      args,
-      depends_on: [...deps],
-      label,
-      ...(extra.for_each ? { for_each: extra.for_each } : {}),
-    });
-    return id;
-  }
-}
-
-function collectRefs(v: unknown, into: Set<string>) {
-  if (Array.isArray(v)) v.forEach((x) => collectRefs(x, into));
-  else if (v && typeof v === "object") {
-    if ("$from" in v) into.add((v as StepRef).$from);
-    else Object.values(v).forEach((x) => collectRefs(x, into));
-  }
-}
-
-const refText = (r: EntityRef) => r.id ?? r.text;
-
 /** Builds the plan. Independent steps (per-compound lookups) have no dependencies and run in parallel. */
 export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan {
-  const { intent, actions } = parsed;
-  const e = intent.entities;
-  const b = new PlanBuilder();
-  const named: { compound?: string; smiles?: string; label: string }[] = [
-    ...e.compounds.map((c) => ({ compound: refText(c), label: c.text })),
+  if (parsed.error) return { steps: [] };
+  const e = parsed.intent.entities;
+  const named: Molecule[] = [
+    ...e.compounds.filter((c) => c.role !== "reference").map((c) => ({
+      compound: refText(c),
+      label: c.text,
+    })),
     ...e.smiles.map((s) => ({ smiles: s, label: s })),
   ];
-  const molecules = named.slice(0, MAX_BATCH);
-  const limit = e.limit ?? defaults.limit;
-  const threshold = e.threshold ?? DEFAULT_NL_THRESHOLD;
-  if (parsed.error) return { steps: [] };
-
-  const similarFrom = (
-    mol: { compound?: string; smiles?: string } | { compound: StepRef },
-    after?: string,
-  ) => {
-    const wide = e.filters.length > 0 || actions.includes("rank");
-    const sim = b.add(
-      "similarity_search",
-      {
-        ...mol,
-        threshold,
-        limit: wide ? 500 : limit ?? 10,
-      },
-      "find similar compounds",
-      after ? { depends_on: [after] } : {},
-    );
-    let last = sim;
-    let path = "hits[].id";
-    if (e.filters.length) {
-      last = b.add("filter_by_properties", {
-        compounds: ref(sim, "hits[].id"),
-        filters: e.filters,
-        limit: actions.includes("rank") ? 500 : limit ?? 10,
-      }, "filter by properties");
-      path = "compounds[].id";
-    }
-    if (actions.includes("rank")) {
-      const by = rankKey(parsed);
-      last = b.add("rank", {
-        compounds: ref(last, path),
-        by: by.property,
-        order: by.order,
-        limit: limit ?? 10,
-      }, `rank by ${by.property}`);
-      path = "compounds[].id";
-    }
-    return { last, path };
+  const input: PlanInput = {
+    parsed,
+    b: new PlanBuilder(),
+    molecules: named.slice(0, MAX_BATCH),
+    limit: e.limit ?? defaults.limit,
   };
-
-  switch (intent.type) {
-    case "compound_lookup":
-    case "batch_query": {
-      const tool = actions.includes("targets")
-        ? "targets_of_compound"
-        : actions.includes("lipinski")
-        ? "lipinski"
-        : actions.includes("properties")
-        ? "properties"
-        : "compound_lookup";
-      for (const m of molecules) {
-        const args = tool === "compound_lookup"
-          ? { query: m.compound ?? m.smiles }
-          : tool === "targets_of_compound"
-          ? { compound: m.compound ?? m.smiles, include_activity: false }
-          : m;
-        b.add(tool, args, `${tool.replace(/_/g, " ")}: ${m.label}`);
-      }
-      break;
-    }
-    case "property_query":
-      for (const m of molecules) {
-        b.add(
-          actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties",
-          m,
-          `properties: ${m.label}`,
-        );
-      }
-      break;
-    case "property_comparison": {
-      const lookups = molecules.map((m) =>
-        b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`)
-      );
-      b.add(
-        "compare_properties",
-        {
-          compounds: lookups.map((s) => ref(s, "compound.id")),
-          ...(e.comparison ? { properties: [e.comparison.property] } : {}),
-        },
-        "compare properties",
-        { depends_on: lookups },
-      );
-      break;
-    }
-    case "property_filter":
-      if (molecules.length) {
-        b.add("filter_by_properties", {
-          compounds: molecules.map((m) => m.compound ?? m.smiles),
-          filters: e.filters,
-          limit: limit ?? 50,
-        }, "filter by properties");
-      } else {
-        const f = b.add("filter_by_properties", {
-          filters: e.filters,
-          limit: actions.includes("rank") ? 5000 : limit ?? 25,
-        }, "filter the dataset");
-        if (actions.includes("rank")) {
-          const by = rankKey(parsed);
-          b.add("rank", {
-            compounds: ref(f, "compounds[].id"),
-            by: by.property,
-            order: by.order,
-            limit: limit ?? 25,
-          }, `rank by ${by.property}`);
-        }
-      }
-      break;
-    case "similarity_search":
-      if (molecules[0]) similarFrom({ compound: molecules[0].compound, smiles: molecules[0].smiles });
-      break;
-    case "substructure_search": {
-      const q = parsed.substructure?.query ?? e.smiles[0];
-      const s = b.add(
-        "substructure_search",
-        { query: q, limit: e.filters.length ? 1000 : limit ?? 20 },
-        `substructure ${parsed.substructure?.label ?? q}`,
-      );
-      if (e.filters.length) {
-        b.add("filter_by_properties", {
-          compounds: ref(s, "hits[].id"),
-          filters: e.filters,
-          limit: limit ?? 20,
-        }, "filter by properties");
-      }
-      break;
-    }
-    case "target_query":
-      for (const m of molecules) {
-        b.add(
-          "targets_of_compound",
-          { compound: m.compound ?? m.smiles, include_activity: true },
-          `targets of ${m.label}`,
-        );
-      }
-      break;
-    case "reverse_target_query":
-      for (const t of e.targets) {
-        b.add(
-          "ligands_of_target",
-          { target: refText(t), limit: limit ?? 200, include_activity: true },
-          `ligands of ${t.text}`,
-        );
-      }
-      break;
-    case "target_comparison": {
-      const sets = molecules.map((m) =>
-        b.add(
-          "targets_of_compound",
-          { compound: m.compound ?? m.smiles, include_activity: false },
-          `targets of ${m.label}`,
-        )
-      );
-      b.add(
-        "intersect_targets",
-        { sets: sets.map((s) => ref(s, "targets[].id")), labels: molecules.map((m) => m.label) },
-        "targets in common",
-        { depends_on: sets },
-      );
-      break;
-    }
-    case "multi_step_workflow":
-      planWorkflow(b, parsed, molecules, similarFrom, limit);
-      break;
-    default:
-      break;
-  }
+  (PLANNERS[parsed.intent.type] ?? (() => {}))(input);
   return {
-    steps: b.steps,
+    steps: input.b.steps,
     ...(named.length > MAX_BATCH ? { truncated: { given: named.length, used: MAX_BATCH } } : {}),
   };
 }
 
-function rankKey(parsed: Parsed): { property: string; order: "asc" | "desc" } {
-  const e = parsed.intent.entities;
-  const numeric = e.properties.filter((p) =>
-    !["lipinski", "veber", "formula", "smiles", "inchi", "inchikey", "all"].includes(p)
-  );
-  const filterProps = new Set(e.filters.map((f) => f.property));
-  const property = numeric.find((p) => !filterProps.has(p as never)) ?? numeric[0] ?? "molecular_weight";
-  const order = e.comparison?.direction === "lower" ||
-      /\b(?:ascending|lowest|smallest|lightest|least)\b/i.test(JSON.stringify(parsed.actions))
-    ? "asc"
-    : "desc";
-  return { property, order };
-}
+const PLANNERS: Record<string, (p: PlanInput) => void> = {
+  compound_lookup: planPerMolecule,
+  batch_query: planPerMolecule,
+  property_query: planPerMolecule,
+  property_comparison: planComparison,
+  property_filter: planFilter,
+  // "similar to A and B": one search per named molecule, none silently dropped.
+  similarity_search: (p) => {
+    for (const m of p.molecules.slice(0, MAX_SIMILARITY_QUERIES)) {
+      similarFrom(p, { compound: m.compound, smiles: m.smiles });
+    }
+  },
+  substructure_search: planSubstructure,
+  target_query: planTargets,
+  reverse_target_query: planLigands,
+  target_comparison: (p) => commonTargets(p),
+  multi_step_workflow: planWorkflow,
+};
 
-function planWorkflow(
-  b: PlanBuilder,
-  parsed: Parsed,
-  molecules: { compound?: string; smiles?: string; label: string }[],
-  similarFrom: (
-    mol: { compound?: string; smiles?: string } | { compound: StepRef },
-    after?: string,
-  ) => { last: string; path: string },
-  limit: number | undefined,
-) {
-  const { actions } = parsed;
-  const e = parsed.intent.entities;
-  const m = molecules[0];
-  // Current "subject": either the named molecules or the output list of the previous step.
-  let list: { step: string; path: string } | null = null;
-  let single: { compound?: string | StepRef; smiles?: string } | null = m
-    ? { compound: m.compound, smiles: m.smiles }
-    : null;
-  let lookupStep: string | undefined;
-  for (const action of actions) {
-    switch (action) {
-      case "lookup":
-        if (m && !list) {
-          lookupStep = b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`);
-        }
-        if (lookupStep) single = { compound: ref(lookupStep, "compound.id") };
-        break;
-      case "compare": {
-        const lookups = molecules.map((x) =>
-          b.add("compound_lookup", { query: x.compound ?? x.smiles }, `look up ${x.label}`)
-        );
-        const prop = e.comparison?.property ?? "clogp";
-        const cmp = b.add(
-          "compare_properties",
-          { compounds: lookups.map((s) => ref(s, "compound.id")), properties: [prop] },
-          `compare ${prop}`,
-          { depends_on: lookups },
-        );
-        // Conditional next step: continue with the winner of the comparison.
-        single = {
-          compound: ref(
-            cmp,
-            `extremes.${prop}.${e.comparison?.direction === "lower" ? "lowest" : "highest"}`,
-          ),
-        };
-        break;
-      }
-      case "properties":
-      case "lipinski":
-        if (list) {
-          b.add("filter_by_properties", {
-            compounds: ref(list.step, list.path),
-            filters: [{ property: "molecular_weight", op: ">", value: 0 }],
-            limit: limit ?? 50,
-          }, "properties of the results");
-        } else if (single) b.add(action, single, `${action} of ${m?.label ?? "the compound"}`);
-        break;
-      case "similar": {
-        if (!single) break;
-        const r = similarFrom(single as { compound: StepRef });
-        list = { step: r.last, path: r.path };
-        break;
-      }
-      case "targets":
-        if (list) {
-          b.add("targets_of_compound", { include_activity: false }, "targets of each result", {
-            for_each: { $from: list.step, path: list.path, as: "compound", max: 10 },
-          });
-        } else if (single) {
-          const t = b.add(
-            "targets_of_compound",
-            { ...asCompound(single), include_activity: false },
-            `targets of ${m?.label ?? "the compound"}`,
-          );
-          list = { step: t, path: "targets[].id" };
-        }
-        break;
-      case "other_ligands":
-      case "ligands":
-        if (!list && single) {
-          const t = b.add(
-            "targets_of_compound",
-            { ...asCompound(single), include_activity: false },
-            `targets of ${m?.label ?? "the compound"}`,
-          );
-          list = { step: t, path: "targets[].id" };
-        }
-        if (list) {
-          b.add("ligands_of_target", { limit: 50, include_activity: false }, "other ligands of each target", {
-            for_each: { $from: list.step, path: list.path, as: "target", max: 10 },
-          });
-        } else if (e.targets[0]) {
-          const l = b.add("ligands_of_target", {
-            target: e.targets[0].id ?? e.targets[0].text,
-            include_activity: false,
-          }, `ligands of ${e.targets[0].text}`);
-          list = { step: l, path: "ligands[].id" };
-        }
-        break;
-      case "common_targets": {
-        const sets = molecules.map((x) =>
-          b.add(
-            "targets_of_compound",
-            { compound: x.compound ?? x.smiles, include_activity: false },
-            `targets of ${x.label}`,
-          )
-        );
-        const common = b.add(
-          "intersect_targets",
-          { sets: sets.map((s) => ref(s, "targets[].id")), labels: molecules.map((x) => x.label) },
-          "targets in common",
-          { depends_on: sets },
-        );
-        list = { step: common, path: "common[].id" };
-        break;
-      }
-      case "rank":
-      case "filter":
-        // Applied inside similarFrom when similarity produced the list; otherwise rank the current list.
-        if (list && !b.steps.some((s) => s.tool === "rank") && action === "rank") {
-          const by = rankKey(parsed);
-          const r = b.add("rank", {
-            compounds: ref(list.step, list.path),
-            by: by.property,
-            order: by.order,
-            limit: limit ?? 10,
-          }, `rank by ${by.property}`);
-          list = { step: r, path: "compounds[].id" };
-        }
-        break;
-      case "substructure":
-        if (parsed.substructure) {
-          const s = b.add(
-            "substructure_search",
-            { query: parsed.substructure.query, limit: 100 },
-            `substructure ${parsed.substructure.label}`,
-          );
-          list = { step: s, path: "hits[].id" };
-        }
-        break;
+/** One tool per named molecule: look-up card, fields, descriptors, Lipinski or targets. */
+function planPerMolecule(p: PlanInput) {
+  const { parsed: { actions }, b, molecules } = p;
+  if (actions.includes("class_members")) return planClass(p);
+  const tool = actions.includes("targets")
+    ? "targets_of_compound"
+    : actions.includes("fields") || actions.includes("lookup") && !actions.includes("properties")
+    ? "compound_lookup"
+    : actions.includes("lipinski") && !actions.includes("properties")
+    ? "lipinski"
+    : actions.includes("properties") || p.parsed.intent.type !== "compound_lookup" &&
+        p.parsed.intent.type !== "batch_query"
+    ? "properties"
+    : "compound_lookup";
+  const alsoProperties = tool === "compound_lookup" && actions.includes("fields") &&
+    (actions.includes("properties") || actions.includes("lipinski"));
+  for (const m of molecules) {
+    const args = tool === "compound_lookup"
+      ? { query: m.compound ?? m.smiles }
+      : tool === "targets_of_compound"
+      ? { compound: m.compound ?? m.smiles, include_activity: false }
+      : { ...(m.compound ? { compound: m.compound } : { smiles: m.smiles }) };
+    b.add(tool, args, `${tool === "compound_lookup" ? "look up" : tool.replace(/_/g, " ")}: ${m.label}`);
+    if (alsoProperties) {
+      const t = actions.includes("properties") ? "properties" : "lipinski";
+      b.add(t, m.compound ? { compound: m.compound } : { smiles: m.smiles }, `${t}: ${m.label}`);
     }
   }
 }
 
-const asCompound = (
-  s: { compound?: string | StepRef; smiles?: string },
-) => (s.compound ? { compound: s.compound } : { compound: s.smiles });
+function planComparison({ parsed, b, molecules }: PlanInput) {
+  const e = parsed.intent.entities;
+  const lookups = molecules.map((m) =>
+    b.add("compound_lookup", { query: m.compound ?? m.smiles }, `look up ${m.label}`)
+  );
+  b.add(
+    "compare_properties",
+    {
+      compounds: lookups.map((s) => ref(s, "compound.id")),
+      ...(e.comparison ? { properties: [e.comparison.property] } : {}),
+    },
+    "compare properties",
+    { depends_on: lookups },
+  );
+}
+
+function planFilter(p: PlanInput) {
+  const { parsed: { actions }, b, molecules, limit } = p;
+  if (actions.includes("class_members")) return planClass(p);
+  if (!hasFilters(p)) return; // nothing servable to filter by (e.g. only a property the data lacks)
+  if (molecules.length) {
+    b.add("filter_by_properties", {
+      compounds: molecules.map((m) => m.compound ?? m.smiles),
+      ...filterArgs(p),
+      limit: limit ?? 50,
+    }, "filter by properties");
+    return;
+  }
+  const ranked = actions.includes("rank");
+  const f = b.add(
+    "filter_by_properties",
+    { ...filterArgs(p), limit: ranked ? 5000 : limit ?? 25 },
+    "filter the dataset",
+  );
+  if (ranked) rankStep(p, f, "compounds[].id", limit ?? 25);
+}
+
+function planSubstructure(p: PlanInput) {
+  const { parsed, b, limit } = p;
+  const e = parsed.intent.entities;
+  const q = parsed.substructure?.query ?? e.smiles[0];
+  const ranked = parsed.actions.includes("rank") || e.limit !== undefined && !!e.comparison;
+  const wide = hasFilters(p) || ranked;
+  const s = b.add(
+    "substructure_search",
+    { query: q, limit: wide ? 1000 : limit ?? 20 },
+    `substructure ${parsed.substructure?.label ?? q}`,
+  );
+  let last = s, path = "hits[].id";
+  if (hasFilters(p)) {
+    last = b.add(
+      "filter_by_properties",
+      { compounds: ref(s, path), ...filterArgs(p), limit: ranked ? 1000 : limit ?? 20 },
+      "filter by properties",
+    );
+    path = "compounds[].id";
+  }
+  if (ranked) rankStep(p, last, path, limit ?? 20);
+}
+
+function planTargets(p: PlanInput) {
+  const { parsed, b, molecules } = p;
+  if (parsed.actions.includes("class_members")) return planClass(p);
+  if (parsed.actions.includes("fields")) {
+    for (const t of parsed.intent.entities.targets) {
+      b.add("target_lookup", { target: refText(t) }, `look up target ${t.text}`);
+    }
+    return;
+  }
+  for (const m of molecules) {
+    b.add(
+      "targets_of_compound",
+      { compound: m.compound ?? m.smiles, include_activity: true },
+      `targets of ${m.label}`,
+    );
+  }
+}
+
+function planLigands(p: PlanInput) {
+  const { parsed, b, limit } = p;
+  const e = parsed.intent.entities;
+  if (parsed.actions.includes("common_ligands")) return commonLigands(p);
+  for (const t of e.targets) {
+    const l = b.add(
+      "ligands_of_target",
+      { target: refText(t), limit: e.phase ? 2000 : limit ?? 200, include_activity: true },
+      `ligands of ${t.text}`,
+    );
+    if (hasFilters(p)) {
+      b.add("filter_by_properties", {
+        compounds: ref(l, "ligands[].id"),
+        ...filterArgs(p),
+        limit: limit ?? 200,
+      }, `filter the ligands of ${t.text}`);
+    }
+  }
+}
+
+/** Members of a named drug class, then the question's filters and ranking over them; with named compounds,
+ * which of them are members ("which of these are statins"). */
+function planClass(p: PlanInput) {
+  const { parsed, b, limit, molecules } = p;
+  const e = parsed.intent.entities;
+  const cls = e.classes![0];
+  const ranked = parsed.actions.includes("rank");
+  const numeric = e.filters.length > 0 || (e.relative?.length ?? 0) > 0 || !!e.approval_year;
+  const members = b.add("class_members", {
+    class: refText(cls),
+    ...(e.phase?.min === 4 ? { approved: true } : e.phase?.min ? { min_phase: e.phase.min } : {}),
+    ...(e.route ? { route: e.route } : {}),
+    ...(molecules.length ? { among: molecules.map((m) => m.compound ?? m.smiles) } : {}),
+    limit: numeric || ranked ? 2000 : limit ?? 50,
+  }, molecules.length ? `which are ${cls.text}` : `members of ${cls.text}`);
+  let last = members, path = "members[].id";
+  if (numeric) {
+    const { phase: _p, ...rest } = filterArgs(p);
+    last = b.add("filter_by_properties", {
+      compounds: ref(members, path),
+      ...rest,
+      limit: ranked ? 2000 : limit ?? 50,
+    }, "filter by properties");
+    path = "compounds[].id";
+  }
+  if (ranked) {
+    last = rankStep(p, last, path, limit ?? 25);
+    path = "compounds[].id";
+  }
+  if (parsed.actions.includes("targets")) {
+    b.add("targets_of_compound", { include_activity: false }, "targets of each member", {
+      for_each: { $from: last, path, as: "compound", max: limit ?? MAX_FANOUT },
+    });
+  }
+}

@@ -35,6 +35,7 @@ async function withStructure(refs: string[], ctx: ToolContext): Promise<Compound
 }
 
 export function passes(c: Compound, filters: PropertyFilter[]): boolean {
+  if (!filters.length) return true;
   if (!c.descriptors) return false;
   return filters.every((f) => {
     const v = propertyValue(c.descriptors!, f.property);
@@ -96,20 +97,53 @@ export const compareProperties = defineTool({
   },
 });
 
+const phaseSchema = z.object({
+  min: z.number().int().min(0).max(4).optional(),
+  max: z.number().int().min(0).max(4).optional(),
+});
+
+const inPhase = (c: Compound, p?: { min?: number; max?: number }) =>
+  !p || ((c.phase ?? 0) >= (p.min ?? 0) && (c.phase ?? 0) <= (p.max ?? 4));
+
+const inYears = (c: Compound, y?: { min?: number; max?: number }) =>
+  !y ||
+  (c.first_approval !== null && c.first_approval >= (y.min ?? 0) && c.first_approval <= (y.max ?? 9999));
+
 export const filterByProperties = defineTool({
   name: "filter_by_properties",
-  description: "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter.",
+  description:
+    "Keep compounds (given, or the whole dataset) whose descriptors satisfy every filter and whose development " +
+    "phase is in range (approved = phase 4); with no filter, shows the given compounds' values of `properties`.",
   args: z.object({
-    compounds: z.array(ref.compound).max(5000).optional(),
-    filters: z.array(filterSchema).min(1).max(10),
+    // Lists from a per-item step (ligands of each target) arrive nested: one flat list is filtered.
+    compounds: z.preprocess(
+      (v) => (Array.isArray(v) ? [...new Set(v.flat(3))] : v),
+      z.array(ref.compound).max(5000),
+    ).optional(),
+    filters: z.array(filterSchema).max(10).default([]),
+    phase: phaseSchema.optional(),
+    properties: z.array(property).max(14).optional(),
+    approval_year: z.object({ min: z.number().int().optional(), max: z.number().int().optional() })
+      .optional(),
+    /** Keep only compounds in this set (class members, another step's hits). */
+    within: z.array(z.string()).max(20000).optional(),
     limit: ref.limit(5000, 50),
+  }).refine((a) => a.compounds || a.filters.length || a.phase || a.approval_year, {
+    message: "give compounds, filters or a phase",
   }),
-  async run({ compounds, filters, limit }, ctx) {
+  async run({ compounds, filters, phase, properties, within, approval_year: year, limit }, ctx) {
     const pool = compounds ? await withStructure(compounds, ctx) : ctx.data.compounds;
-    const kept = pool.filter((c) => passes(c, filters));
-    const props = [...new Set(filters.map((f) => f.property))];
+    const inSet = within ? new Set(within) : null;
+    const kept = pool.filter((c) =>
+      passes(c, filters) && inPhase(c, phase) && inYears(c, year) &&
+      (!inSet || c.chembl_ids.some((id) => inSet.has(id)) || inSet.has(c.id))
+    );
+    const props = [...new Set([...filters.map((f) => f.property), ...(properties ?? [])])];
     return {
       filters,
+      ...(phase ? { phase } : {}),
+      ...(within ? { within_size: within.length } : {}),
+      ...(year ? { approval_year: year } : {}),
       considered: pool.length,
       total: kept.length,
       compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),
@@ -122,7 +156,7 @@ export const rank = defineTool({
   name: "rank",
   description: "Order compounds by a property (descending by default).",
   args: z.object({
-    compounds: z.array(ref.compound).min(1).max(5000),
+    compounds: z.array(ref.compound).max(5000),
     by: property,
     order: z.enum(["asc", "desc"]).default("desc"),
     limit: ref.limit(5000, 50),

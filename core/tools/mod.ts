@@ -8,6 +8,7 @@ import { lipinski, properties } from "./properties.ts";
 import { similaritySearch } from "./similarity_search.ts";
 import { substructureSearch } from "./substructure_search.ts";
 import { ligandsOfTarget, targetsOfCompound } from "./targets.ts";
+import { targetLookup } from "./target_lookup.ts";
 
 export const TOOLS = {
   compound_lookup: compoundLookup,
@@ -21,6 +22,7 @@ export const TOOLS = {
   filter_by_properties: filterByProperties,
   rank,
   intersect_targets: intersectTargets,
+  target_lookup: targetLookup,
   intersect_ligands: intersectLigands,
   class_members: classMembers,
 } as const satisfies Record<string, AnyTool>;

@@ -66,6 +66,27 @@ export interface QueryResponse {
         plan: number;
         execute: number;
     };
+    /** Which words of the question were used (and as what), which were not, and which names were corrected. */
+    understanding: {
+        used: {
+            text: string;
+            start: number;
+            end: number;
+            as: string;
+            value?: string;
+        }[];
+        unused: {
+            text: string;
+            start: number;
+            end: number;
+        }[];
+        corrections: {
+            from: string;
+            to: string;
+        }[];
+    };
+    /** What was not available or not used, and assumptions made. */
+    notes: string[];
 }
 export interface ClientOptions {
     /** JWT sent as the subprotocol pair ["bearer", token] on every (re)connect. */

@@ -55,6 +55,31 @@ Deno.test({
 
 Deno.test({
   ...opts,
+  name: "console: the question is shown with used words underlined and unused words struck through",
+  async fn() {
+    const s = await startWsServer({});
+    const b = await browser();
+    const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${http(s)}/ui`);
+    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "open");
+    await page.fill("#q", "molecular weight of aspirin in zorblax units");
+    await page.click("#ask");
+    await page.waitForFunction(() => /partial/.test(document.getElementById("status")!.textContent ?? ""));
+    const used = await page.$$eval("#understanding .used", (n) => n.map((x) => x.textContent));
+    const unused = await page.$$eval("#understanding .unused", (n) => n.map((x) => x.textContent));
+    assert.ok(used.includes("aspirin") && used.includes("molecular weight"), `used: ${used}`);
+    assert.deepEqual(unused, ["zorblax", "units"]);
+    assert.match(await page.textContent("#answer") ?? "", /zorblax/);
+    assert.deepEqual(errors, []);
+    await b.close();
+    await s.stop(false);
+  },
+});
+
+Deno.test({
+  ...opts,
   name: "console: cancel a running query",
   async fn() {
     const s = await startWsServer({ slowMs: 400 });

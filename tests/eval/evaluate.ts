@@ -92,12 +92,13 @@ function entityIds(list: unknown): string[] {
     : [];
 }
 
-/** Ids the response resolved: parsed entities, looked-up compounds, and `understanding.used` values. */
+/** Ids the response resolved or answered with: parsed entities, `understanding.used` values, and every compound
+ * id in the structured result (looked-up compounds, ligands of a target, members of a class, hits). */
 function resolvedIds(r: Scored, kind: "compounds" | "targets"): Set<string> {
   const ids = new Set(entityIds(r.intent.entities[kind]));
   if (kind === "compounds") {
-    for (const x of (r.result.compounds ?? []) as { compound?: { id?: string } }[]) {
-      if (x?.compound?.id) ids.add(x.compound.id);
+    for (const m of JSON.stringify(r.result ?? {}).matchAll(/"(?:id|compound_id)":"(CHEMBL\d+)"/g)) {
+      ids.add(m[1]);
     }
   }
   for (const u of r.understanding?.used ?? []) if (typeof u.value === "string") ids.add(u.value);

@@ -804,7 +804,7 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
         intents: ["target_comparison"],
         outcome: "success",
         targets: [tByName(a).id, tByName(b).id],
-        tools: ["ligands_of_target", "intersect_ligands"],
+        tools: ["intersect_ligands"],
       });
     }
   }
@@ -816,7 +816,7 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
       intents: ["target_comparison"],
       outcome: "success",
       targets: [tByName(a).id, tByName(b).id, tByName(c).id],
-      tools: ["ligands_of_target", "intersect_ligands"],
+      tools: ["intersect_ligands"],
     });
   }
 

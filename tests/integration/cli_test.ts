@@ -46,9 +46,9 @@ Deno.test("--json prints the QueryResponse", async () => {
 });
 
 Deno.test("query errors exit 1, usage errors exit 2", async () => {
-  const bad = await cli(["ibuprofin"]);
+  const bad = await cli(["targets of zorblaxinol"]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /Did you mean/);
+  assert.match(bad.stdout, /No compound or target named "zorblaxinol"/);
   const usage = await cli(["props"]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage: props/);

@@ -114,7 +114,7 @@ Deno.test({
 
     await t.step("understood-but-unanswerable queries are 200 with the error code", async () => {
       for (
-        const [q, code] of [["zorbitrexil", "not_found"], ["What is the weather today?", "out_of_scope"], [
+        const [q, code] of [["zorblaxinol", "not_found"], ["What is the weather today?", "out_of_scope"], [
           "qwrtzp xkcdvb",
           "unrecognized_query",
         ]]

@@ -47,7 +47,7 @@ Deno.test({
       const q of [
         "targets of aspirin",
         "targets of aspirin",
-        "zorbitrexil",
+        "zorblaxinol",
         "Find compounds similar to aspirin and get their targets",
       ]
     ) await post(q);

@@ -82,7 +82,8 @@ Deno.test("over-long queries are rejected as invalid_request", async () => {
 
 Deno.test("potency constraints are reported as not available offline instead of silently ignored", async () => {
   const r = await ask("EGFR inhibitors with IC50 < 50 nM");
-  assert.equal(r.status, "success");
+  assert.equal(r.status, "partial", "an ask the data cannot serve is never a plain success");
+  assert.equal(r.error?.code, "not_available");
   assert.ok(r.notes?.some((n) => /IC50/.test(n)));
   assert.match(r.answer, /no IC50\/Ki values/);
 });

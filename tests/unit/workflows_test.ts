@@ -29,7 +29,8 @@ Deno.test("similar → filter (MW < 300) → rank equals the chain done by hand"
     query: "Find compounds similar to ibuprofen with MW < 300 and rank them by logP",
   });
   assert.deepEqual(r.plan.steps.map((s) => s.tool), ["similarity_search", "filter_by_properties", "rank"]);
-  const sim = await run("similarity_search", { compound: "ibuprofen", threshold: 0.5, limit: 500 });
+  const threshold = r.plan.steps[0].args.threshold as number;
+  const sim = await run("similarity_search", { compound: "ibuprofen", threshold, limit: 500 });
   const filtered = await run("filter_by_properties", {
     compounds: ids(sim.hits),
     filters: [{ property: "molecular_weight", op: "<", value: 300 }],
