@@ -1,5 +1,5 @@
 /** Cache benchmarks: L1 get throughput, cached/L2-only /api/query vs /health, and warming's effect on p50. */
-import { cacheKey, createRedisClient, LayeredCache, RedisBus, RedisTier } from "../core/cache/mod.ts";
+import { cacheKey, createRedisClient, LayeredCache, RedisBus, RedisTier } from "../core/mod.ts";
 import { fmt, loadTest, percentile, startServerProcess } from "./lib.ts";
 
 export async function benchCache(seconds = 5): Promise<string[]> {

@@ -1,6 +1,5 @@
 /** Similarity search p50 over the whole dataset and descriptor throughput, each against python RDKit in the same run. */
-import { bulkTanimoto } from "../core/chem/mod.ts";
-import { createAgent, embeddedSource } from "../core/mod.ts";
+import { bulkTanimoto, createAgent, embeddedSource } from "../core/mod.ts";
 import { fmt, percentile, python } from "./lib.ts";
 
 export async function benchChemistry(): Promise<string[]> {

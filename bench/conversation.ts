@@ -1,9 +1,16 @@
 /** Memory-layer overhead per query (SQLite, Redis) vs no session, and LLM classification latency with a
  * local OpenAI-protocol server at 0 ms and 500 ms injected latency (budget 2 s, then 300 ms). */
-import { Agent, createAgent } from "../core/mod.ts";
-import { createRedisClient } from "../core/cache/mod.ts";
-import { createLLMRefiner, GuardedLLM, OpenAIProvider } from "../core/llm/mod.ts";
-import { RedisSessionStore, SqliteSessionStore } from "../core/memory/mod.ts";
+import {
+  Agent,
+  createAgent,
+  createLLMRefiner,
+  createProvider,
+  createRedisClient,
+  GuardedLLM,
+  loadConfig,
+  RedisSessionStore,
+  SqliteSessionStore,
+} from "../core/mod.ts";
 import { startLLMServer } from "../tests/llm_servers.ts";
 import { fmt, percentile } from "./lib.ts";
 
@@ -60,7 +67,10 @@ export async function benchConversation(): Promise<string[]> {
         }),
       }),
     );
-    const llm = new GuardedLLM(new OpenAIProvider("bench", { apiKey: "x", baseURL: server.url }), {
+    const provider = await createProvider(
+      loadConfig({ LLM_PROVIDER: "openai", LLM_MODEL: "bench", LLM_API_KEY: "x", LLM_BASE_URL: server.url }),
+    );
+    const llm = new GuardedLLM(provider!, {
       ratePerSec: 1000,
       burst: 1000,
     });

@@ -8,14 +8,19 @@
  * Server CPU time per request (utime + stime) is reported beside it, and two in-process measures (no sockets,
  * no second process) bound the cost from the other side. */
 import { fmt, loadTest, startServerProcess } from "./lib.ts";
-import { EventStream } from "../core/execute/events.ts";
-import { createLogger } from "../core/obs/log.ts";
-import { Metrics } from "../core/obs/metrics.ts";
-import { MetricsStore } from "../core/obs/metrics_store.ts";
-import { queryLogger } from "../core/obs/query_log.ts";
-import type { QueryEvent } from "../core/types.ts";
-import { Agent, createChemPool, embeddedSource, loadConfig } from "../core/mod.ts";
-import { createCacheStack } from "../core/cache/factory.ts";
+import {
+  Agent,
+  createCacheStack,
+  createChemPool,
+  createLogger,
+  embeddedSource,
+  EventStream,
+  loadConfig,
+  Metrics,
+  MetricsStore,
+  type QueryEvent,
+  queryLogger,
+} from "../core/mod.ts";
 import { createApp } from "../edge/app.ts";
 
 /** Four apps in this process, two instrumented as main.ts builds them and two as with

@@ -4,9 +4,14 @@
  * Deno.serve's socket work (the same for both) is left out, so the relative cost here is an upper bound of the
  * cost over HTTP. Redis-shared buckets (local decision, spent tokens synced in the background) are measured
  * after it the same way. */
-import { Agent, createChemPool, embeddedSource, loadConfig } from "../core/mod.ts";
-import { createCacheStack } from "../core/cache/factory.ts";
-import { createRedisClient } from "../core/cache/mod.ts";
+import {
+  Agent,
+  createCacheStack,
+  createChemPool,
+  createRedisClient,
+  embeddedSource,
+  loadConfig,
+} from "../core/mod.ts";
 import { Hono } from "hono";
 import { createApp } from "../edge/app.ts";
 import {

@@ -253,49 +253,17 @@ export class Agent {
   async #query(req: QueryRequest, opts: QueryOptions & { queryId: string }): Promise<QueryResponse> {
     const queryId = opts.queryId;
     const events = this.eventStream(queryId, opts.onEvent);
-    const control = opts.control;
-    if (control) {
-      control.attach(events);
-      const gate = opts.gate;
-      opts = {
-        ...opts,
-        signal: opts.signal ? AbortSignal.any([opts.signal, control.signal]) : control.signal,
-        gate: gate ? async () => (await gate(), await control.gate()) : control.gate,
-      };
-    }
+    opts = underControl(opts, events);
     const t0 = performance.now();
-    events.emit("accepted", {
-      query: req.query,
-      session_id: req.session_id ?? null,
-      origin: opts.origin ?? "user",
-      ...(opts.requestId ? { request_id: opts.requestId } : {}),
-    }, 0);
+    emitAccepted(events, req, opts);
     // Conversation: resolve follow-ups and clarification answers against the session's recent exchanges.
     const context = await this.#context(req.session_id);
     const resolved = typeof req.query === "string" && context.length
       ? this.#resolve(req.query, context, await this.#smilesChecker(req.query, opts.signal))
       : null;
-    const effective: QueryRequest = resolved ? { ...req, query: resolved.text } : req;
     const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" &&
       !!req.query.trim() && !resolved;
-    const pipelineCache = req.options?.cache === false ? false : undefined;
-    const run = async () =>
-      runPipeline(effective, events, {
-        parse: {
-          data: this.data,
-          chem: await this.#smilesChecker(effective.query, opts.signal),
-          maxLength: this.maxQueryLength,
-        },
-        runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: pipelineCache }),
-        stepTimeoutMs: this.stepTimeoutMs,
-        datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
-        clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
-        ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
-      }, {
-        ...opts,
-        ...(req.options?.parallel !== undefined ? { parallel: req.options.parallel } : {}),
-        ...(resolved ? { resolved: { original: req.query, how: resolved.how } } : {}),
-      });
+    const run = () => this.#runPipeline(req, resolved, events, opts);
     let response: QueryResponse;
     if (useCache) {
       const { text: normalized, key } = this.#queryKey(req.query, req.options?.limit ?? null);
@@ -336,11 +304,36 @@ export class Agent {
     if (req.session_id && this.memory) {
       await this.#remember(req.session_id, req.query, resolved?.text, response);
     }
-    control?.finish();
-    if (response.error?.code === "cancelled") events.emit("cancelled", { error: response.error });
-    else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
-    else if (response.status !== "clarification_needed") events.emit("result", { response }, 1);
+    opts.control?.finish();
+    emitOutcome(events, response);
     return response;
+  }
+
+  /** The pipeline for this question (or the question it was resolved to from the conversation). */
+  async #runPipeline(
+    req: QueryRequest,
+    resolved: { text: string; how: string } | null,
+    events: EventStream,
+    opts: QueryOptions,
+  ): Promise<QueryResponse> {
+    const effective: QueryRequest = resolved ? { ...req, query: resolved.text } : req;
+    const toolCache = req.options?.cache === false ? false : undefined;
+    return await runPipeline(effective, events, {
+      parse: {
+        data: this.data,
+        chem: await this.#smilesChecker(effective.query, opts.signal),
+        maxLength: this.maxQueryLength,
+      },
+      runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: toolCache }),
+      stepTimeoutMs: this.stepTimeoutMs,
+      datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
+      clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
+      ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
+    }, {
+      ...opts,
+      ...(req.options?.parallel !== undefined ? { parallel: req.options.parallel } : {}),
+      ...(resolved ? { resolved: { original: req.query, how: resolved.how } } : {}),
+    });
   }
 
   #queryKey(query: string, limit: number | null): { text: string; key: string } {
@@ -459,6 +452,37 @@ export class Agent {
       void this.data.classes.suggestions;
     });
   }
+}
+
+/** With a transport's control (pause/resume/cancel): its events join the query's stream, its signal and gate
+ * join the caller's. */
+function underControl<O extends QueryOptions>(opts: O, events: EventStream): O {
+  const control = opts.control;
+  if (!control) return opts;
+  control.attach(events);
+  const gate = opts.gate;
+  return {
+    ...opts,
+    signal: opts.signal ? AbortSignal.any([opts.signal, control.signal]) : control.signal,
+    gate: gate ? async () => (await gate(), await control.gate()) : control.gate,
+  };
+}
+
+/** The first event of every query: what was asked, by whom, in which session. */
+function emitAccepted(events: EventStream, req: QueryRequest, opts: QueryOptions): void {
+  events.emit("accepted", {
+    query: req.query,
+    session_id: req.session_id ?? null,
+    origin: opts.origin ?? "user",
+    ...(opts.requestId ? { request_id: opts.requestId } : {}),
+  }, 0);
+}
+
+/** The last event: cancelled, error or result (a clarification already had its own event). */
+function emitOutcome(events: EventStream, response: QueryResponse): void {
+  if (response.error?.code === "cancelled") events.emit("cancelled", { error: response.error });
+  else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
+  else if (response.status !== "clarification_needed") events.emit("result", { response }, 1);
 }
 
 /** Waits at most `ms` for a memory operation (a slow store must not hold up answers). */

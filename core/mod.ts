@@ -1,25 +1,14 @@
-/** @module ChemAgent core: the public surface used by edge/, the CLI, tests and benchmarks. */
+/** @module ChemAgent core: the one door into core for edge/, main.ts, the Deno Deploy entry, bench/, tools/ and
+ * the dashboard (tests/unit/imports_test.ts fails on an import past it). Grouped by pipeline stage; drivers and
+ * observers come after the stages. */
+
+// ── The agent and its contracts ──────────────────────────────────────────────────────────────────────────────
 export { Agent, type AgentOptions, createAgent, type QueryOptions } from "./agent.ts";
 export * from "./types.ts";
 export * from "./errors.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
-// Shapes the metrics and cache APIs answer with (type only: the dashboard imports them).
-export type {
-  ErrorRecord,
-  HistoryPoint,
-  MetricsSummary,
-  QueryRecord,
-  ToolStats,
-} from "./obs/metrics_store.ts";
-export type { OutcomeKind } from "./obs/outcome.ts";
-export type CacheStatsSnapshot = Awaited<
-  ReturnType<import("./cache/layered.ts").LayeredCache["statsSnapshot"]>
->;
-export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
-export { ChemPool, createChemEngine, createChemPool, LIMITS, MAX_SMILES_LENGTH } from "./chem/mod.ts";
-export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
-export { type ToolName, TOOLS } from "./tools/mod.ts";
-export { responseToJson, sharedAnswerJson, sharedTail, volatileHead } from "./answer/serialize.ts";
+
+// ── Request: one QueryRequest schema for every transport ────────────────────────────────────────────────────
 export {
   parseQueryRequest,
   queryOptionsSchema,
@@ -27,5 +16,75 @@ export {
   queryRequestSchema,
   withOptionsAlias,
 } from "./request.ts";
+
+// ── Data and chemistry: the embedded dataset, RDKit in a worker pool ─────────────────────────────────────────
+export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
+export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
+export {
+  bulkTanimoto,
+  ChemPool,
+  createChemEngine,
+  createChemPool,
+  LIMITS,
+  MAX_SMILES_LENGTH,
+} from "./chem/mod.ts";
+
+// ── Tools and execution: the tool registry, the event stream, pause/resume/cancel ────────────────────────────
+export { type AnyTool, type ToolName, TOOLS } from "./tools/mod.ts";
 export { QueryControl } from "./execute/control.ts";
-export { type EventListener, EventStream, isoNow, newId } from "./execute/events.ts";
+export { EventStream, isoNow, newId } from "./execute/events.ts";
+
+// ── Answer: text rendering and the JSON wire shape ───────────────────────────────────────────────────────────
+export { renderOutput } from "./answer/render.ts";
+export { responseToJson, sharedAnswerJson, sharedTail, volatileHead } from "./answer/serialize.ts";
+
+// ── Session memory: follow-ups and clarifications ───────────────────────────────────────────────────────────
+export {
+  answerClarification,
+  RedisSessionStore,
+  type SessionStore,
+  SqliteSessionStore,
+} from "./memory/mod.ts";
+export { createSessionStore } from "./memory/factory.ts";
+
+// ── Cache: layered L1/L2 with its drivers; warming runs questions through the agent, above the cache ─────────
+export { cacheKey, createRedisClient, LayeredCache, RedisBus, RedisTier } from "./cache/mod.ts";
+export { type CacheStack, createCacheStack } from "./cache/factory.ts";
+export { commonQueries, warmCache, type WarmReport } from "./warm.ts";
+export type CacheStatsSnapshot = Awaited<
+  ReturnType<import("./cache/layered.ts").LayeredCache["statsSnapshot"]>
+>;
+
+// ── LLM: providers load lazily (their SDKs are slow to import), the guard and the refiner ────────────────────
+export { createLLMRefiner, GuardedLLM } from "./llm/mod.ts";
+export { createProvider, createRefinerFromConfig } from "./llm/factory.ts";
+
+// ── Observability: logs, metrics, the metrics store, tracing, alerts ─────────────────────────────────────────
+export { createLogger, type Logger } from "./obs/log.ts";
+export { Metrics } from "./obs/metrics.ts";
+export { MetricsStore } from "./obs/metrics_store.ts";
+export type {
+  ErrorRecord,
+  HistoryPoint,
+  MetricsSummary,
+  QueryRecord,
+  ToolStats,
+} from "./obs/metrics_store.ts";
+export { RedisRollups } from "./obs/shared_rollups.ts";
+export { queryLogger } from "./obs/query_log.ts";
+export { type OutcomeKind, outcomeOf } from "./obs/outcome.ts";
+export { enableSpans, setupTracing, withSpan } from "./obs/tracing.ts";
+export { AlertEngine } from "./obs/alerts/engine.ts";
+export {
+  type AlertChannel,
+  EmailChannel,
+  PagerDutyChannel,
+  SlackChannel,
+  WebhookChannel,
+} from "./obs/alerts/channels.ts";
+/** The PDF metrics report, imported on first use (pdf-lib is large and rarely needed). */
+export async function metricsReportPdf(
+  ...args: Parameters<typeof import("./obs/report_pdf.ts").metricsReportPdf>
+): ReturnType<typeof import("./obs/report_pdf.ts").metricsReportPdf> {
+  return (await import("./obs/report_pdf.ts")).metricsReportPdf(...args);
+}

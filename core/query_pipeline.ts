@@ -1,6 +1,6 @@
 /** @module One question end to end: parse → plan → execute → answer, as a stream of QueryEvents. */
 import { composeAnswer } from "./answer/mod.ts";
-import { toErrorBody } from "./errors.ts";
+import { type ErrorBody, toErrorBody } from "./errors.ts";
 import { withSpan } from "./obs/tracing.ts";
 import type { EventStream } from "./execute/events.ts";
 import { executePlan, type RunTool } from "./execute/mod.ts";
@@ -41,6 +41,10 @@ const UNKNOWN: Intent = {
 const NOTHING_UNDERSTOOD: Understanding = { used: [], unused: [], corrections: [] };
 const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
 
+type Timing = QueryResponse["timing_ms"];
+/** The fields every response of this query shares. */
+type Base = Pick<QueryResponse, "query_id" | "session_id" | "cached">;
+
 /** Runs the pipeline; emits parsing/planning/step events (the caller emits accepted and the final event). */
 export async function runPipeline(
   req: QueryRequest,
@@ -49,8 +53,8 @@ export async function runPipeline(
   opts: PipelineOptions = {},
 ): Promise<QueryResponse> {
   const t0 = performance.now();
-  const timing = { total: 0, parse: 0, plan: 0, execute: 0 };
-  const base = {
+  const timing: Timing = { total: 0, parse: 0, plan: 0, execute: 0 };
+  const base: Base = {
     query_id: events.queryId,
     ...(req.session_id ? { session_id: req.session_id } : {}),
     cached: false,
@@ -61,112 +65,25 @@ export async function runPipeline(
   let plan: Plan;
   try {
     const tp = performance.now();
-    parsed = await withSpan("parse", {}, (span) => {
-      const p = parseQuestion(req.query ?? "", deps.parse);
-      span.setAttributes({ "chemagent.intent": p.intent.type, "chemagent.confidence": p.intent.confidence });
-      return p;
-    });
-    if (deps.refine) {
-      const better = await withSpan("llm.refine", {}, () => deps.refine!(parsed, req.query, opts.signal));
-      if (better) {
-        // The LLM's reading keeps the rules' word accounting: words neither understood stay reported.
-        parsed = { understanding: parsed.understanding, unavailable: parsed.unavailable, ...better.parsed };
-        if (better.note) notes.push(better.note);
-      } else if (parsed.llmNote) notes.push(parsed.llmNote);
-    }
-    if (opts.resolved) {
-      parsed = { ...parsed, intent: { ...parsed.intent, source: "context" } };
-      notes.push(`Interpreted from the conversation as: "${req.query}" (${opts.resolved.how}).`);
-    }
+    parsed = await understand(req, deps, opts, notes);
     timing.parse = elapsed(tp);
     const tl = performance.now();
-    const p = parsed;
-    plan = await withSpan("plan", {}, (span) => {
-      const pl = planFor(p, { limit: req.options?.limit });
-      span.setAttribute("chemagent.steps", pl.steps.length);
-      return pl;
-    });
+    plan = await planQuestion(parsed, req);
     timing.plan = elapsed(tl);
   } catch (e) {
-    const error = toErrorBody(e);
     timing.total = elapsed(t0);
-    return {
-      ...base,
-      status: "error",
-      success: false,
-      intent: UNKNOWN,
-      plan: { steps: [] },
-      result: {},
-      answer: `**${error.message}**`,
-      error,
-      provenance: [],
-      timing_ms: timing,
-      understanding: NOTHING_UNDERSTOOD,
-      notes,
-    };
+    return failed(base, UNKNOWN, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
   }
   const understanding = parsed.understanding ?? NOTHING_UNDERSTOOD;
   const clarification = deps.clarify?.(parsed, req.query);
   if (clarification) {
     timing.total = elapsed(t0);
-    const c = {
-      question: clarification.question,
-      options: clarification.options,
-      suggested_queries: clarification.rewrites,
-    };
-    events.emit("clarification_needed", { clarification: c }, 0.1);
-    return {
-      ...base,
-      status: "clarification_needed",
-      success: false,
-      intent: parsed.intent,
-      plan: { steps: [] },
-      result: {},
-      answer: `**${c.question}**\n\n${
-        c.options.map((o, i) => `${i + 1}. ${o}`).join("\n")
-      }\n\nAnswer with the number or the option in the same session.`,
-      clarification: c,
-      provenance: [],
-      timing_ms: timing,
-      understanding,
-      notes,
-    };
+    return askBack(base, parsed, understanding, clarification, events, timing, notes);
   }
   events.emit("planning", { intent: parsed.intent, plan }, 0.1);
   const te = performance.now();
-  const total = plan.steps.length || 1;
   try {
-    const outcomes = await withSpan(
-      "execute",
-      { "chemagent.steps": plan.steps.length },
-      () =>
-        executePlan(plan, deps.runTool, {
-          signal: opts.signal,
-          stepTimeoutMs: deps.stepTimeoutMs,
-          parallel: opts.parallel,
-          gate: opts.gate,
-          onStepStart: (step) =>
-            events.emit("step_start", {
-              step_id: step.id,
-              tool: step.tool,
-              label: step.label ?? step.tool,
-              depends_on: step.depends_on,
-            }),
-          onStepEnd: (o, done) => {
-            const progress = 0.1 + 0.85 * (done / total);
-            if (o.status === "ok") {
-              events.emit("step_complete", { step_id: o.id, tool: o.tool, ms: o.ms }, progress);
-              events.emit("partial_result", { step_id: o.id, tool: o.tool, output: o.output }, progress);
-            } else {events.emit("step_error", {
-                step_id: o.id,
-                tool: o.tool,
-                status: o.status,
-                error: o.error,
-                ms: o.ms,
-              }, progress);}
-          },
-        }),
-    );
+    const outcomes = await execute(plan, events, deps, opts);
     timing.execute = elapsed(te);
     const answer = composeAnswer(parsed, plan, outcomes, deps.datasetLabel);
     timing.total = elapsed(t0);
@@ -190,19 +107,135 @@ export async function runPipeline(
       : toErrorBody(e);
     timing.execute = elapsed(te);
     timing.total = elapsed(t0);
-    return {
-      ...base,
-      status: "error",
-      success: false,
-      intent: parsed.intent,
-      plan,
-      result: {},
-      answer: `**${error.message}**`,
-      error,
-      provenance: [],
-      timing_ms: timing,
-      understanding,
-      notes,
-    };
+    return failed(base, parsed.intent, plan, understanding, error, timing, notes);
   }
+}
+
+/** Parse, then the LLM's second opinion when configured, then mark a question rewritten from context; notes
+ * on how the question was read are appended to `notes`. */
+async function understand(
+  req: QueryRequest,
+  deps: PipelineDeps,
+  opts: PipelineOptions,
+  notes: string[],
+): Promise<Parsed> {
+  let parsed = await withSpan("parse", {}, (span) => {
+    const p = parseQuestion(req.query ?? "", deps.parse);
+    span.setAttributes({ "chemagent.intent": p.intent.type, "chemagent.confidence": p.intent.confidence });
+    return p;
+  });
+  if (deps.refine) {
+    const better = await withSpan("llm.refine", {}, () => deps.refine!(parsed, req.query, opts.signal));
+    if (better) {
+      // The LLM's reading keeps the rules' word accounting: words neither understood stay reported.
+      parsed = { understanding: parsed.understanding, unavailable: parsed.unavailable, ...better.parsed };
+      if (better.note) notes.push(better.note);
+    } else if (parsed.llmNote) notes.push(parsed.llmNote);
+  }
+  if (opts.resolved) {
+    parsed = { ...parsed, intent: { ...parsed.intent, source: "context" } };
+    notes.push(`Interpreted from the conversation as: "${req.query}" (${opts.resolved.how}).`);
+  }
+  return parsed;
+}
+
+function planQuestion(parsed: Parsed, req: QueryRequest): Promise<Plan> {
+  return withSpan("plan", {}, (span) => {
+    const pl = planFor(parsed, { limit: req.options?.limit });
+    span.setAttribute("chemagent.steps", pl.steps.length);
+    return pl;
+  });
+}
+
+/** Runs the plan's steps, reporting each start and end as events (progress 0.1 → 0.95 with the steps done). */
+function execute(plan: Plan, events: EventStream, deps: PipelineDeps, opts: PipelineOptions) {
+  const total = plan.steps.length || 1;
+  return withSpan("execute", { "chemagent.steps": plan.steps.length }, () =>
+    executePlan(plan, deps.runTool, {
+      signal: opts.signal,
+      stepTimeoutMs: deps.stepTimeoutMs,
+      parallel: opts.parallel,
+      gate: opts.gate,
+      onStepStart: (step) =>
+        events.emit("step_start", {
+          step_id: step.id,
+          tool: step.tool,
+          label: step.label ?? step.tool,
+          depends_on: step.depends_on,
+        }),
+      onStepEnd: (o, done) => {
+        const progress = 0.1 + 0.85 * (done / total);
+        if (o.status === "ok") {
+          events.emit("step_complete", { step_id: o.id, tool: o.tool, ms: o.ms }, progress);
+          events.emit("partial_result", { step_id: o.id, tool: o.tool, output: o.output }, progress);
+        } else {
+          events.emit("step_error", {
+            step_id: o.id,
+            tool: o.tool,
+            status: o.status,
+            error: o.error,
+            ms: o.ms,
+          }, progress);
+        }
+      },
+    }));
+}
+
+/** The answer when the question is ambiguous: the clarification, as an event and as the response. */
+function askBack(
+  base: Base,
+  parsed: Parsed,
+  understanding: Understanding,
+  clarification: Clarification,
+  events: EventStream,
+  timing: Timing,
+  notes: string[],
+): QueryResponse {
+  const c = {
+    question: clarification.question,
+    options: clarification.options,
+    suggested_queries: clarification.rewrites,
+  };
+  events.emit("clarification_needed", { clarification: c }, 0.1);
+  const options = c.options.map((o, i) => `${i + 1}. ${o}`).join("\n");
+  return {
+    ...base,
+    status: "clarification_needed",
+    success: false,
+    intent: parsed.intent,
+    plan: { steps: [] },
+    result: {},
+    answer: `**${c.question}**\n\n${options}\n\nAnswer with the number or the option in the same session.`,
+    clarification: c,
+    provenance: [],
+    timing_ms: timing,
+    understanding,
+    notes,
+  };
+}
+
+/** An error response: what was understood so far, and the typed error. */
+function failed(
+  base: Base,
+  intent: Intent,
+  plan: Plan,
+  understanding: Understanding,
+  error: ErrorBody,
+  timing: Timing,
+  notes: string[],
+): QueryResponse {
+  return {
+    ...base,
+    status: "error",
+    success: false,
+    intent,
+    plan,
+    result: {},
+    answer: `**${error.message}**`,
+    error,
+    provenance: [],
+    timing_ms: timing,
+    understanding,
+    notes,
+  };
 }

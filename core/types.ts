@@ -152,3 +152,26 @@ export interface QueryEvent {
   progress: number;
   timestamp: string;
 }
+
+/** Receives every event of a query, and the query's `accepted` event (its text, session and request ids), so
+ * observers need no per-query state of their own. Declared here, beside QueryEvent, so observers (core/obs)
+ * depend on the contract and not on the execution stage that emits it. */
+export type EventListener = (event: QueryEvent, accepted?: QueryEvent) => void;
+
+/** One cache observation, emitted as it happens: a tier operation (hit, miss, set, evict, error; `ms` where
+ * timed), or how a cached read was served in the end. Observers (metrics) subscribe; the cache knows none. */
+export type CacheEvent =
+  | {
+    type: "tier";
+    tier: string;
+    kind: string;
+    outcome: "hit" | "miss" | "set" | "evict" | "error";
+    ms?: number;
+  }
+  | { type: "request"; kind: string; served: "cache" | "compute" };
+
+/** What a cache offers its observers: its events, and its size when asked (for gauges read at scrape time). */
+export interface ObservableCache {
+  onEvent(listener: (e: CacheEvent) => void): void;
+  size(): { l1_entries: number; l1_bytes: number; l2: boolean; l2_healthy: boolean };
+}

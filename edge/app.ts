@@ -3,10 +3,16 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
-import type { Agent, Config } from "../core/mod.ts";
+import {
+  type Agent,
+  type AlertEngine,
+  type Config,
+  type Metrics,
+  type MetricsStore,
+  withSpan,
+} from "../core/mod.ts";
 import { drain } from "./middleware/drain/index.ts";
 import { errorHandler, notFoundHandler } from "./middleware/errors/index.ts";
-import type { Metrics } from "../core/obs/metrics.ts";
 import { DOCS_HTML, openApiDocument } from "./openapi.ts";
 import { cacheRoutes } from "./routes/cache.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -14,9 +20,6 @@ import { sessionRoutes } from "./routes/sessions.ts";
 import { wsRoutes } from "./routes/ws.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import { alertRoutes, metricsApiRoutes } from "./routes/observability.ts";
-import type { AlertEngine } from "../core/obs/alerts/engine.ts";
-import type { MetricsStore } from "../core/obs/metrics_store.ts";
-import { withSpan } from "../core/obs/tracing.ts";
 import { jwtAuth } from "./middleware/auth/index.ts";
 import { bodyLimit } from "./middleware/body-limit/index.ts";
 import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit/index.ts";

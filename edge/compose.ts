@@ -4,28 +4,36 @@
  * its context window, LLM, observers, WebSocket hub, drain). `buildAgent` is the agent half (what the CLI needs);
  * `buildServer` adds observability and the transports on top of it.
  */
-import { Agent, type Config, ConfigError, createChemPool, embeddedSource } from "../core/mod.ts";
-import { createRefinerFromConfig } from "../core/llm/factory.ts";
-import { createLogger, type Logger } from "../core/obs/log.ts";
-import { Metrics } from "../core/obs/metrics.ts";
-import { enableSpans, setupTracing } from "../core/obs/tracing.ts";
-import { MetricsStore } from "../core/obs/metrics_store.ts";
-import { RedisRollups } from "../core/obs/shared_rollups.ts";
-import { queryLogger } from "../core/obs/query_log.ts";
-import { AlertEngine } from "../core/obs/alerts/engine.ts";
 import {
+  Agent,
   type AlertChannel,
+  AlertEngine,
+  type CacheStack,
+  commonQueries,
+  type Config,
+  ConfigError,
+  createCacheStack,
+  createChemPool,
+  createLogger,
+  createRedisClient,
+  createRefinerFromConfig,
+  createSessionStore,
   EmailChannel,
+  embeddedSource,
+  enableSpans,
+  type EventListener,
+  type Logger,
+  Metrics,
+  MetricsStore,
   PagerDutyChannel,
+  queryLogger,
+  RedisRollups,
+  type SessionStore,
+  setupTracing,
   SlackChannel,
+  warmCache,
   WebhookChannel,
-} from "../core/obs/alerts/channels.ts";
-import { type CacheStack, createCacheStack } from "../core/cache/factory.ts";
-import { commonQueries, warmCache } from "../core/cache/warm.ts";
-import { createSessionStore } from "../core/memory/factory.ts";
-import type { SessionStore } from "../core/memory/mod.ts";
-import type { EventListener } from "../core/mod.ts";
-import { createRedisClient } from "../core/cache/mod.ts";
+} from "../core/mod.ts";
 import { createApp } from "./app.ts";
 import type { Lifecycle } from "./routes/health.ts";
 import { requestsSettled } from "./middleware/drain/index.ts";

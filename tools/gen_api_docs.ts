@@ -1,7 +1,7 @@
 /** `deno task docs:api`: renders docs/api-reference.md from the OpenAPI document the server serves at
  * /openapi.json (edge/openapi.ts), so the reference cannot drift from the API (a test compares them). */
 import { openApiDocument } from "../edge/openapi.ts";
-import { ERROR_CODES, HTTP_STATUS } from "../core/errors.ts";
+import { ERROR_CODES, HTTP_STATUS } from "../core/mod.ts";
 
 type Schema = Record<string, unknown>;
 type Param = { name: string; in: string; required?: boolean; description?: string; schema?: Schema };

@@ -18,9 +18,6 @@ export interface Answer {
   notes: string[];
 }
 
-// deno-lint-ignore no-explicit-any
-type Any = any;
-
 /** Where each tool's output lands in the structured result. */
 const RESULT_KEYS: Record<string, string> = {
   compound_lookup: "compounds",

@@ -6,6 +6,7 @@ import { kindOf, lockKey, NAMESPACE } from "./keys.ts";
 import { CacheStats } from "./stats.ts";
 import { withSpan } from "../obs/tracing.ts";
 import type { BusMessage, CacheBus, CacheOptions, CacheResult, DistributedLock, L2Driver } from "./types.ts";
+import type { CacheEvent, ObservableCache } from "../types.ts";
 
 export interface LayeredCacheOptions {
   l1?: MemoryTierOptions;
@@ -26,7 +27,7 @@ export interface LayeredCacheOptions {
 
 class L2Unavailable extends Error {}
 
-export class LayeredCache {
+export class LayeredCache implements ObservableCache {
   readonly id = crypto.randomUUID().slice(0, 8);
   readonly l1: MemoryTier;
   readonly l2?: L2Driver;
@@ -343,6 +344,20 @@ export class LayeredCache {
     if (m.op === "evict") this.l1.delete(m.keys);
     else if (m.op === "evict_tags") this.l1.deleteTags(m.tags);
     else if (m.op === "clear") this.l1.clear(m.prefix);
+  }
+
+  /** Subscribes to every cache observation (metrics, logs): the cache emits, observers decide what to keep. */
+  onEvent(listener: (e: CacheEvent) => void): void {
+    this.stats.observe(listener);
+  }
+
+  size(): { l1_entries: number; l1_bytes: number; l2: boolean; l2_healthy: boolean } {
+    return {
+      l1_entries: this.l1.entries,
+      l1_bytes: this.l1.bytes,
+      l2: !!this.l2,
+      l2_healthy: this.l2Healthy,
+    };
   }
 
   async statsSnapshot() {

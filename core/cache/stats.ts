@@ -1,4 +1,6 @@
-/** @module Cache analytics: per tier hits/misses/sets/evictions/errors/latency, hit ratio per kind, top keys. */
+/** @module Cache analytics: per tier hits/misses/sets/evictions/errors/latency, hit ratio per kind, top keys;
+ * every observation is also emitted as a CacheEvent to subscribers. */
+import type { CacheEvent } from "../types.ts";
 
 export interface TierCounters {
   hits: number;
@@ -20,10 +22,8 @@ const counters = (): TierCounters => ({
   latency_samples: 0,
 });
 
-/** A listener for every cache observation (metrics exporters subscribe here). */
-export type CacheObserver = (
-  ev: { tier: string; kind: string; outcome: "hit" | "miss" | "set" | "evict" | "error"; ms?: number },
-) => void;
+/** A listener for every cache observation (metrics exporters subscribe here, through the cache's onEvent). */
+export type CacheObserver = (ev: CacheEvent) => void;
 
 export class CacheStats {
   readonly tiers: Record<string, TierCounters> = { l1: counters(), l2: counters() };
@@ -49,7 +49,7 @@ export class CacheStats {
       t.latency_ms_total += ms;
       t.latency_samples++;
     }
-    for (const o of this.#observers) o({ tier, kind, outcome, ms });
+    for (const o of this.#observers) o({ type: "tier", tier, kind, outcome, ms });
   }
 
   request(kind: string, servedFromCache: boolean, key: string, label?: string): void {
@@ -63,6 +63,9 @@ export class CacheStats {
       if (this.#top.size > 2000) this.#trimTop();
     } else k.computes++;
     this.kinds.set(kind, k);
+    for (const o of this.#observers) {
+      o({ type: "request", kind, served: servedFromCache ? "cache" : "compute" });
+    }
   }
 
   #trimTop() {

@@ -1,9 +1,8 @@
 /** @module QueryEvent emission with gap-free sequence numbers (DESIGN.md §5). */
-import type { EventType, QueryEvent } from "../types.ts";
+// A leaf: it imports only the shared contracts, so any stage or observer may use it without a cycle.
+import type { EventListener, EventType, QueryEvent } from "../types.ts";
 
-/** Receives every event of a query, and the query's `accepted` event (its text, session and request ids), so
- * observers need no per-query state of their own. */
-export type EventListener = (event: QueryEvent, accepted?: QueryEvent) => void;
+export type { EventListener };
 
 /** Emits events of one query; progress never goes backwards. */
 export class EventStream {

@@ -3,14 +3,35 @@ import type { Dataset } from "../data/dataset.ts";
 import type { QueryResponse } from "../types.ts";
 import type { ExchangeSummary } from "./types.ts";
 
-// deno-lint-ignore no-explicit-any
-type Any = any;
+/** A named record in a result (compound, hit, ligand): the summary keeps its id and name. */
+interface Named {
+  id?: string;
+  name?: string;
+}
+interface TargetRef extends Named {
+  primary?: boolean;
+  genes?: string[];
+}
+/** The parts of a response's `result` (keyed by step) that later turns refer back to; every part optional,
+ * since which steps ran depends on the question. */
+interface ResultView {
+  compounds?: { compound?: Named }[];
+  properties?: { compound?: Named }[];
+  ranked?: { compounds?: Named[] };
+  filtered?: { compounds?: Named[] };
+  similar?: { hits?: Named[] };
+  substructure?: { hits?: Named[] };
+  ligands?: { ligands?: Named[]; targets?: TargetRef[] }[];
+  ligands_each?: { output?: { ligands?: Named[] } }[];
+  targets?: { targets?: TargetRef[] }[];
+  common_targets?: { common?: TargetRef[] };
+}
 
 export function summarizeResponse(r: QueryResponse, data: Dataset): ExchangeSummary {
   const named = (id: string) => ({ id, name: data.compoundById(id)?.name ?? id });
   const subjects: ExchangeSummary["subjects"] = [];
   for (const e of r.intent.entities.compounds) if (e.id) subjects.push({ ...named(e.id), text: e.text });
-  const res = r.result as Any;
+  const res = r.result as ResultView;
   for (const l of res.compounds ?? []) {
     const id = l?.compound?.id;
     if (id && !subjects.some((s) => s.id === id)) {
@@ -22,9 +43,10 @@ export function summarizeResponse(r: QueryResponse, data: Dataset): ExchangeSumm
     if (id && !subjects.some((s) => s.id === id)) subjects.push({ ...named(id), text: id });
   }
   const results: ExchangeSummary["results"] = [];
-  const add = (xs: Any[] | undefined) => {
+  const add = (xs: Named[] | undefined) => {
     for (const x of xs ?? []) {
-      if (x?.id && !results.some((y) => y.id === x.id)) results.push({ id: x.id, name: x.name ?? x.id });
+      const id = x?.id;
+      if (id && !results.some((y) => y.id === id)) results.push({ id, name: x.name ?? id });
     }
   };
   add(res.ranked?.compounds);
@@ -34,10 +56,11 @@ export function summarizeResponse(r: QueryResponse, data: Dataset): ExchangeSumm
   for (const l of res.ligands ?? []) add(l.ligands);
   for (const e of res.ligands_each ?? []) add(e.output?.ligands);
   const targets: ExchangeSummary["targets"] = [];
-  const addT = (ts: Any[] | undefined, primaryOnly = true) => {
+  const addT = (ts: TargetRef[] | undefined, primaryOnly = true) => {
     for (const t of ts ?? []) {
-      if ((!primaryOnly || t.primary !== false) && t?.id && !targets.some((x) => x.id === t.id)) {
-        targets.push({ id: t.id, name: t.name, ...(t.genes?.[0] ? { gene: t.genes[0] } : {}) });
+      const id = t?.id;
+      if ((!primaryOnly || t.primary !== false) && id && !targets.some((x) => x.id === id)) {
+        targets.push({ id, name: t.name ?? id, ...(t.genes?.[0] ? { gene: t.genes[0] } : {}) });
       }
     }
   };

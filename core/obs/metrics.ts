@@ -2,9 +2,8 @@
 import client from "prom-client";
 import process from "node:process";
 import { FastCounter, FastHistogram } from "./fast_metrics.ts";
-import type { LayeredCache } from "../cache/mod.ts";
 import type { PoolStats } from "../chem/pool.ts";
-import type { QueryEvent } from "../types.ts";
+import type { ObservableCache, QueryEvent } from "../types.ts";
 import { outcomeOf } from "./outcome.ts";
 
 export class Metrics {
@@ -153,7 +152,6 @@ export class Metrics {
     ], this.registry);
   }
 
-  /** Subscribes to a cache's observations and exports its size as gauges. */
   /** Chemistry workers: busy/idle, queue, calls and replacements by reason, read from the pool at scrape time. */
   watchChemPool(pool: { stats(): PoolStats }): void {
     const r = [this.registry];
@@ -210,40 +208,31 @@ export class Metrics {
     });
   }
 
-  watchCache(cache: LayeredCache): void {
-    // Read from the cache's own counters at scrape time: nothing extra on the hit path.
-    const stats = cache.stats;
-    new client.Counter({
-      name: "chemagent_cache_operations_total",
-      help: "Cache operations by tier and outcome",
-      labelNames: ["tier", "outcome"],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [tier, t] of Object.entries(stats.tiers)) {
-          for (const outcome of ["hits", "misses", "sets", "evictions", "errors"] as const) {
-            if (t[outcome]) {
-              this.inc({
-                tier,
-                outcome: outcome.replace(/s$/, "").replace("hit", "hit").replace("misse", "miss"),
-              }, t[outcome]);
-            }
-          }
-        }
-      },
-    });
-    new client.Counter({
-      name: "chemagent_cache_requests_total",
-      help: "Cached reads by kind and how they were served",
-      labelNames: ["kind", "served"],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [kind, k] of stats.kinds) {
-          if (k.hits) this.inc({ kind, served: "cache" }, k.hits);
-          if (k.computes) this.inc({ kind, served: "compute" }, k.computes);
-        }
-      },
+  /** Subscribes to a cache's events (tier operations, how each read was served) and reads its size at scrape
+   * time. Series handles are kept per label pair, so an event on the hit path costs two map lookups and an
+   * addition; obs knows the cache only through the ObservableCache contract. */
+  watchCache(cache: ObservableCache): void {
+    const ops = pairs(
+      new FastCounter("chemagent_cache_operations_total", "Cache operations by tier and outcome", [
+        "tier",
+        "outcome",
+      ], this.registry),
+    );
+    const requests = pairs(
+      new FastCounter("chemagent_cache_requests_total", "Cached reads by kind and how they were served", [
+        "kind",
+        "served",
+      ], this.registry),
+    );
+    const latency = new Map<string, { ms: number; n: number }>();
+    cache.onEvent((e) => {
+      if (e.type === "request") return requests(e.kind, e.served).inc();
+      ops(e.tier, e.outcome === "evict" ? "eviction" : e.outcome).inc();
+      if (e.ms === undefined) return;
+      let l = latency.get(e.tier);
+      if (!l) latency.set(e.tier, l = { ms: 0, n: 0 });
+      l.ms += e.ms;
+      l.n++;
     });
     new client.Gauge({
       name: "chemagent_cache_latency_avg_seconds",
@@ -251,9 +240,7 @@ export class Metrics {
       labelNames: ["tier"],
       registers: [this.registry],
       collect() {
-        for (const [tier, t] of Object.entries(stats.tiers)) {
-          if (t.latency_samples) this.set({ tier }, t.latency_ms_total / t.latency_samples / 1000);
-        }
+        for (const [tier, l] of latency) this.set({ tier }, l.ms / l.n / 1000);
       },
     });
     new client.Gauge({
@@ -261,7 +248,7 @@ export class Metrics {
       help: "Entries in the L1 memory tier",
       registers: [this.registry],
       collect() {
-        this.set(cache.l1.entries);
+        this.set(cache.size().l1_entries);
       },
     });
     new client.Gauge({
@@ -269,7 +256,7 @@ export class Metrics {
       help: "Approximate bytes in the L1 memory tier",
       registers: [this.registry],
       collect() {
-        this.set(cache.l1.bytes);
+        this.set(cache.size().l1_bytes);
       },
     });
     new client.Gauge({
@@ -277,7 +264,8 @@ export class Metrics {
       help: "1 when the L2 tier answers",
       registers: [this.registry],
       collect() {
-        this.set(cache.l2 ? Number(cache.l2Healthy) : 0);
+        const s = cache.size();
+        this.set(s.l2 ? Number(s.l2_healthy) : 0);
       },
     });
   }
@@ -363,4 +351,18 @@ export class Metrics {
       }
     };
   }
+}
+
+/** A two-label counter's series by label values, each handle created once (no key string per update). */
+function pairs<L extends string>(
+  counter: FastCounter<L>,
+): (a: string, b: string) => { inc(v?: number): void } {
+  const handles = new Map<string, Map<string, { inc(v?: number): void }>>();
+  return (a, b) => {
+    let byB = handles.get(a);
+    if (!byB) handles.set(a, byB = new Map());
+    let h = byB.get(b);
+    if (!h) byB.set(b, h = counter.series(a, b));
+    return h;
+  };
 }

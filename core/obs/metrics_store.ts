@@ -2,7 +2,7 @@
  * cache hits, latency histogram) per origin/intent/status in SQLite with 30-day retention, plus recent errors
  * and slow queries. Every figure can be read for one origin (default `user`: warm-up and probes excluded). */
 import { DatabaseSync } from "node:sqlite";
-import type { EventListener } from "../execute/events.ts";
+import type { EventListener } from "../types.ts";
 import { outcomeKind, outcomeOf } from "./outcome.ts";
 
 /** Latency histogram bucket upper bounds (ms); the last bucket is open. */

@@ -1,7 +1,6 @@
 /** @module Structured query logs: one JSON line per query outcome and per failed step, with the
  * correlation ids (request id → query id) carried from HTTP/WS into every line. */
-import type { QueryEvent } from "../types.ts";
-import type { EventListener } from "../execute/events.ts";
+import type { EventListener, QueryEvent } from "../types.ts";
 import type { Logger } from "./log.ts";
 import { outcomeOf } from "./outcome.ts";
 

@@ -14,14 +14,14 @@ import {
   type Agent,
   ChemAgentError,
   ConfigError,
+  createLogger,
   loadConfig,
   parseQueryRequest,
   type QueryRequest,
   type QueryResponse,
+  renderOutput,
   toErrorBody,
 } from "../../core/mod.ts";
-import { renderOutput } from "../../core/answer/render.ts";
-import { createLogger } from "../../core/obs/log.ts";
 import { buildAgent } from "../compose.ts";
 
 const COMMANDS: Record<

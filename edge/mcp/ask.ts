@@ -3,8 +3,14 @@
  * the agent. The query's events become MCP progress notifications; MCP cancellation aborts the query.
  */
 import type { CallToolResult, ServerNotification, Tool as McpTool } from "./sdk.ts";
-import { type Agent, ChemAgentError, type QueryEvent, type QueryResponse } from "../../core/mod.ts";
-import { parseQueryRequest, queryRequestSchema } from "../../core/request.ts";
+import {
+  type Agent,
+  ChemAgentError,
+  parseQueryRequest,
+  type QueryEvent,
+  queryRequestSchema,
+  type QueryResponse,
+} from "../../core/mod.ts";
 import { inputSchemaOf } from "./schema.ts";
 
 export const ASK_TOOL: McpTool = {

@@ -3,8 +3,7 @@
  * `chemagent://compound/{id}` and `chemagent://target/{id}` (ids or names), with completion of ids and names.
  */
 import type { ReadResourceResult, Resource, ResourceTemplate } from "./sdk.ts";
-import { type Agent, ChemAgentError } from "../../core/mod.ts";
-import { TOOLS } from "../../core/tools/mod.ts";
+import { type Agent, ChemAgentError, TOOLS } from "../../core/mod.ts";
 import { base64 } from "./tools.ts";
 
 export const DATASET_URI = "chemagent://dataset";

@@ -5,8 +5,7 @@
  */
 import process from "node:process";
 import { StdioServerTransport } from "./sdk.ts";
-import { ConfigError, loadConfig } from "../../core/mod.ts";
-import { createLogger } from "../../core/obs/log.ts";
+import { ConfigError, createLogger, loadConfig } from "../../core/mod.ts";
 import { buildAgent } from "../compose.ts";
 import { createMcpServer } from "./server.ts";
 

@@ -3,8 +3,7 @@
  * schema), plus `depict` (a structure as an SVG image). Results carry structured content and readable text.
  */
 import type { CallToolResult, ContentBlock, Tool as McpTool } from "./sdk.ts";
-import { type Agent, ChemAgentError } from "../../core/mod.ts";
-import { type AnyTool, TOOLS } from "../../core/tools/mod.ts";
+import { type Agent, type AnyTool, ChemAgentError, TOOLS } from "../../core/mod.ts";
 import { z } from "zod";
 import { inputSchemaOf } from "./schema.ts";
 

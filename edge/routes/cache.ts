@@ -1,8 +1,7 @@
 /** @module /api/cache: stats, invalidation by tag/namespace/key, invalidation events, warming. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { type Agent, ChemAgentError } from "../../core/mod.ts";
-import { commonQueries, warmCache } from "../../core/cache/warm.ts";
+import { type Agent, ChemAgentError, commonQueries, warmCache } from "../../core/mod.ts";
 import { ok } from "../envelope.ts";
 import { readJson } from "../middleware/json-body/index.ts";
 

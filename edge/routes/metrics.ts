@@ -1,6 +1,6 @@
 /** @module GET /metrics in the Prometheus text format. */
 import { Hono } from "hono";
-import type { Metrics } from "../../core/obs/metrics.ts";
+import type { Metrics } from "../../core/mod.ts";
 
 export function metricsRoutes(metrics: Metrics) {
   const app = new Hono();

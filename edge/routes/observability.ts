@@ -1,9 +1,13 @@
 /** @module /api/metrics/* (rollups for the dashboard) and /api/alerts/* (active, history, ack, silences). */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { ChemAgentError, QUERY_ORIGINS } from "../../core/mod.ts";
-import type { AlertEngine } from "../../core/obs/alerts/engine.ts";
-import type { MetricsStore } from "../../core/obs/metrics_store.ts";
+import {
+  type AlertEngine,
+  ChemAgentError,
+  metricsReportPdf,
+  type MetricsStore,
+  QUERY_ORIGINS,
+} from "../../core/mod.ts";
 import { ok } from "../envelope.ts";
 import type { AuthVariables } from "../middleware/auth/index.ts";
 import { readJson } from "../middleware/json-body/index.ts";
@@ -96,7 +100,7 @@ export function metricsApiRoutes(store: MetricsStore, opts: { showStacks: boolea
   app.get("/report.pdf", async (c) => {
     const w = c.req.query("window") ?? "24h";
     if (!WINDOW_MS[w]) throw new ChemAgentError("invalid_parameter", "window must be 1h, 24h, 7d or 30d");
-    const pdf = await (await import("../../core/obs/report_pdf.ts")).metricsReportPdf(store, WINDOW_MS[w], w);
+    const pdf = await metricsReportPdf(store, WINDOW_MS[w], w);
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       "content-type": "application/pdf",
       "content-disposition": `attachment; filename="chemagent-metrics-${w}.pdf"`,

@@ -1,8 +1,7 @@
 /** @module Who may touch what when authentication is on: sessions and queries belong to the token's `sub`,
  * operator rooms and endpoints need the admin role. Off (single-user/dev mode), everything is allowed. */
 import type { Redis } from "ioredis";
-import { ChemAgentError, type ErrorBody } from "../../core/mod.ts";
-import type { SessionStore } from "../../core/memory/mod.ts";
+import { ChemAgentError, type ErrorBody, type SessionStore } from "../../core/mod.ts";
 import type { Principal } from "./auth.ts";
 import type { ClientMessage } from "./protocol.ts";
 

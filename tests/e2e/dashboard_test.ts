@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { Agent } from "../../core/mod.ts";
 import { LayeredCache } from "../../core/cache/mod.ts";
-import { commonQueries, warmCache } from "../../core/cache/warm.ts";
+import { commonQueries, warmCache } from "../../core/warm.ts";
 import { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { AlertEngine } from "../../core/obs/alerts/engine.ts";
 import { createApp } from "../../edge/app.ts";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { Agent } from "../../core/mod.ts";
 import { LayeredCache } from "../../core/cache/mod.ts";
-import { warmCache } from "../../core/cache/warm.ts";
+import { warmCache } from "../../core/warm.ts";
 import { MetricsStore } from "../../core/obs/metrics_store.ts";
 import { outcomeKind } from "../../core/obs/outcome.ts";
 import type { QueryEvent } from "../../core/mod.ts";

@@ -1,6 +1,5 @@
 /** @module The HTTP rate limit as configured (RATE_LIMIT_*): Redis buckets when REDIS_URL is set, else in-process. */
-import type { Config } from "../../../core/mod.ts";
-import { createRedisClient } from "../../../core/cache/mod.ts";
+import { type Config, createRedisClient } from "../../../core/mod.ts";
 import { type BucketStore, MemoryBuckets, RedisBuckets } from "./buckets.ts";
 import type { RateLimitOptions } from "./index.ts";
 

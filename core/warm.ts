@@ -1,5 +1,5 @@
-/** @module Cache warming: run common questions (and the most frequent recent ones) in the background. */
-import type { Agent } from "../agent.ts";
+/** @module Cache warming (above the cache: it asks the agent, the cache stores the answers): run common questions (and the most frequent recent ones) in the background. */
+import type { Agent } from "./agent.ts";
 
 export interface WarmReport {
   total: number;
@@ -10,7 +10,7 @@ export interface WarmReport {
 
 /** Loads data/common_queries.json (a list of questions). */
 export async function commonQueries(
-  url = new URL("../../data/common_queries.json", import.meta.url),
+  url = new URL("../data/common_queries.json", import.meta.url),
 ): Promise<string[]> {
   const doc = JSON.parse(await Deno.readTextFile(url)) as { queries: string[] };
   return doc.queries;
