@@ -4,12 +4,18 @@
  * by the hypervisor hit both alike. Reported: the median of the per-round ratios and their spread. Then the
  * hit path layer by layer in process, uncached single-step p50 and start-up to /ready. */
 import { fmt, loadTest, percentile, startServerProcess } from "./lib.ts";
-import { Agent, createChemPool, embeddedSource, loadConfig, queryRequestFromParams } from "../core/mod.ts";
-import { createCacheStack } from "../core/cache/factory.ts";
-import { createLogger } from "../core/obs/log.ts";
-import { Metrics } from "../core/obs/metrics.ts";
-import { MetricsStore } from "../core/obs/metrics_store.ts";
-import { queryLogger } from "../core/obs/query_log.ts";
+import {
+  Agent,
+  createCacheStack,
+  createChemPool,
+  createLogger,
+  embeddedSource,
+  loadConfig,
+  Metrics,
+  MetricsStore,
+  queryLogger,
+  queryRequestFromParams,
+} from "../core/mod.ts";
 import { createApp } from "../edge/app.ts";
 import { compressionStats, encodedAnswer } from "../edge/routes/encoded_answers.ts";
 import { Hono } from "hono";
