@@ -119,6 +119,21 @@ const tooComplex = (what: string, value: number, limit: number, name: keyof type
     { details: { limit: name, value, max: limit, input: clip(text) } },
   );
 
+/** The limits SMILES and patterns share: ring closures, branch depth and recursive SMARTS depth. */
+function checkNesting(s: StructureShape, text: string): StructureShape {
+  if (s.ringClosures > LIMITS.ringClosures) {
+    throw tooComplex("the ring-closure count", s.ringClosures, LIMITS.ringClosures, "ringClosures", text);
+  }
+  if (s.branchDepth > LIMITS.branchDepth) {
+    throw tooComplex("the branch depth", s.branchDepth, LIMITS.branchDepth, "branchDepth", text);
+  }
+  if (s.recursionDepth > LIMITS.recursionDepth) {
+    const what = "the recursive SMARTS depth";
+    throw tooComplex(what, s.recursionDepth, LIMITS.recursionDepth, "recursionDepth", text);
+  }
+  return s;
+}
+
 /** Refuses SMILES over the limits with `input_too_complex` naming the limit; returns its shape. */
 export function checkSmiles(smiles: string): StructureShape {
   const text = smiles.trim();
@@ -129,22 +144,7 @@ export function checkSmiles(smiles: string): StructureShape {
   if (s.heavyAtoms > LIMITS.heavyAtoms) {
     throw tooComplex("the heavy-atom count", s.heavyAtoms, LIMITS.heavyAtoms, "heavyAtoms", text);
   }
-  if (s.ringClosures > LIMITS.ringClosures) {
-    throw tooComplex("the ring-closure count", s.ringClosures, LIMITS.ringClosures, "ringClosures", text);
-  }
-  if (s.branchDepth > LIMITS.branchDepth) {
-    throw tooComplex("the branch depth", s.branchDepth, LIMITS.branchDepth, "branchDepth", text);
-  }
-  if (s.recursionDepth > LIMITS.recursionDepth) {
-    throw tooComplex(
-      "the recursive SMARTS depth",
-      s.recursionDepth,
-      LIMITS.recursionDepth,
-      "recursionDepth",
-      text,
-    );
-  }
-  return s;
+  return checkNesting(s, text);
 }
 
 /** Refuses substructure patterns over the limits (length, atoms, wildcards, then the SMILES limits). */
@@ -180,22 +180,7 @@ export function checkPattern(pattern: string): StructureShape {
       },
     );
   }
-  if (s.ringClosures > LIMITS.ringClosures) {
-    throw tooComplex("the ring-closure count", s.ringClosures, LIMITS.ringClosures, "ringClosures", text);
-  }
-  if (s.branchDepth > LIMITS.branchDepth) {
-    throw tooComplex("the branch depth", s.branchDepth, LIMITS.branchDepth, "branchDepth", text);
-  }
-  if (s.recursionDepth > LIMITS.recursionDepth) {
-    throw tooComplex(
-      "the recursive SMARTS depth",
-      s.recursionDepth,
-      LIMITS.recursionDepth,
-      "recursionDepth",
-      text,
-    );
-  }
-  return s;
+  return checkNesting(s, text);
 }
 
 const clip = (s: string) => (s.length > 60 ? s.slice(0, 57) + "…" : s);

@@ -1,28 +1,8 @@
 /** @module How a fuzz input was answered (2xx, typed 4xx, 5xx, untyped error, hang, dropped connection) and
  * the tallies and failure records the runs report. */
-/** Error codes of DESIGN.md §3: a 4xx/5xx body must carry one of them. */
-export const ERROR_CODES = new Set([
-  "empty_query",
-  "incomplete_query",
-  "unrecognized_query",
-  "out_of_scope",
-  "not_found",
-  "invalid_smiles",
-  "invalid_parameter",
-  "ambiguous_input",
-  "partial_failure",
-  "invalid_request",
-  "payload_too_large",
-  "unauthorized",
-  "forbidden",
-  "rate_limited",
-  "timeout",
-  "cancelled",
-  "upstream_unavailable",
-  "internal",
-  "input_too_complex",
-  "not_available",
-]);
+import { ERROR_CODES as CORE_ERROR_CODES } from "../../core/mod.ts";
+/** Error codes of DESIGN.md §3 (core's own list): a 4xx/5xx body must carry one of them. */
+export const ERROR_CODES: ReadonlySet<string> = new Set(CORE_ERROR_CODES);
 
 export type Outcome = "2xx" | "4xx" | "5xx" | "untyped" | "hang" | "dropped";
 
