@@ -4,16 +4,24 @@ import {
   NUMERIC_PROPERTIES,
   type NumericProperty,
   PROPERTY_INFO,
+  propertyValue,
 } from "../tools/property_catalog.ts";
-import { type AnyTool, TOOLS } from "../tools/mod.ts";
+import { type AnyTool, type ToolName, type ToolOutput, TOOLS } from "../tools/mod.ts";
+import type { CompoundView } from "../tools/views.ts";
 import { collapsed, name, phaseLabel as phase, table } from "../tools/render_md.ts";
 
 /** The tool's own renderer, when it declares one (new tools render next to their code). */
 const ownRenderer = (tool: string): AnyTool | undefined => (TOOLS as Record<string, AnyTool>)[tool];
 
 type Out = Record<string, unknown>;
-// deno-lint-ignore no-explicit-any
-type Any = any;
+/** What tool `N` returns, so each renderer reads only fields the tool really produces. */
+type Result<N extends ToolName> = Awaited<ReturnType<(typeof TOOLS)[N]["run"]>>;
+/** One for_each item: the tool's output for one input, or the error that input met. */
+interface EachItem {
+  input: string;
+  output: Out;
+  error?: { message: string };
+}
 
 const depict = (smiles: string | null | undefined) =>
   smiles ? `\n\n![structure](/api/depict?smiles=${encodeURIComponent(smiles)})` : "";
@@ -27,8 +35,38 @@ const formatNumber = (v: unknown) => typeof v === "number" ? String(Math.round(v
 const phaseRange = (p: { min?: number; max?: number }) =>
   p.min === 4 ? "approved" : p.min === p.max ? `phase ${p.min}` : `phase ≥ ${p.min ?? 0}`;
 
+const yearRange = (y: { min?: number; max?: number }) =>
+  y.min && y.max
+    ? y.min === y.max ? `in ${y.min}` : `${y.min}–${y.max}`
+    : y.min
+    ? `in ${y.min} or later`
+    : `in ${y.max} or earlier`;
+
+/** A lead sentence and a numbered table of compounds with one column per property. */
+function valueTable(
+  desc: string,
+  props: NumericProperty[],
+  rows: { id: string; name: string; values: Record<string, number | null> }[],
+  total: number,
+): string {
+  if (!rows.length) return `${desc}: no compounds.`;
+  return `${desc}:\n\n` +
+    table(
+      ["#", "Compound", "ChEMBL ID", ...props.map((p) => PROPERTY_INFO[p]?.label ?? p)],
+      rows.map((c, i) => [
+        i + 1,
+        c.name,
+        c.id,
+        ...props.map((p) => {
+          const v = c.values[p];
+          return v === null || v === undefined ? "—" : formatValue(p, v);
+        }),
+      ]),
+    ) + more(rows.length, total, "compounds");
+}
+
 /** Record fields a question asked for ("ATC code of aspirin"), stated first. */
-const FIELD_LINES: Record<string, (c: Any) => string> = {
+const FIELD_LINES: Record<string, (c: CompoundView) => string> = {
   atc: (c) => `ATC code: **${c.atc?.length ? c.atc.join(", ") : "none recorded"}**`,
   cas: (c) => `CAS number: **${c.cas ?? "none recorded"}**`,
   pubchem_cid: (c) => `PubChem CID: **${c.pubchem_cid ?? "none recorded"}**`,
@@ -39,12 +77,12 @@ const FIELD_LINES: Record<string, (c: Any) => string> = {
   indication_class: (c) => `Indication class: **${c.indication_class ?? "none recorded"}**`,
   drug_type: (c) => `Drug type: **${c.drug_type ?? "not recorded"}**`,
   synonyms: (c) =>
-    `Other names: ${c.synonyms?.length > 1 ? c.synonyms.slice(1, 15).join(", ") : "none recorded"}`,
+    `Other names: ${c.synonyms.length > 1 ? c.synonyms.slice(1, 15).join(", ") : "none recorded"}`,
   inchikey: (c) => `InChIKey: **${c.inchikey ?? "none"}**`,
   formula: (c) => `Formula: **${c.descriptors?.formula ?? "—"}**`,
 };
 
-function fieldAnswers(c: Any, focus: string[]): string {
+function fieldAnswers(c: CompoundView, focus: string[]): string {
   const asked = focus.filter((f) => FIELD_LINES[f]);
   if (!asked.length || asked.every((f) => f === "formula" || f === "inchikey")) return "";
   return asked.map((f) => `${c.name}: ${FIELD_LINES[f](c)}`).join("\n\n");
@@ -59,9 +97,9 @@ const DESCRIPTOR_ROWS = NUMERIC_PROPERTIES.filter((p) =>
 export function renderOutput(tool: string, o: Out, focus: string[] = []): string {
   const own = ownRenderer(tool);
   if (own?.render) return own.render(o as never, focus);
-  const x = o as Any;
   switch (tool) {
     case "compound_lookup": {
+      const x = o as unknown as Result<"compound_lookup">;
       const c = x.compound;
       const lines = [
         `**${c.name}** (${c.id}) — ${phase(c.phase)}${
@@ -73,8 +111,8 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         c.descriptors
           ? `- Formula ${c.descriptors.formula}, MW ${c.descriptors.molecular_weight} g/mol, cLogP ${c.descriptors.clogp}`
           : "",
-        c.synonyms?.length > 1 ? `- Also known as: ${c.synonyms.slice(1, 8).join(", ")}` : "",
-        c.chembl_ids?.length > 1
+        c.synonyms.length > 1 ? `- Also known as: ${c.synonyms.slice(1, 8).join(", ")}` : "",
+        c.chembl_ids.length > 1
           ? `- Other ChEMBL IDs (salts/forms): ${c.chembl_ids.slice(1).join(", ")}`
           : "",
         c.atc?.length
@@ -93,7 +131,7 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
           ? `- Targets (curated): ${
             x.targets_summary.genes.length
               ? x.targets_summary.genes.join(", ")
-              : x.targets_summary.targets.map((t: Any) => t.name).join(", ")
+              : x.targets_summary.targets.map((t) => t.name).join(", ")
           }`
           : "",
         x.matched_by === "salt_form" ? `- Matched "${x.query}" as a salt form of the parent compound` : "",
@@ -104,6 +142,10 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
     }
     case "properties":
     case "lipinski": {
+      // lipinski returns no InChI/InChIKey; properties does.
+      const x = o as unknown as
+        & Result<"lipinski">
+        & Partial<Pick<Result<"properties">, "inchi" | "inchikey">>;
       const d = x.properties;
       const wanted = focus.filter((f) => (DESCRIPTOR_ROWS as string[]).includes(f)) as NumericProperty[];
       const rows = tool === "lipinski"
@@ -116,9 +158,9 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         ? `**${who}** — formula **${d.formula}**`
         : focus.includes("smiles")
         ? `**${who}** — canonical SMILES \`${x.smiles}\``
-        : focus.includes("inchikey")
+        : focus.includes("inchikey") && x.inchikey
         ? `**${who}** — InChIKey **${x.inchikey}**`
-        : focus.includes("inchi")
+        : focus.includes("inchi") && x.inchi
         ? `**${who}** — ${x.inchi}`
         : `**${who}** — ${d.formula}`;
       const lip = x.lipinski;
@@ -126,25 +168,29 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         lip.passes ? "passes" : "fails"
       } (${lip.violations.length} violation${lip.violations.length === 1 ? "" : "s"}${
         lip.violations.length
-          ? ": " + lip.violations.map((v: Any) =>
+          ? ": " + lip.violations.map((v) =>
             `${PROPERTY_INFO[v.property as NumericProperty].label} ${v.value} (limit ${v.limit})`
           ).join("; ")
           : ""
       }). **Veber:** ${x.veber.passes ? "passes" : "fails"}.`;
       const single = wanted.length === 1 && tool === "properties"
-        ? `\n\n${PROPERTY_INFO[wanted[0]].label}: **${formatValue(wanted[0], d[wanted[0]])}**`
+        ? `\n\n${PROPERTY_INFO[wanted[0]].label}: **${formatValue(wanted[0], propertyValue(d, wanted[0]))}**`
         : "";
       return `${head}${single}\n\n${
-        table(["Property", "Value"], rows.map((p) => [PROPERTY_INFO[p].label, formatValue(p, d[p])]))
+        table(
+          ["Property", "Value"],
+          rows.map((p) => [PROPERTY_INFO[p].label, formatValue(p, propertyValue(d, p))]),
+        )
       }\n\n${verdict}${depict(x.smiles)}`;
     }
     case "similarity_search": {
-      const hits = x.hits as Any[];
-      const q = x.query?.name ? name(x.query) : `\`${x.query?.smiles}\``;
+      const x = o as unknown as Result<"similarity_search">;
+      const hits = x.hits;
+      const q = "name" in x.query ? name(x.query) : `\`${x.query.smiles}\``;
       if (!hits.length) {
         return `No compounds with Tanimoto ≥ ${x.threshold} to ${q} (${x.method}). Try a lower threshold.`;
       }
-      const last = hits.at(-1).similarity.toFixed(3);
+      const last = hits[hits.length - 1].similarity.toFixed(3);
       const lead = x.threshold > 0
         ? `Compounds similar to ${q} (${x.method}, threshold ${x.threshold}):`
         : `The ${hits.length} compounds most similar to ${q} (${x.method}), ranked; the last has similarity ${last}:`;
@@ -156,7 +202,8 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         (x.threshold > 0 ? more(hits.length, x.total_above_threshold, "compounds above the threshold") : "");
     }
     case "substructure_search": {
-      const hits = x.hits as Any[];
+      const x = o as unknown as Result<"substructure_search">;
+      const hits = x.hits;
       if (!hits.length) return `No compound in the dataset contains \`${x.query}\`.`;
       return `${x.total} compounds contain \`${x.query}\`:\n\n` +
         table(
@@ -165,18 +212,25 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         ) + more(hits.length, x.total, "matches");
     }
     case "compare_properties": {
-      const props = x.properties as NumericProperty[];
-      const rows = x.rows as Any[];
+      const x = o as unknown as Result<"compare_properties">;
+      const props = x.properties;
+      const rows = x.rows;
+      const shown = (p: NumericProperty, v: number | null | undefined) =>
+        v === null || v === undefined ? "—" : formatValue(p, v);
       const sentences = props.map((p) => {
         const ex = x.extremes[p];
         if (!ex) return "";
+        // The shared value comes from a compound that has one: a structureless first row has none.
         if (ex.equal) {
-          return `They have the same ${PROPERTY_INFO[p].label} (${formatValue(p, rows[0].values[p])}).`;
+          return `They have the same ${PROPERTY_INFO[p].label} (${
+            shown(p, rows.find((r) => r.values[p] !== null)?.values[p])
+          }).`;
         }
         const hi = rows.find((r) => r.id === ex.highest);
         const lo = rows.find((r) => r.id === ex.lowest);
-        return `**${hi.name}** has the higher ${PROPERTY_INFO[p].label} (${formatValue(p, hi.values[p])} vs ${
-          formatValue(p, lo.values[p])
+        if (!hi || !lo) return "";
+        return `**${hi.name}** has the higher ${PROPERTY_INFO[p].label} (${shown(p, hi.values[p])} vs ${
+          shown(p, lo.values[p])
         } for ${lo.name}).`;
       }).filter(Boolean);
       return (props.length <= 2 ? sentences.join(" ") + "\n\n" : "") +
@@ -184,62 +238,38 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
           ["Property", ...rows.map((r) => `${r.name} (${r.id})`)],
           props.map((p) => [
             PROPERTY_INFO[p].label,
-            ...rows.map((r) => r.values[p] === null ? "—" : formatValue(p, r.values[p])),
+            ...rows.map((r) => shown(p, r.values[p])),
           ]),
         );
     }
-    case "filter_by_properties":
     case "rank": {
-      const cs = x.compounds as Any[];
-      const desc = tool === "rank"
-        ? `Ranked by ${PROPERTY_INFO[x.by as NumericProperty]?.label ?? x.by} (${
-          x.order === "asc" ? "lowest" : "highest"
-        } first)`
-        : !x.filters.length && !x.phase && !x.approval_year
+      const x = o as unknown as Result<"rank">;
+      const desc = `Ranked by ${PROPERTY_INFO[x.by].label} (${
+        x.order === "asc" ? "lowest" : "highest"
+      } first)`;
+      const rows = x.compounds.map((c) => ({ ...c, values: { [x.by]: c.value } }));
+      return valueTable(desc, [x.by], rows, x.total);
+    }
+    case "filter_by_properties": {
+      const x = o as unknown as Result<"filter_by_properties">;
+      const desc = !x.filters.length && !x.phase && !x.approval_year
         ? `Values for ${x.total} compounds`
         : `${x.total} of ${x.considered} compounds pass ${
           [
-            ...x.filters.map((f: Any) =>
-              `${PROPERTY_INFO[f.property as NumericProperty].label} ${
+            ...x.filters.map((f) =>
+              `${PROPERTY_INFO[f.property].label} ${
                 f.op === "between" ? `between ${f.value} and ${f.value2}` : `${f.op} ${formatNumber(f.value)}`
               }`
             ),
             ...(x.phase ? [phaseRange(x.phase)] : []),
-            ...(x.approval_year
-              ? [`first approved ${
-                x.approval_year.min && x.approval_year.max
-                  ? x.approval_year.min === x.approval_year.max
-                    ? `in ${x.approval_year.min}`
-                    : `${x.approval_year.min}–${x.approval_year.max}`
-                  : x.approval_year.min
-                  ? `in ${x.approval_year.min} or later`
-                  : `in ${x.approval_year.max} or earlier`
-              }`]
-              : []),
+            ...(x.approval_year ? [`first approved ${yearRange(x.approval_year)}`] : []),
           ].join(" and ")
         }`;
-      if (!cs.length) return `${desc}: no compounds.`;
-      const props: string[] = tool === "rank" ? [x.by] : Object.keys(cs[0].values ?? {});
-      return `${desc}:\n\n` +
-        table(
-          [
-            "#",
-            "Compound",
-            "ChEMBL ID",
-            ...props.map((p) => PROPERTY_INFO[p as NumericProperty]?.label ?? p),
-          ],
-          cs.map((c, i) => [
-            i + 1,
-            c.name,
-            c.id,
-            ...props.map((p) => {
-              const v = tool === "rank" ? c.value : c.values[p];
-              return v === null || v === undefined ? "—" : formatValue(p as NumericProperty, v);
-            }),
-          ]),
-        ) + more(cs.length, x.total, "compounds");
+      const props = Object.keys(x.compounds[0]?.values ?? {}) as NumericProperty[];
+      return valueTable(desc, props, x.compounds, x.total);
     }
     case "target_lookup": {
+      const x = o as unknown as Result<"target_lookup">;
       const t = x.target;
       return [
         `**${t.name}** (${t.id})${t.type ? ` — ${t.type.toLowerCase()}` : ""}${
@@ -249,7 +279,7 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
         `- UniProt accession: ${t.uniprot.length ? t.uniprot.join(", ") : "none recorded"}`,
         `- Gene: ${t.genes.length ? t.genes.join(", ") : "none recorded"}`,
         t.family ? `- Family: ${t.family}` : "",
-        x.aliases?.length ? `- Also called: ${x.aliases.join(", ")}` : "",
+        x.aliases.length ? `- Also called: ${x.aliases.join(", ")}` : "",
         `- Ligands in the dataset: ${x.ligand_count} (${x.curated_count} with a curated mechanism)`,
       ].filter(Boolean).join("\n");
     }
@@ -260,17 +290,16 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
 
 /** for_each outputs: one compact section per input. */
 export function renderEach(tool: string, o: Out): string {
-  const items = (o as Any).items as Any[];
+  const { items, total_inputs } = o as { items: EachItem[]; total_inputs: number };
   if (!items.length) return "Nothing to run this step on (the previous step returned no results).";
   return items.map((it) => {
     if (it.error) return `- **${it.input}**: ${it.error.message}`;
     const out = it.output;
     const own = ownRenderer(tool);
-    if (own?.renderItem) return `- ${own.renderItem(out)}`;
+    if (own?.renderItem) return `- ${own.renderItem(out as Out & ToolOutput)}`;
     return `- **${it.input}**: ${renderOutput(tool, out).split("\n")[0]}`;
-  }).join("\n") + ((o as Any).total_inputs > items.length
-    ? `\n\n_Showing the first ${items.length} of ${(o as Any).total_inputs}._`
-    : "");
+  }).join("\n") +
+    (total_inputs > items.length ? `\n\n_Showing the first ${items.length} of ${total_inputs}._` : "");
 }
 
 /**

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineTool, ref } from "./define.ts";
 import { resolveTargets } from "./resolve.ts";
+import { aliasesOf } from "./targets.ts";
 import { targetView } from "./views.ts";
 
 export const targetLookup = defineTool({
@@ -14,6 +15,8 @@ export const targetLookup = defineTool({
     const mechs = ctx.data.mechanismsAt(t.id);
     return {
       target: targetView(t),
+      /** Other gene symbols (HGNC aliases) the target is known by. */
+      aliases: aliasesOf(t, ctx.data),
       ligand_count: new Set(mechs.map((m) => m.compound)).size,
       curated_count: new Set(mechs.filter((m) => m.primary).map((m) => m.compound)).size,
       provenance: t.sources.map((source) => ({ source, id: t.id })),
