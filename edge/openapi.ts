@@ -29,6 +29,15 @@ function originParam() {
     "whose queries: user (default; warm-up and probes excluded), warmup, probe or all",
   );
 }
+/** An array of question spans (text with its start/end offsets), plus any extra fields. */
+const spans = (extra: Record<string, unknown> = {}, required: string[] = []) => ({
+  type: "array",
+  items: {
+    type: "object",
+    properties: { text: { type: "string" }, start: { type: "integer" }, end: { type: "integer" }, ...extra },
+    required: ["text", "start", "end", ...required],
+  },
+});
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const responses = (extra: Record<string, string> = {}) => ({
   "200": { description: "Envelope with result", content: json({ $ref: "#/components/schemas/Envelope" }) },
@@ -439,32 +448,8 @@ export function openApiDocument(version: string) {
               description:
                 "How the question's words were used; unused content words make the answer partial.",
               properties: {
-                used: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    properties: {
-                      text: { type: "string" },
-                      start: { type: "integer" },
-                      end: { type: "integer" },
-                      as: { type: "string" },
-                      value: { type: "string" },
-                    },
-                    required: ["text", "start", "end", "as"],
-                  },
-                },
-                unused: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    properties: {
-                      text: { type: "string" },
-                      start: { type: "integer" },
-                      end: { type: "integer" },
-                    },
-                    required: ["text", "start", "end"],
-                  },
-                },
+                used: spans({ as: { type: "string" }, value: { type: "string" } }, ["as"]),
+                unused: spans(),
                 corrections: {
                   type: "array",
                   items: {

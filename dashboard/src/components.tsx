@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { ChartView } from "./chart.tsx";
 import { useApi } from "./api.ts";
+import { DEFINITIONS } from "./definitions.ts";
 import { BUCKET, BUCKET_MS, ms } from "./format.ts";
 import type { HistoryPoint, QueryRecord, Range } from "./types.ts";
 
@@ -133,6 +134,43 @@ export function History(
         values: values.map((v) => (v === null ? null : v * scale)),
         color,
       }]}
+    />
+  );
+}
+
+/** The p95 latency over the range (Overview and Performance show the same panel). */
+export function LatencyP95Panel({ range }: { range: Range }) {
+  return (
+    <Panel title="p95 latency (ms)" hint={DEFINITIONS.p95}>
+      <History metric="latency_p95" range={range} label="p95 ms" color="#b26a00" />
+    </Panel>
+  );
+}
+
+/** The cache hit rate over the range, in percent (Overview and Caching). */
+export function HitRatePanel({ range, title }: { range: Range; title: string }) {
+  return (
+    <Panel title={title} hint={DEFINITIONS.cache_hit_rate}>
+      <History metric="cache_hit_rate" range={range} label="hit rate" color="#2f7d32" scale={100} />
+    </Panel>
+  );
+}
+
+/** One bar per key of `counts`, in one colour. */
+export function CountBars(
+  { counts, label, color, height }: {
+    counts: Record<string, number>;
+    label: string;
+    color: string;
+    height?: number;
+  },
+) {
+  return (
+    <ChartView
+      type="bar"
+      labels={Object.keys(counts)}
+      series={[{ label, values: Object.values(counts), color }]}
+      height={height}
     />
   );
 }

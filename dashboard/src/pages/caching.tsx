@@ -2,7 +2,7 @@
  * most reused answers. */
 import { downloadCsv, useApi } from "../api.ts";
 import { ChartView } from "../chart.tsx";
-import { Card, History, Panel } from "../components.tsx";
+import { Card, HitRatePanel, Panel } from "../components.tsx";
 import { DEFINITIONS } from "../definitions.ts";
 import { pct } from "../format.ts";
 import type { CacheStatsSnapshot, MetricsSummary, Range } from "../types.ts";
@@ -40,18 +40,7 @@ export function Caching({ range }: { range: Range }) {
         <Card label="Computations" value={c?.computations ?? "—"} />
       </div>
       <div class="grid2">
-        <Panel
-          title="Cache hit rate over time (%)"
-          hint={DEFINITIONS.cache_hit_rate}
-        >
-          <History
-            metric="cache_hit_rate"
-            range={range}
-            label="hit rate"
-            color="#2f7d32"
-            scale={100}
-          />
-        </Panel>
+        <HitRatePanel range={range} title="Cache hit rate over time (%)" />
         <Panel
           title="Lookups per tier (hits and misses)"
           hint={DEFINITIONS.tier_lookups}

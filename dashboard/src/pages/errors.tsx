@@ -2,8 +2,7 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { downloadCsv, useApi } from "../api.ts";
-import { ChartView } from "../chart.tsx";
-import { History, Panel } from "../components.tsx";
+import { CountBars, History, Panel } from "../components.tsx";
 import { DEFINITIONS } from "../definitions.ts";
 import type { ErrorRecord, Range } from "../types.ts";
 
@@ -33,31 +32,14 @@ export function Errors({ range }: { range: Range }) {
     <>
       <div class="grid2">
         <Panel title="Errors by type">
-          <ChartView
-            type="bar"
-            labels={Object.keys(byType)}
-            series={[{
-              label: "errors",
-              values: Object.values(byType),
-              color: "#b3261e",
-            }]}
-          />
+          <CountBars counts={byType} label="errors" color="#b3261e" />
         </Panel>
         <Panel title="System error trend" hint={DEFINITIONS.system_error}>
           <History metric="errors" range={range} label="system errors" color="#b3261e" type="bar" />
         </Panel>
       </div>
       <Panel title="By intent">
-        <ChartView
-          type="bar"
-          labels={Object.keys(byIntent)}
-          series={[{
-            label: "errors",
-            values: Object.values(byIntent),
-            color: "#b26a00",
-          }]}
-          height={160}
-        />
+        <CountBars counts={byIntent} label="errors" color="#b26a00" height={160} />
       </Panel>
       <Panel
         title="Last 100 errors"

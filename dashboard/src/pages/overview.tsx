@@ -2,7 +2,7 @@
  * error, adding up to the total), the cache hit rate, latency, four charts and the live feed. */
 import { downloadCsv, type LiveEvent, useApi } from "../api.ts";
 import { ChartView } from "../chart.tsx";
-import { Card, History, Panel, useHistory } from "../components.tsx";
+import { Card, History, HitRatePanel, LatencyP95Panel, Panel, useHistory } from "../components.tsx";
 import { DEFINITIONS } from "../definitions.ts";
 import { BUCKET, BUCKET_MS, ms, pct } from "../format.ts";
 import type { CacheStatsSnapshot, MetricsSummary, Range } from "../types.ts";
@@ -82,14 +82,7 @@ export function Overview({ range, live }: { range: Range; live: LiveEvent[] }) {
             type="bar"
           />
         </Panel>
-        <Panel title="p95 latency (ms)" hint={DEFINITIONS.p95}>
-          <History
-            metric="latency_p95"
-            range={range}
-            label="p95 ms"
-            color="#b26a00"
-          />
-        </Panel>
+        <LatencyP95Panel range={range} />
         <Panel
           title="Errors"
           hint={`${DEFINITIONS.user_error}\n${DEFINITIONS.system_error}`}
@@ -112,15 +105,7 @@ export function Overview({ range, live }: { range: Range; live: LiveEvent[] }) {
             ]}
           />
         </Panel>
-        <Panel title="Cache hit rate (%)" hint={DEFINITIONS.cache_hit_rate}>
-          <History
-            metric="cache_hit_rate"
-            range={range}
-            label="hit rate"
-            color="#2f7d32"
-            scale={100}
-          />
-        </Panel>
+        <HitRatePanel range={range} title="Cache hit rate (%)" />
       </div>
       <Panel
         title="Live: last finished queries"

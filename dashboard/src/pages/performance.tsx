@@ -1,7 +1,7 @@
 /** Performance: latency percentiles, throughput, duration distribution, queries by intent, slowest queries. */
 import { downloadCsv, useApi } from "../api.ts";
 import { ChartView } from "../chart.tsx";
-import { Card, History, Panel, QueryTable } from "../components.tsx";
+import { Card, History, LatencyP95Panel, Panel, QueryTable } from "../components.tsx";
 import { DEFINITIONS } from "../definitions.ts";
 import { ms } from "../format.ts";
 import type { MetricsSummary, QueryRecord, Range } from "../types.ts";
@@ -33,14 +33,7 @@ export function Performance({ range }: { range: Range }) {
         <Panel title="Throughput (queries per bucket)">
           <History metric="queries" range={range} label="queries" type="bar" />
         </Panel>
-        <Panel title="p95 latency (ms)" hint={DEFINITIONS.p95}>
-          <History
-            metric="latency_p95"
-            range={range}
-            label="p95 ms"
-            color="#b26a00"
-          />
-        </Panel>
+        <LatencyP95Panel range={range} />
       </div>
       <div class="grid2">
         <Panel title="Duration distribution (queries per latency bucket)">
