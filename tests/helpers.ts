@@ -49,3 +49,88 @@ export const postJson = (url: string, payload: unknown) =>
     headers: { "content-type": "application/json" },
     body: JSON.stringify(payload),
   });
+
+/** The repository root (where main.ts and edge/cli/main.ts run from). */
+export const ROOT = new URL("../", import.meta.url).pathname;
+
+/** A real server process that has logged the address it listens on. */
+export interface ListeningProcess {
+  p: Deno.ChildProcess;
+  url: string;
+  /** Every line it wrote to stdout and stderr so far. */
+  lines: string[];
+  /** Settles when both pipes are read to the end (after the process exits). */
+  pumped: Promise<unknown>;
+}
+
+/**
+ * Runs `deno run <args>` from the repo root and waits (60 s at most) for its `"msg":"listening"` log line. Both
+ * pipes are read line by line to the end so a chatty access log never blocks the server.
+ */
+export async function spawnListening(args: string[], env: Record<string, string>): Promise<ListeningProcess> {
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...args],
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const listening = Promise.withResolvers<string>();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let buf = "";
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      buf += decoder.decode(bytes, { stream: true });
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        const m = /"msg":"listening".*"url":"http:\/\/[^:]+:(\d+)"/.exec(line);
+        if (m) listening.resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    }
+  };
+  const pumped = Promise.all([pump(p.stdout), pump(p.stderr)]);
+  const timer = setTimeout(
+    () => listening.reject(new Error(`no listening line:\n${lines.join("\n")}`)),
+    60_000,
+  );
+  const url = await listening.promise.finally(() => clearTimeout(timer));
+  return { p, url, lines, pumped };
+}
+
+/** The CLI run as a user runs it: a real process from the repo root, optional stdin and extra environment. */
+export async function runCli(
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const p = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-net",
+      "--allow-write=.chemagent",
+      "edge/cli/main.ts",
+      ...args,
+    ],
+    cwd: ROOT,
+    env: opts.env,
+    stdin: opts.stdin ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (opts.stdin) {
+    const w = p.stdin.getWriter();
+    await w.write(new TextEncoder().encode(opts.stdin));
+    await w.close();
+  }
+  const out = await p.output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}

@@ -1,35 +1,9 @@
 /** The CLI as a user runs it (a real process): answers, --json, tool commands, exit codes, conversations. */
 import assert from "node:assert/strict";
 
-const root = new URL("../../", import.meta.url).pathname;
-async function cli(args: string[], stdin?: string) {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-net",
-      "--allow-write=.chemagent",
-      "edge/cli/main.ts",
-      ...args,
-    ],
-    cwd: root,
-    stdin: stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin) {
-    const w = p.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await p.output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+import { runCli } from "../helpers.ts";
+
+const cli = (args: string[], stdin?: string) => runCli(args, { stdin });
 
 Deno.test("a question prints the markdown answer and exits 0", async () => {
   const r = await cli(["What is the molecular weight of aspirin?"]);

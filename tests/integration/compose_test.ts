@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { rawClient } from "../ws_helpers.ts";
 import { startRedis } from "../services.ts";
+import { runCli, spawnListening } from "../helpers.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
@@ -14,36 +14,10 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const p = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
-        "--allow-sys",
-        "deploy/deno-deploy/main.ts",
-      ],
-      cwd: root,
-      env: { PORT: "0", CACHE_WARM: "false", LOG_LEVEL: "info" },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const lines: string[] = [];
-    const listening = Promise.withResolvers<string>();
-    const pump = async (s: ReadableStream<Uint8Array>) => {
-      const decoder = new TextDecoder();
-      for await (const bytes of s) {
-        const chunk = decoder.decode(bytes, { stream: true });
-        for (const line of chunk.split("\n")) {
-          lines.push(line);
-          const m = /"msg":"listening".*"url":"http:\/\/[^:]+:(\d+)"/.exec(line);
-          if (m) listening.resolve(`http://127.0.0.1:${m[1]}`);
-        }
-      }
-    };
-    const pumped = Promise.all([pump(p.stdout), pump(p.stderr)]);
-    const timer = setTimeout(() => listening.reject(new Error(lines.join("\n"))), 60_000);
-    const url = await listening.promise.finally(() => clearTimeout(timer));
+    const { p, url, pumped } = await spawnListening(
+      ["--allow-net", "--allow-read", "--allow-env", "--allow-sys", "deploy/deno-deploy/main.ts"],
+      { PORT: "0", CACHE_WARM: "false", LOG_LEVEL: "info" },
+    );
     try {
       const ask = (query: string) =>
         fetch(`${url}/api/query`, {
@@ -72,28 +46,7 @@ Deno.test({
   },
 });
 
-async function cli(args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-net",
-      "--allow-write=.chemagent",
-      "edge/cli/main.ts",
-      ...args,
-    ],
-    cwd: root,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env });
 
 Deno.test({
   name: "the CLI uses the configured cache and session memory (Redis): a repeated question comes from L2",

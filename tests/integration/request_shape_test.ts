@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { rawClient, startWsServer } from "../ws_helpers.ts";
+import { runCli } from "../helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -105,27 +106,11 @@ function params(req: Record<string, unknown>): string {
 const answered = (r: Any): Outcome => ({ refused: false, code: r.error?.code ?? r.status });
 const refusedWith = (e: Any): Outcome => ({ refused: true, code: e?.code, message: e?.message });
 
-const root = new URL("../../", import.meta.url).pathname;
-
 async function viaCli(req: Record<string, unknown>): Promise<Outcome> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-net",
-      "--allow-write=.chemagent",
-      "edge/cli/main.ts",
-      "--json",
-      "--request",
-      JSON.stringify(req),
-    ],
-    cwd: root,
+  const out = await runCli(["--json", "--request", JSON.stringify(req)], {
     env: { MEMORY_SQLITE_PATH: ":memory:", LOG_LEVEL: "error" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const body = JSON.parse(new TextDecoder().decode(out.stdout));
+  });
+  const body = JSON.parse(out.stdout);
   // Exit codes (DESIGN.md §4): 2 for a request the CLI refuses, 1 for a query error, 0 for an answer.
   if (out.code === 2) return refusedWith(body.error);
   assert.equal(out.code, body.success ? 0 : 1, "exit code matches the answer");

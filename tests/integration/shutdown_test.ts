@@ -10,24 +10,15 @@
  */
 import assert from "node:assert/strict";
 import { rawClient } from "../ws_helpers.ts";
+import { spawnListening } from "../helpers.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
 async function startProcess() {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read",
-      "--allow-env",
-      "--allow-write=.chemagent",
-      "--allow-sys",
-      "main.ts",
-    ],
-    cwd: root,
-    env: {
+  const { p, url, lines, pumped } = await spawnListening(
+    ["--allow-net", "--allow-read", "--allow-env", "--allow-write=.chemagent", "--allow-sys", "main.ts"],
+    {
       CHEMAGENT_PORT: "0",
       CHEMAGENT_HOST: "127.0.0.1",
       CACHE_WARM: "false",
@@ -35,35 +26,7 @@ async function startProcess() {
       MEMORY_SQLITE_PATH: ":memory:",
       LOG_LEVEL: "info",
     },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  let url = "";
-  const listening = Promise.withResolvers<string>();
-  // Read both pipes to the end so a chatty access log never blocks the server.
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let buf = "";
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      const chunk = decoder.decode(bytes, { stream: true });
-      buf += chunk;
-      let i;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        const m = /"msg":"listening".*"url":"([^"]+)"/.exec(line);
-        if (m) listening.resolve(url = m[1]);
-      }
-    }
-  };
-  const pumped = Promise.all([pump(p.stdout), pump(p.stderr)]);
-  const timer = setTimeout(
-    () => listening.reject(new Error(`no listening line:\n${lines.join("\n")}`)),
-    60_000,
   );
-  await listening.promise.finally(() => clearTimeout(timer));
   const end = Date.now() + 60_000;
   while (Date.now() < end) {
     const r = await fetch(`${url}/ready`).catch(() => undefined);
