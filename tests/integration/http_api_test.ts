@@ -7,6 +7,17 @@ const u = (p: string) => server.url + p;
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
+/** POSTs a streamed (chunked) JSON body and reads the JSON reply. */
+async function postStream(url: string, body: ReadableStream<Uint8Array>) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  return { res, json: await res.json() };
+}
+
 Deno.test({
   name: "HTTP API",
   sanitizeResources: false,
@@ -261,13 +272,7 @@ Deno.test({
           else c.close();
         },
       });
-      const res = await fetch(u("/api/query"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        duplex: "half",
-      } as RequestInit);
-      const json = await res.json();
+      const { res, json } = await postStream(u("/api/query"), body);
       assert.equal(res.status, 413);
       assert.equal(json.error.code, "payload_too_large");
     });
@@ -282,13 +287,7 @@ Deno.test({
           c.close();
         },
       });
-      const res = await fetch(u("/api/query"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        duplex: "half",
-      } as RequestInit);
-      const json = await res.json();
+      const { res, json } = await postStream(u("/api/query"), body);
       assert.equal(res.status, 200);
       assert.equal(json.intent.type, "property_query");
     });
