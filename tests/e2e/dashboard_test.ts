@@ -14,26 +14,31 @@ import { LocalRoomBus } from "../../edge/ws/room_bus.ts";
 import { testAgent } from "../helpers.ts";
 import { browserTestOpts, launchBrowser, shots } from "../browser.ts";
 
+/** The app with metrics store, alerts and the WebSocket hub, as the dashboard sees it, on an ephemeral port. */
+async function startDashboardServer() {
+  const base = await testAgent();
+  const store = new MetricsStore(":memory:");
+  const agent = new Agent(base.data, base.chem, {
+    cache: new LayeredCache(),
+    observers: [store.listener()],
+  });
+  const hub = new Hub({ agent, log: new MemoryEventLog(), bus: new LocalRoomBus() });
+  agent.observers.push(hub.observer());
+  const app = createApp({
+    agent,
+    config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
+    ws: { hub, authRequired: false },
+    observability: { store, alerts: new AlertEngine(store, []), showStacks: true },
+  });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
+  return { agent, server, url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}` };
+}
+
 Deno.test({
   name: "dashboard: six pages with live data, new errors pushed live, CSV and PDF exports",
   ...browserTestOpts,
   async fn() {
-    const base = await testAgent();
-    const store = new MetricsStore(":memory:");
-    const agent = new Agent(base.data, base.chem, {
-      cache: new LayeredCache(),
-      observers: [store.listener()],
-    });
-    const hub = new Hub({ agent, log: new MemoryEventLog(), bus: new LocalRoomBus() });
-    agent.observers.push(hub.observer());
-    const app = createApp({
-      agent,
-      config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
-      ws: { hub, authRequired: false },
-      observability: { store, alerts: new AlertEngine(store, []), showStacks: true },
-    });
-    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
-    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+    const { server, url } = await startDashboardServer();
     const ask = (q: string) =>
       fetch(`${url}/api/query`, {
         method: "POST",
@@ -147,22 +152,7 @@ Deno.test({
       new URL("../../", import.meta.url),
     );
     await Deno.mkdir(out, { recursive: true });
-    const base = await testAgent();
-    const store = new MetricsStore(":memory:");
-    const agent = new Agent(base.data, base.chem, {
-      cache: new LayeredCache(),
-      observers: [store.listener()],
-    });
-    const hub = new Hub({ agent, log: new MemoryEventLog(), bus: new LocalRoomBus() });
-    agent.observers.push(hub.observer());
-    const app = createApp({
-      agent,
-      config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
-      ws: { hub, authRequired: false },
-      observability: { store, alerts: new AlertEngine(store, []), showStacks: true },
-    });
-    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
-    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+    const { agent, server, url } = await startDashboardServer();
     const warm = await warmCache(agent, (await commonQueries()).slice(0, 100));
     assert.equal(warm.total, 100);
     const questions = [
