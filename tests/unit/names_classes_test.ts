@@ -15,6 +15,14 @@ const run = (tool: string, args: unknown) => agent.runTool(tool, args) as Promis
 // The main-thread engine answers the recogniser's synchronous SMILES questions (the agent asks its pool).
 const engine = await createChemEngine();
 const rec = (q: string) => recognise(q, data, engine);
+/** A dataset stand-in exposing only what correctName reads, with `idx` as its compound names. */
+const namesOnly = (idx: SuggestionIndex) =>
+  ({
+    compoundSuggestions: idx,
+    targetSuggestions: new SuggestionIndex(),
+    classes: { suggestions: new SuggestionIndex() },
+    targetsByText: () => [],
+  }) as unknown as typeof data;
 
 Deno.test("edit distance counts an adjacent swap as one edit", () => {
   assert.equal(editDistance("egfr", "egrf"), 1);
@@ -53,13 +61,7 @@ Deno.test("equally close names are a tie: no correction, the options are offered
   const idx = new SuggestionIndex();
   idx.add("cefalin", "Cefalin", "A", 4000);
   idx.add("cefalon", "Cefalon", "B", 100);
-  // A dataset stand-in exposing only what correctName reads.
-  const fake = {
-    compoundSuggestions: idx,
-    targetSuggestions: new SuggestionIndex(),
-    classes: { suggestions: new SuggestionIndex() },
-    targetsByText: () => [],
-  } as unknown as typeof data;
+  const fake = namesOnly(idx);
   const tie = correctName("cefalan", fake);
   assert.equal(tie.found, undefined);
   assert.equal(tie.ambiguous, true);
@@ -292,12 +294,7 @@ Deno.test("a short or obscure near miss is suggested, not silently corrected", (
   assert.deepEqual(r.unknown[0].suggestions, ["EGFR"]);
   const idx = new SuggestionIndex();
   idx.add("obscurol", "Obscurol", "X", 1); // no phase, approval or mechanism
-  const fake = {
-    compoundSuggestions: idx,
-    targetSuggestions: new SuggestionIndex(),
-    classes: { suggestions: new SuggestionIndex() },
-    targetsByText: () => [],
-  } as unknown as typeof data;
+  const fake = namesOnly(idx);
   const fix = correctName("obscurel", fake);
   assert.equal(fix.found, undefined);
   assert.deepEqual(fix.suggestions, ["Obscurol"]);
