@@ -179,6 +179,14 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
   const cmp = (name: string) => byName.get(name)!;
   const out: Draft[] = [];
   const add = (d: Draft) => out.push(d);
+  /** Each compound asked `n` of the templates ({c} → its name), every one expecting the same intent and tools. */
+  const perCompound = (templates: string[], n: number, category: string, intent: string, tools: string[]) => {
+    for (const c of COMPOUNDS) {
+      for (const t of sample(templates, n)) {
+        add({ category, q: t.replace("{c}", c.name), intent, outcome: "success", compounds: [c.id], tools });
+      }
+    }
+  };
 
   // ── lookups ───────────────────────────────────────────────────────────────
   const lookupT = [
@@ -523,18 +531,7 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
     "find me molecules that look like {c}",
     "anything structurally close to {c}?",
   ];
-  for (const c of COMPOUNDS) {
-    for (const t of sample(simT, 5)) {
-      add({
-        category: "similarity",
-        q: t.replace("{c}", c.name),
-        intent: "similarity_search",
-        outcome: "success",
-        compounds: [c.id],
-        tools: ["similarity_search"],
-      });
-    }
-  }
+  perCompound(simT, 5, "similarity", "similarity_search", ["similarity_search"]);
   const topT = [
     "top {n} most similar compounds to {c}",
     "the {n} closest analogues of {c}",
@@ -669,18 +666,7 @@ export function generateGrid(seed: number, data: GridData): Draft[] {
     "what is the pharmacological target of {c}?",
     "which genes does {c} hit",
   ];
-  for (const c of COMPOUNDS) {
-    for (const t of sample(tgtT, 4)) {
-      add({
-        category: "targets",
-        q: t.replace("{c}", c.name),
-        intent: "target_query",
-        outcome: "success",
-        compounds: [c.id],
-        tools: ["targets_of_compound"],
-      });
-    }
-  }
+  perCompound(tgtT, 4, "targets", "target_query", ["targets_of_compound"]);
 
   // ── ligands of a target ──────────────────────────────────────────────────
   const ligT = [
