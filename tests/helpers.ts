@@ -1,5 +1,11 @@
 /** @module Shared test helpers: one agent per test process, real servers on ephemeral ports. */
-import { type Agent, createAgent } from "../core/mod.ts";
+import { Agent, createAgent } from "../core/mod.ts";
+import { LayeredCache } from "../core/cache/mod.ts";
+import { AlertEngine } from "../core/obs/alerts/engine.ts";
+import { createLogger, type Level } from "../core/obs/log.ts";
+import { Metrics } from "../core/obs/metrics.ts";
+import { MetricsStore } from "../core/obs/metrics_store.ts";
+import { queryLogger } from "../core/obs/query_log.ts";
 import { createApp } from "../edge/app.ts";
 
 let agentPromise: Promise<Agent> | undefined;
@@ -133,4 +139,34 @@ export async function runCli(
     stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),
   };
+}
+
+/**
+ * The app with every observer wired as main.ts wires them (metrics, rollup store, query log into `lines`) over a
+ * fresh cache; `alerts` adds an alert engine with no rules, `accessLog` logs each HTTP request too.
+ */
+export async function observedStack(opts: { level?: Level; alerts?: boolean; accessLog?: boolean } = {}) {
+  const base = await testAgent();
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger(opts.level ?? "info", { service: "test" }, (l) => lines.push(JSON.parse(l)));
+  const metrics = new Metrics();
+  const store = new MetricsStore(":memory:");
+  const cache = new LayeredCache();
+  metrics.watchCache(cache);
+  const agent = new Agent(base.data, base.chem, {
+    cache,
+    observers: [metrics.listener(), store.listener(), queryLogger(log)],
+  });
+  const app = createApp({
+    agent,
+    config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
+    metrics,
+    observability: {
+      store,
+      ...(opts.alerts ? { alerts: new AlertEngine(store, []) } : {}),
+      showStacks: false,
+    },
+    ...(opts.accessLog ? { accessLog: (f: Record<string, unknown>) => log.info("http", f) } : {}),
+  });
+  return { lines, log, metrics, store, cache, agent, app };
 }

@@ -3,38 +3,16 @@
  * rollups, query log, cache statistics) exactly as the full path reports the same requests. */
 import assert from "node:assert/strict";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { Agent } from "../../core/mod.ts";
-import { createLogger } from "../../core/obs/log.ts";
-import { Metrics } from "../../core/obs/metrics.ts";
-import { MetricsStore } from "../../core/obs/metrics_store.ts";
-import { queryLogger } from "../../core/obs/query_log.ts";
-import { LayeredCache } from "../../core/cache/mod.ts";
-import { createApp } from "../../edge/app.ts";
-import { testAgent } from "../helpers.ts";
+import type { Metrics } from "../../core/obs/metrics.ts";
+import type { MetricsStore } from "../../core/obs/metrics_store.ts";
+import { observedStack, testAgent } from "../helpers.ts";
 
 const base = await testAgent();
+
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-function stack() {
-  const lines: Record<string, unknown>[] = [];
-  const log = createLogger("info", { service: "test" }, (l) => lines.push(JSON.parse(l)));
-  const metrics = new Metrics();
-  const store = new MetricsStore(":memory:");
-  const cache = new LayeredCache();
-  metrics.watchCache(cache);
-  const agent = new Agent(base.data, base.chem, {
-    cache,
-    observers: [metrics.listener(), store.listener(), queryLogger(log)],
-  });
-  const app = createApp({
-    agent,
-    config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
-    metrics,
-    observability: { store, showStacks: false },
-  });
-  return { lines, metrics, store, cache, agent, app };
-}
+const stack = () => observedStack();
 
 const Q = "What are the targets of imatinib?";
 const getUrl = (q = Q, extra = "") => `http://x/api/query?q=${encodeURIComponent(q)}${extra}`;
@@ -44,7 +22,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const s = stack();
+    const s = await stack();
     const first = await s.app.fetch(new Request(getUrl()));
     const firstBody = await first.json();
     assert.equal(firstBody.cached, false);
@@ -119,7 +97,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const s = stack();
+    const s = await stack();
     await (await s.app.fetch(new Request(getUrl()))).arrayBuffer();
     for (let i = 0; i < 2; i++) {
       const r = await s.app.fetch(new Request(getUrl(Q, "&session_id=s_alice")));
@@ -149,7 +127,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const http = stack(), direct = stack();
+    const http = await stack(), direct = await stack();
     const questions = [Q, Q, "ibuprofen", Q, "zorblaxamide", "zorblaxamide", "ibuprofen", Q];
     for (const q of questions) {
       await (await http.app.fetch(new Request(getUrl(q)))).arrayBuffer();
@@ -165,7 +143,7 @@ Deno.test({
     };
     assert.deepEqual(await summary(http.store), await summary(direct.store));
     assert.equal((await summary(http.store)).queries, questions.length);
-    const logged = (s: ReturnType<typeof stack>) =>
+    const logged = (s: Awaited<ReturnType<typeof stack>>) =>
       s.lines.filter((l) => /^query (answered|failed)$/.test(l.msg as string)).map((l) => [
         l.msg,
         l.status,
@@ -177,7 +155,7 @@ Deno.test({
     assert.equal(logged(http).length, questions.length);
     assert.deepEqual(logged(http), logged(direct));
     // Cache statistics: every count equal (hits, misses, per-kind requests, hot keys); only latency differs.
-    const st = (s: ReturnType<typeof stack>) =>
+    const st = (s: Awaited<ReturnType<typeof stack>>) =>
       JSON.stringify(s.cache.stats.snapshot()).replace(/"(avg_latency_ms|latency_ms_total)":[^,}]*/g, "");
     assert.equal(st(http), st(direct));
     http.store.close();

@@ -1,33 +1,13 @@
 /** Observability over the real app: Prometheus exposition passes promtool, logs correlate request → query
  * and never contain secrets, the metrics API answers from rollups. */
 import assert from "node:assert/strict";
-import { Agent } from "../../core/mod.ts";
 import { createLogger } from "../../core/obs/log.ts";
-import { Metrics } from "../../core/obs/metrics.ts";
-import { MetricsStore } from "../../core/obs/metrics_store.ts";
-import { queryLogger } from "../../core/obs/query_log.ts";
-import { AlertEngine } from "../../core/obs/alerts/engine.ts";
-import { LayeredCache } from "../../core/cache/mod.ts";
-import { createApp } from "../../edge/app.ts";
-import { testAgent } from "../helpers.ts";
+import { observedStack } from "../helpers.ts";
 
-const base = await testAgent();
-const lines: Record<string, unknown>[] = [];
-const log = createLogger("debug", { service: "test" }, (l) => lines.push(JSON.parse(l)));
-const metrics = new Metrics();
-const store = new MetricsStore(":memory:");
-const cache = new LayeredCache();
-metrics.watchCache(cache);
-const agent = new Agent(base.data, base.chem, {
-  cache,
-  observers: [metrics.listener(), store.listener(), queryLogger(log)],
-});
-const app = createApp({
-  agent,
-  config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
-  metrics,
-  observability: { store, alerts: new AlertEngine(store, []), showStacks: false },
-  accessLog: (f) => log.info("http", f),
+const { lines, app } = await observedStack({
+  level: "debug",
+  alerts: true,
+  accessLog: true,
 });
 const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
 const u = (p: string) => `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}${p}`;
