@@ -11,6 +11,18 @@ import type { CacheStatsSnapshot, MetricsSummary, Range } from "../types.ts";
 const share = (n: number | undefined, total: number | undefined) =>
   n === undefined ? "—" : total ? `${n} (${pct(n / total)})` : String(n);
 
+/** The three outcomes every query ends in (they add up to the total), with the colour each count earns. */
+const OUTCOME_CARDS = [
+  { key: "answered", id: "card-answered", label: "Answered", cls: () => "ok" },
+  { key: "user_error", id: "card-user-errors", label: "User errors", cls: (n?: number) => n ? "warn" : "" },
+  {
+    key: "system_error",
+    id: "card-system-errors",
+    label: "System errors",
+    cls: (n?: number) => n ? "err" : "ok",
+  },
+] as const;
+
 export function Overview({ range, live }: { range: Range; live: LiveEvent[] }) {
   const { window, bump, origin } = range;
   const { data: s } = useApi<MetricsSummary>(
@@ -32,27 +44,16 @@ export function Overview({ range, live }: { range: Range; live: LiveEvent[] }) {
           value={s?.queries ?? "—"}
           hint={DEFINITIONS.queries}
         />
-        <Card
-          id="card-answered"
-          label="Answered"
-          value={share(o?.answered, s?.queries)}
-          cls="ok"
-          hint={DEFINITIONS.answered}
-        />
-        <Card
-          id="card-user-errors"
-          label="User errors"
-          value={share(o?.user_error, s?.queries)}
-          cls={o?.user_error ? "warn" : ""}
-          hint={DEFINITIONS.user_error}
-        />
-        <Card
-          id="card-system-errors"
-          label="System errors"
-          value={share(o?.system_error, s?.queries)}
-          cls={o?.system_error ? "err" : "ok"}
-          hint={DEFINITIONS.system_error}
-        />
+        {OUTCOME_CARDS.map(({ key, id, label, cls }) => (
+          <Card
+            key={id}
+            id={id}
+            label={label}
+            value={share(o?.[key], s?.queries)}
+            cls={cls(o?.[key])}
+            hint={DEFINITIONS[key]}
+          />
+        ))}
         <Card
           id="card-hit-rate"
           label="Cache hit rate"
