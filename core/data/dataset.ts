@@ -85,6 +85,18 @@ export class Dataset {
       push(this.#mechByCompound, m.compound, m);
       push(this.#mechByTarget, m.target, m);
     }
+    // A name shared by several targets ("acetylcholinesterase" in many species) means the human protein
+    // that drugs are curated against first: human, then curated mechanisms, then any links, then a single
+    // protein over a family or complex.
+    const weight = (t: Target) => {
+      const links = this.#mechByTarget.get(t.id) ?? [];
+      return (t.organism === "Homo sapiens" ? 1e6 : 0) +
+        Math.min(links.filter((m) => m.primary).length, 999) * 1000 + Math.min(links.length, 999) +
+        (t.type === "SINGLE PROTEIN" ? 0.5 : 0);
+    };
+    for (const list of this.#targetKeys.values()) {
+      if (list.length > 1) list.sort((a, b) => weight(b) - weight(a));
+    }
   }
 
   /** Drug classes (NSAIDs, statins, ATC levels …), built on first use. */

@@ -48,7 +48,15 @@ export function classify(r: Reading, ctx: ParseContext): Parsed {
     rec.badSmiles.length && molecules === 0 &&
     !(CUES.substructure.test(r.text) && rec.badSmiles.some((b) => b.smarts))
   ) {
-    return mk("unknown", 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
+    // The operation asked still reads ("MW of C1CC(": a property query on a structure that does not parse).
+    const asked = CUES.similarity.test(r.text)
+      ? "similarity_search"
+      : entities.properties.length || /\bpropert(?:y|ies)\b/i.test(r.text)
+      ? "property_query"
+      : CUES.targets.test(r.text)
+      ? "target_query"
+      : "unknown";
+    return mk(asked, 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
   }
   if (CUES.advice.test(r.text)) {
     return mk("out_of_scope", 0.9, {

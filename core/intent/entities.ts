@@ -69,6 +69,12 @@ function tokenize(text: string): Token[] {
       const t = core.replace(TRAILING, "");
       // Keep a closing ")" when it balances the token's own parentheses (it belongs to a SMILES).
       if (core.endsWith(")") && count(core, "(") >= count(core, ")")) break;
+      // A surplus ")" on a structure with no "(" open before it is a typo in the SMILES, not punctuation.
+      const before = text.slice(0, start);
+      if (
+        core.endsWith(")") && /[()=#\[\]]/.test(core.slice(0, -1)) && looksLikeSmiles(core.slice(0, -1)) &&
+        count(before, "(") <= count(before, ")")
+      ) break;
       core = t;
     }
     core = core.replace(/['’]s$/i, "");

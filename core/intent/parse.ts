@@ -7,6 +7,7 @@ import { ChemAgentError } from "../errors.ts";
 import type { Entities, EntityRef } from "../types.ts";
 import { questionActions } from "./actions.ts";
 import { classify } from "./classify.ts";
+import { isEnglishLike } from "./english.ts";
 import { accountFor, isFiller, type Use, usesOf } from "./coverage.ts";
 import { type Found, recognise, type Recognised } from "./entities.ts";
 import { COMPARATIVES, CUES, FIELDS, FUNCTIONAL_GROUPS, NUMERIC_NAMES, STATUS_WORDS } from "./lexicon.ts";
@@ -131,9 +132,20 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       end: p.start + m.index! + m[0].length,
     }))
   ).filter((w) => !ctx.data.hasCompoundName(normalizeName(w.text)));
+  // A context word that is neither English nor a known name ("… before we frobnicate submit") is reported.
+  const strange = preamble.flatMap((p) =>
+    [...full.slice(p.start, p.end).matchAll(/(?<![\w-])[a-z][a-z'’]*(?![\w(=#\[])/g)].map((m) => ({
+      text: m[0],
+      start: p.start + m.index!,
+      end: p.start + m.index! + m[0].length,
+    }))
+  ).filter((w) =>
+    !isFiller(w.text) && !isEnglishLike(w.text) && !drugLike.some((d) => d.start === w.start) &&
+    !ctx.data.hasCompoundName(normalizeName(w.text))
+  );
   parsed.understanding = {
     used: u.used.filter((x) => x.as !== "context" && x.as !== "filler").map(toRaw),
-    unused: [...u.unused, ...drugLike].sort((a, b) => a.start - b.start).map(toRaw),
+    unused: [...u.unused, ...drugLike, ...strange].sort((a, b) => a.start - b.start).map(toRaw),
     corrections: u.corrections,
   };
   if (parsed.understanding.unused.length && !parsed.error) {
