@@ -199,6 +199,7 @@ function read(input: string, ctx: ParseContext): Reading {
       });
     }
   }
+  coordinatedTargets(text, rec, ctx.data);
   rec.found.sort((a, b) => a.start - b.start);
   // A structure that is a dataset compound is understood as that compound (its id is the use's value).
   for (const f of rec.found) {
@@ -336,6 +337,36 @@ function digits(text: string): string {
 /** Words shaped like drug names (INN stems): in a preamble they may be what the question is about. */
 const DRUG_LIKE =
   /\b[a-z]{3,}(?:mab|tinib|pril|sartan|azole|oxacin|cillin|mycin|parin|dipine|olol|afil|prazole|tidine|triptan|azepam|lukast|gliptin|gliflozin|vastatin|quil|trexil|fenac|stat|setron|floxacin|conazole|navir|previr|ciclib|lisib|rafenib|degib)\b/gi;
+
+/** "beta-1 and beta-2 adrenergic receptors", "mu and kappa receptors" (of opioids): modifiers sharing one
+ * head noun name one target each. The shared part may be written once or only elsewhere ("opioids"). */
+function coordinatedTargets(text: string, rec: Recognised, data: Dataset): void {
+  const re =
+    /\b([A-Za-z\u03b1-\u03c9][\w\u03b1-\u03c9-]*)\s*(?:,|\band\b|\bor\b|&|\/)\s*([A-Za-z\u03b1-\u03c9][\w\u03b1-\u03c9-]*)((?:\s+[A-Za-z-]+)?)\s+(receptors?|channels?|kinases?|transporters?)\b/gi;
+  const words = [...new Set((text.match(/[A-Za-z-]{3,}/g) ?? []).map((w) => w.replace(/s$/i, "")))];
+  for (const m of text.matchAll(re)) {
+    const [all, a, b, mid, head] = m;
+    const one = head.replace(/s$/i, "");
+    const resolve = (x: string) => {
+      for (const between of [mid.trim(), "", ...words]) {
+        const t = data.targetsByText(`${x} ${between} ${one}`.replace(/\s+/g, " "))[0];
+        if (t) return t;
+      }
+      return undefined;
+    };
+    const ta = resolve(a), tb = resolve(b);
+    if (!ta || !tb || ta === tb) continue;
+    const start = m.index!,
+      end = start + all.length,
+      bStart = start + all.lastIndexOf(b, all.length - head.length - mid.length);
+    rec.found = rec.found.filter((f) => f.end <= start || f.start >= end);
+    rec.unknown = rec.unknown.filter((u) => u.end <= start || u.start >= end);
+    rec.found.push(
+      { kind: "target", text: a, id: ta.id, start, end: start + a.length },
+      { kind: "target", text: all.slice(bStart - start), id: tb.id, start: bStart, end },
+    );
+  }
+}
 
 const casIndex = new WeakMap<Dataset, Map<string, Compound>>();
 /** The compound with this CAS registry number (index built on first use). */
