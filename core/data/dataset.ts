@@ -69,7 +69,8 @@ export class Dataset {
     });
     for (const t of this.targets) {
       this.#targets.set(t.id.toUpperCase(), t);
-      const keys = [t.id, t.name, ...t.genes, ...t.uniprot].map(normalizeName);
+      // "GABA-A receptor; anion channel" is also "GABA-A receptor" (the part before the qualifier).
+      const keys = [t.id, t.name, t.name.split(";")[0], ...t.genes, ...t.uniprot].map(normalizeName);
       for (const k of new Set(keys)) push(this.#targetKeys, k, t);
     }
     this.#aliases = file.aliases;

@@ -9,6 +9,8 @@ import { TARGET_KINDS } from "./uses.ts";
 import { isFiller } from "./coverage.ts";
 
 const WORDS = /[a-z]+/gi;
+/** Properties that name a structure rather than measure it. */
+const IDENTIFIERS = new Set(["smiles", "inchikey", "inchi"]);
 /** Words that start a question or a request ("What is the", "Tell me" are unfinished, "the" is nothing). */
 const ASKING =
   /^(?:what|which|who|how|why|when|where|tell|show|give|list|find|get|is|are|does|do|can|could|would|please)$/i;
@@ -585,9 +587,20 @@ function singleOperation(w: Rule): Parsed {
     );
   }
   if (entities.properties.length) {
-    return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), {
-      actions: [actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties"],
-    });
+    // A batch is three or more molecules that resolve; an unknown name among two is a partial property query.
+    const known = entities.compounds.filter((c) => c.id).length + entities.smiles.length;
+    // "SMILES for caffeine", "InChIKey of ibuprofen": identifiers are read off the record (a look-up).
+    const identifiers = entities.properties.every((p) => IDENTIFIERS.has(p)) && all === 1 &&
+      !/\bstructure\b/i.test(text);
+    return mk(
+      known >= 3 ? "batch_query" : identifiers ? "compound_lookup" : "property_query",
+      conf(0.95),
+      {
+        actions: [
+          actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties",
+        ],
+      },
+    );
   }
   if (all >= 3) return mk("batch_query", conf(0.9), { actions: ["lookup"] });
   const cue = CUES.lookup.test(text) || (text.match(WORDS) ?? []).length <= 4;

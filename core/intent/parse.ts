@@ -200,6 +200,18 @@ function read(input: string, ctx: ParseContext): Reading {
     }
   }
   coordinatedTargets(text, rec, ctx.data);
+  // "factor Xa and thrombin": a name that is both a compound and a target, listed with a target, is a target.
+  rec.found.sort((a, b) => a.start - b.start);
+  rec.found.forEach((f, i) => {
+    if (f.kind !== "compound" || !f.alsoTarget || !f.targetId) return;
+    const listedWithTarget = [rec.found[i - 1], rec.found[i + 1]].some((g) =>
+      g?.kind === "target" && !g.alsoCompound &&
+      /^\s*(?:,|and|or|&|\/|,\s*and|,\s*or)\s*$/i.test(
+        text.slice(Math.min(f.end, g.end), Math.max(f.start, g.start)),
+      )
+    );
+    if (listedWithTarget) Object.assign(f, { kind: "target", id: f.targetId });
+  });
   rec.found.sort((a, b) => a.start - b.start);
   // A structure that is a dataset compound is understood as that compound (its id is the use's value).
   for (const f of rec.found) {
