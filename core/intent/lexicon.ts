@@ -79,7 +79,7 @@ export const FIELDS: [RegExp, string][] = [
     "first_approval",
   ],
   [
-    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|\b(?:fda|ema|pmda)\b(?![\s-]+approved)|(?<=\b(?:regulators?|agenc\w+)\b.{0,40}?)\bapproved\b/i,
+    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|(?<!\b[a-z]{3,}s\s+approved\s+by\s+(?:the\s+)?)\b(?:fda|ema|pmda)\b(?![\s-]+approved)|(?<=\b(?:regulators?|agenc\w+)\b.{0,40}?)\bapproved\b/i,
     "approvals",
   ],
   [

@@ -15,7 +15,7 @@ export interface UnavailableAsk {
 
 const CATALOGUE: [RegExp, string, UnavailableAsk["related"]][] = [
   [
-    /\b(?:aqueous\s+|water\s+)?solubilit(?:y|ies)\b|\blog\s?s\b|\bhow\s+soluble\b|\bsoluble\s+in\b/i,
+    /\b(?:aqueous\s+|water\s+)?solubilit(?:y|ies)\b|\blog\s?s\b|\bhow\s+soluble\b|\bsoluble\s+in\b|\b(?:water|aqueous)[\s-]soluble\b|\b(?:more|less|most|least)\s+soluble\b/i,
     "solubility",
     "compound",
   ],
