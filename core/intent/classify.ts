@@ -56,7 +56,7 @@ export function classify(r: Reading, ctx: ParseContext): Parsed {
   ) {
     // The operation asked still reads ("MW of C1CC(": a property query on a structure that does not parse).
     return mk(askedOperation(r), 0.5, {
-      error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message),
+      error: rec.badSmiles[0].error ?? new ChemAgentError("invalid_smiles", rec.badSmiles[0].message),
     });
   }
   if (CUES.advice.test(r.text)) {

@@ -1,6 +1,7 @@
 /** @module Entity recognition against the dataset dictionary: compounds, targets, drug classes, ChEMBL IDs, SMILES. */
 import type { Dataset } from "../data/dataset.ts";
 import { normalizeName, stripSaltForm } from "../data/normalize.ts";
+import { ChemAgentError } from "../errors.ts";
 import type { SmilesChecker } from "../chem/smiles_checker.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
@@ -42,7 +43,7 @@ export interface Recognised {
   /** Several IDs glued together ("CHEMBL25CHEMBL112"). */
   glued: string[];
   /** Tokens written like SMILES that RDKit rejects, with RDKit's reason. */
-  badSmiles: { text: string; message: string; smarts: boolean }[];
+  badSmiles: { text: string; message: string; smarts: boolean; error?: ChemAgentError }[];
 }
 
 interface Token {
@@ -185,11 +186,19 @@ export function recognise(
     }
     if (matched) continue;
     const core = t.core;
-    if (
-      core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) &&
-      !/^\d+$/.test(core) &&
-      (/[^A-Za-z]/.test(core) || core.length >= 3) && chem.isValidSmiles(core)
-    ) {
+    const shaped = core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) &&
+      !/^\d+$/.test(core) && (/[^A-Za-z]/.test(core) || core.length >= 3);
+    let valid = false;
+    try {
+      valid = shaped && chem.isValidSmiles(core);
+    } catch (e) {
+      // Over the size limits: refused by name, the question around it still read.
+      if (!(e instanceof ChemAgentError) || e.code !== "input_too_complex") throw e;
+      badSmiles.push({ text: core, message: e.message, smarts: false, error: e });
+      i++;
+      continue;
+    }
+    if (valid) {
       found.push({ kind: "smiles", text: core, start: t.start, end: t.end });
       i++;
       continue;

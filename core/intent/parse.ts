@@ -4,6 +4,7 @@ import type { Dataset } from "../data/dataset.ts";
 import type { Compound } from "../data/model.ts";
 import { normalizeName } from "../data/normalize.ts";
 import { ChemAgentError } from "../errors.ts";
+import { looksLikeSmiles } from "../tools/resolve.ts";
 import type { Entities, EntityRef } from "../types.ts";
 import { questionActions } from "./actions.ts";
 import { classify } from "./classify.ts";
@@ -68,6 +69,14 @@ function checkLength(text: string, max: number) {
     );
   }
   if (text.length > max) {
+    // A question made long by one huge structure is refused for the structure (what the user can fix).
+    const longest = text.split(/\s+/).reduce((a, b) => b.length > a.length ? b : a, "");
+    // The question around it is parsed so the refusal says what was asked.
+    const structure = longest.replace(/[?.!,;]+$/, "");
+    if (
+      text.length <= max * 10 && text.length - longest.length <= max && looksLikeSmiles(structure) &&
+      /^[A-Za-z]/.test(structure)
+    ) return;
     throw new ChemAgentError(
       "invalid_request",
       `The query is ${text.length} characters long; the limit is ${max}.`,
