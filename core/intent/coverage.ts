@@ -57,7 +57,9 @@ export const FILLER = new Set(
     "rule rules criteria criterion limit limits over top one compliant compliance conform conforms anything anyone " +
     "something following listed below above batch keep take step steps please single primary main basic general " +
     "overall full complete whole entire usual standard typical card biological against " +
-    "where reached reach reaches reaching there uniprot accession").split(" "),
+    "where reached reach reaches reaching there uniprot accession " +
+    "doesn't don't didn't isn't aren't wasn't weren't hasn't haven't hadn't can't cannot won't wouldn't " +
+    "shouldn't couldn't").split(" "),
 );
 
 /** Multi-word fillers ("in terms of", "small molecules", "I'd like to know"). */
