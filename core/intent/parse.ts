@@ -173,7 +173,12 @@ function lastName(text: string, ctx: ParseContext): { start: number; end: number
     !(f as Found & { correction?: unknown }).correction
   );
   const last = named.at(-1);
-  return last ? { start: last.start, end: last.end } : null;
+  if (last) return { start: last.start, end: last.end };
+  // "…a new compound we've nicknamed zorbitrexil … what are its targets?": an unknown drug-like name is
+  // still what "its" points to (and is reported as not found, never dropped).
+  const unknown = [...text.matchAll(DRUG_LIKE)].filter((m) => !ctx.data.hasCompoundName(normalizeName(m[0])))
+    .at(-1);
+  return unknown ? { start: unknown.index!, end: unknown.index! + unknown[0].length } : null;
 }
 
 /** Reads entities, constraints, fields, asks and actions out of the text. */
