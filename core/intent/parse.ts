@@ -40,6 +40,8 @@ function dedupeRefs(list: EntityRef[]): EntityRef[] {
 const refOf = (f: Found): EntityRef => ({ text: f.text, ...(f.id ? { id: f.id } : {}) });
 
 /** Whitespace-normalised text with a map back to positions in the raw input. */
+const GREEK_CAPITALS: Record<string, string> = { "Α": "α", "Β": "β", "Γ": "γ" };
+
 function normalise(raw: string): { text: string; map: number[] } {
   let text = "";
   const map: number[] = [];
@@ -54,7 +56,8 @@ function normalise(raw: string): { text: string; map: number[] } {
       map.push(i - 1);
       space = false;
     }
-    text += raw[i];
+    // "Β-BLOCKERS": a capital Greek alpha/beta/gamma is the same prefix as "β-blockers" (same length).
+    text += GREEK_CAPITALS[raw[i]] ?? raw[i];
     map.push(i);
   }
   map.push(raw.length);
