@@ -170,7 +170,9 @@ export class Agent {
       return FAILING_CHECKER(new ChemAgentError("invalid_request", "No question."));
     }
     try {
-      return await this.chem.smilesChecker(text.slice(0, this.maxQueryLength + 1), { signal });
+      // Up to 10× the question limit: a question made long by one huge structure is refused for the
+      // structure (preScreen rejects over-long tokens without a worker round trip).
+      return await this.chem.smilesChecker(text.slice(0, this.maxQueryLength * 10 + 1), { signal });
     } catch (e) {
       return FAILING_CHECKER(e);
     }

@@ -69,7 +69,8 @@ export class Dataset {
     });
     for (const t of this.targets) {
       this.#targets.set(t.id.toUpperCase(), t);
-      const keys = [t.id, t.name, ...t.genes, ...t.uniprot].map(normalizeName);
+      // "GABA-A receptor; anion channel" is also "GABA-A receptor" (the part before the qualifier).
+      const keys = [t.id, t.name, t.name.split(";")[0], ...t.genes, ...t.uniprot].map(normalizeName);
       for (const k of new Set(keys)) push(this.#targetKeys, k, t);
     }
     this.#aliases = file.aliases;
@@ -84,6 +85,18 @@ export class Dataset {
     for (const m of this.mechanisms) {
       push(this.#mechByCompound, m.compound, m);
       push(this.#mechByTarget, m.target, m);
+    }
+    // A name shared by several targets ("acetylcholinesterase" in many species) means the human protein
+    // that drugs are curated against first: human, then curated mechanisms, then any links, then a single
+    // protein over a family or complex.
+    const weight = (t: Target) => {
+      const links = this.#mechByTarget.get(t.id) ?? [];
+      return (t.organism === "Homo sapiens" ? 1e6 : 0) +
+        Math.min(links.filter((m) => m.primary).length, 999) * 1000 + Math.min(links.length, 999) +
+        (t.type === "SINGLE PROTEIN" ? 0.5 : 0);
+    };
+    for (const list of this.#targetKeys.values()) {
+      if (list.length > 1) list.sort((a, b) => weight(b) - weight(a));
     }
   }
 

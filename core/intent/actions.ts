@@ -58,7 +58,10 @@ export function clauseActions(
   if (LOOKUP.test(lower) && !CUES.similarity.test(clause) && !props.length && !CUES.targets.test(clause)) {
     a.push("lookup");
   }
-  if (OTHER_LIGANDS.test(lower)) a.push("other_ligands");
+  // "other approved drugs that resemble X" asks for similar drugs, not drugs sharing X's targets.
+  const resembles = CUES.similarity.test(clause) &&
+    !/\b(?:hit|hitting|targets?|targeting|bind|binding|share|sharing)\b/.test(lower);
+  if (OTHER_LIGANDS.test(lower) && !resembles) a.push("other_ligands");
   else if (CUES.common.test(clause) && /\btargets?\b/.test(lower)) a.push("common_targets");
   else if (
     hasTargetEntity && !hasCompoundEntity && (CUES.ligands.test(clause) || !CUES.targets.test(clause))

@@ -6,8 +6,14 @@ import { type Action, picked, PRONOUN } from "./actions.ts";
 import { COMPARATIVES, CUES, IN_SCOPE, OUT_OF_SCOPE, TARGET_FIELDS } from "./lexicon.ts";
 import type { ParseContext, Parsed, Reading } from "./reading.ts";
 import { TARGET_KINDS } from "./uses.ts";
+import { isFiller } from "./coverage.ts";
 
 const WORDS = /[a-z]+/gi;
+/** Properties that name a structure rather than measure it. */
+const IDENTIFIERS = new Set(["smiles", "inchikey", "inchi"]);
+/** Words that start a question or a request ("What is the", "Tell me" are unfinished, "the" is nothing). */
+const ASKING =
+  /^(?:what|which|who|how|why|when|where|tell|show|give|list|find|get|is|are|does|do|can|could|would|please)$/i;
 const ENGLISH =
   /\b(?:the|is|are|what|how|who|why|when|where|a|an|of|to|in|for|on|do|does|can|you|i|me|my|it|this|that|please|tell|give)\b/i;
 
@@ -48,7 +54,10 @@ export function classify(r: Reading, ctx: ParseContext): Parsed {
     rec.badSmiles.length && molecules === 0 &&
     !(CUES.substructure.test(r.text) && rec.badSmiles.some((b) => b.smarts))
   ) {
-    return mk("unknown", 0.5, { error: new ChemAgentError("invalid_smiles", rec.badSmiles[0].message) });
+    // The operation asked still reads ("MW of C1CC(": a property query on a structure that does not parse).
+    return mk(askedOperation(r), 0.5, {
+      error: rec.badSmiles[0].error ?? new ChemAgentError("invalid_smiles", rec.badSmiles[0].message),
+    });
   }
   if (CUES.advice.test(r.text)) {
     return mk("out_of_scope", 0.9, {
@@ -70,6 +79,14 @@ export function classify(r: Reading, ctx: ParseContext): Parsed {
   const subjects = molecules + entities.targets.length + (entities.classes?.length ?? 0);
   base.dangling = PRONOUN.test(r.text) && subjects === 0;
   return subjects === 0 ? withoutEntities(r, mk, ctx) : withEntities(r, mk);
+}
+
+/** The operation a question asks for, read from its cues alone (when its subject is missing or broken). */
+function askedOperation(r: Reading): IntentType {
+  if (CUES.similarity.test(r.text)) return "similarity_search";
+  if (r.entities.properties.length || /\bpropert(?:y|ies)\b/i.test(r.text)) return "property_query";
+  if (CUES.targets.test(r.text)) return "target_query";
+  return "unknown";
 }
 
 const OUT_OF_SCOPE_ERROR = () =>
@@ -181,11 +198,23 @@ function unnamedSubject(r: Reading, mk: Make, ctx: ParseContext): Parsed {
       ),
     });
   }
+  // "the": nothing but a function word is not a question at all.
+  const words = text.match(WORDS) ?? [];
+  if (!words.some((w) => !isFiller(w) || ASKING.test(w))) {
+    return mk("unknown", 0.1, {
+      error: new ChemAgentError(
+        "unrecognized_query",
+        "I could not make sense of that. Ask about a compound, a property, a structure or a target.",
+        { suggestions: ["What is the molecular weight of aspirin?", "Targets of imatinib"] },
+      ),
+    });
+  }
   if (
     IN_SCOPE.test(text) || actions.length || entities.properties.length || wordCount <= 3 ||
     r.unavailable.length
   ) {
-    return mk("unknown", 0.3, {
+    // "similar to", "targets": the operation is clear, only its subject is missing.
+    return mk(askedOperation(r), 0.3, {
       error: new ChemAgentError("incomplete_query", incompleteMessage(actions, entities), {
         suggestions: [
           "What is the molecular weight of aspirin?",
@@ -558,9 +587,20 @@ function singleOperation(w: Rule): Parsed {
     );
   }
   if (entities.properties.length) {
-    return mk(all >= 3 ? "batch_query" : "property_query", conf(0.95), {
-      actions: [actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties"],
-    });
+    // A batch is three or more molecules that resolve; an unknown name among two is a partial property query.
+    const known = entities.compounds.filter((c) => c.id).length + entities.smiles.length;
+    // "SMILES for caffeine", "InChIKey of ibuprofen": identifiers are read off the record (a look-up).
+    const identifiers = entities.properties.every((p) => IDENTIFIERS.has(p)) && all === 1 &&
+      !/\bstructure\b/i.test(text);
+    return mk(
+      known >= 3 ? "batch_query" : identifiers ? "compound_lookup" : "property_query",
+      conf(0.95),
+      {
+        actions: [
+          actions.includes("lipinski") && !actions.includes("properties") ? "lipinski" : "properties",
+        ],
+      },
+    );
   }
   if (all >= 3) return mk("batch_query", conf(0.9), { actions: ["lookup"] });
   const cue = CUES.lookup.test(text) || (text.match(WORDS) ?? []).length <= 4;

@@ -57,14 +57,16 @@ export const FILLER = new Set(
     "rule rules criteria criterion limit limits over top one compliant compliance conform conforms anything anyone " +
     "something following listed below above batch keep take step steps please single primary main basic general " +
     "overall full complete whole entire usual standard typical card biological against " +
-    "where reached reach reaches reaching there").split(" "),
+    "where reached reach reaches reaching there uniprot accession " +
+    "doesn't don't didn't isn't aren't wasn't weren't hasn't haven't hadn't can't cannot won't wouldn't " +
+    "shouldn't couldn't").split(" "),
 );
 
 /** Multi-word fillers ("in terms of", "small molecules", "I'd like to know"). */
 export const FILLER_PHRASES =
   /\bsmall[\s-]molecules?\b|\bin\s+terms\s+of\b|\bas\s+well\s+as\b|\bi(?:'d|\s+would)\s+like\s+to\s+(?:know|see|find|get|have)\b|\bcould\s+you\b|\bcan\s+you\b|\bi\s+want\s+to\s+know\b|\bwith\s+respect\s+to\b|\bin\s+the\s+(?:data(?:set|base)?|offline\s+data)\b|\baccording\s+to\s+(?:your|the)\s+(?:sources?|data(?:set|base)?|records)\b|\bat\s+least\s+one\s+of\b|\bside\s+by\s+side\b|\bstep\s*\d+\s*[:.)]?|\bwould\s+be\s+(?:great|nice|helpful)\b/gi;
 
-const WORD = /[A-Za-z][A-Za-z'’]*(?:-[A-Za-z0-9]+)*|\d+(?:[.,]\d+)?/g;
+const WORD = /[A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*|\d+(?:[.,]\d+)?/g;
 
 /** Words that stand for nothing but an ordering or a list ("first", "2nd") count as filler, too. */
 const ORDINAL = /^(?:first|second|third|fourth|fifth|last|next|previous|\d+(?:st|nd|rd|th))$/i;

@@ -1,6 +1,7 @@
 /** @module Entity recognition against the dataset dictionary: compounds, targets, drug classes, ChEMBL IDs, SMILES. */
 import type { Dataset } from "../data/dataset.ts";
 import { normalizeName, stripSaltForm } from "../data/normalize.ts";
+import { ChemAgentError } from "../errors.ts";
 import type { SmilesChecker } from "../chem/smiles_checker.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import { PROPERTY_SYNONYMS, STOPWORDS } from "./lexicon.ts";
@@ -42,7 +43,7 @@ export interface Recognised {
   /** Several IDs glued together ("CHEMBL25CHEMBL112"). */
   glued: string[];
   /** Tokens written like SMILES that RDKit rejects, with RDKit's reason. */
-  badSmiles: { text: string; message: string; smarts: boolean }[];
+  badSmiles: { text: string; message: string; smarts: boolean; error?: ChemAgentError }[];
 }
 
 interface Token {
@@ -69,6 +70,12 @@ function tokenize(text: string): Token[] {
       const t = core.replace(TRAILING, "");
       // Keep a closing ")" when it balances the token's own parentheses (it belongs to a SMILES).
       if (core.endsWith(")") && count(core, "(") >= count(core, ")")) break;
+      // A surplus ")" on a structure with no "(" open before it is a typo in the SMILES, not punctuation.
+      const before = text.slice(0, start);
+      if (
+        core.endsWith(")") && /[()=#\[\]]/.test(core.slice(0, -1)) && looksLikeSmiles(core.slice(0, -1)) &&
+        count(before, "(") <= count(before, ")")
+      ) break;
       core = t;
     }
     core = core.replace(/['’]s$/i, "");
@@ -179,11 +186,19 @@ export function recognise(
     }
     if (matched) continue;
     const core = t.core;
-    if (
-      core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) &&
-      !/^\d+$/.test(core) &&
-      (/[^A-Za-z]/.test(core) || core.length >= 3) && chem.isValidSmiles(core)
-    ) {
+    const shaped = core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) &&
+      !/^\d+$/.test(core) && (/[^A-Za-z]/.test(core) || core.length >= 3);
+    let valid = false;
+    try {
+      valid = shaped && chem.isValidSmiles(core);
+    } catch (e) {
+      // Over the size limits: refused by name, the question around it still read.
+      if (!(e instanceof ChemAgentError) || e.code !== "input_too_complex") throw e;
+      badSmiles.push({ text: core, message: e.message, smarts: false, error: e });
+      i++;
+      continue;
+    }
+    if (valid) {
       found.push({ kind: "smiles", text: core, start: t.start, end: t.end });
       i++;
       continue;

@@ -79,7 +79,7 @@ export const FIELDS: [RegExp, string][] = [
     "first_approval",
   ],
   [
-    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|\b(?:fda|ema|pmda)\b(?![\s-]+approved)|(?<=\b(?:regulators?|agenc\w+)\b.{0,40}?)\bapproved\b/i,
+    /\bapproval\s+agenc\w+|\bregulators?\b|\bregulatory\s+(?:agenc\w+|bodies|status)|\bwhich\s+agenc\w+|(?<!\b[a-z]{3,}s\s+approved\s+by\s+(?:the\s+)?)\b(?:fda|ema|pmda)\b(?![\s-]+approved)|(?<=\b(?:regulators?|agenc\w+)\b.{0,40}?)\bapproved\b/i,
     "approvals",
   ],
   [
@@ -96,7 +96,8 @@ export const FIELDS: [RegExp, string][] = [
     "synonyms",
   ],
   [
-    /\buni\s?prot(?:\s+(?:accessions?|ids?|acc|numbers?))?\b|\baccession(?:\s+(?:numbers?|ids?))?\b/i,
+    // "drugs targeting UniProt P00533": the word labels the accession that follows; it asks for nothing.
+    /\buni\s?prot(?:\s+(?:accessions?|ids?|acc|numbers?))?\b(?!:?\s+(?:[OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9](?:[A-Z][A-Z0-9]{2}[0-9]){1,2})\b)|\baccession(?:\s+(?:numbers?|ids?))?\b(?!:?\s+(?:[OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9](?:[A-Z][A-Z0-9]{2}[0-9]){1,2})\b)/i,
     "uniprot",
   ],
   [/\bgene\s+(?:symbols?|names?)\b/i, "gene"],

@@ -107,8 +107,15 @@ export function parseConstraints(text: string): Constraints {
       out.spans.push([start, end]);
       continue;
     }
+    // "under 500 Da", "below 90 Å²": a unit names its property when no property word is near.
+    const byUnit = /(?:\bda|daltons?|g\/mol|gmol)$/i.test(m[0])
+      ? "molecular_weight"
+      : /(?:å²|\ba2|å\^2)$/i.test(m[0])
+      ? "tpsa"
+      : undefined;
     const prop = mentions.filter((p) => p.end <= start && start - p.end <= 25).pop() ??
-      mentions.find((p) => p.start >= end && p.start - end <= 12);
+      mentions.find((p) => p.start >= end && p.start - end <= 12) ??
+      (byUnit ? { property: byUnit, start, end } : undefined);
     if (!prop) {
       // A bare comparator in a similarity question is the threshold: "similar to aspirin > 0.8".
       if (CUES.similarity.test(text) && out.threshold === undefined && (pct || value <= 1)) {

@@ -4,9 +4,11 @@ import type { Dataset } from "../data/dataset.ts";
 import type { Compound } from "../data/model.ts";
 import { normalizeName } from "../data/normalize.ts";
 import { ChemAgentError } from "../errors.ts";
+import { looksLikeSmiles } from "../tools/resolve.ts";
 import type { Entities, EntityRef } from "../types.ts";
 import { questionActions } from "./actions.ts";
 import { classify } from "./classify.ts";
+import { isEnglishLike } from "./english.ts";
 import { accountFor, isFiller, type Use, usesOf } from "./coverage.ts";
 import { type Found, recognise, type Recognised } from "./entities.ts";
 import { COMPARATIVES, CUES, FIELDS, FUNCTIONAL_GROUPS, NUMERIC_NAMES, STATUS_WORDS } from "./lexicon.ts";
@@ -38,6 +40,8 @@ function dedupeRefs(list: EntityRef[]): EntityRef[] {
 const refOf = (f: Found): EntityRef => ({ text: f.text, ...(f.id ? { id: f.id } : {}) });
 
 /** Whitespace-normalised text with a map back to positions in the raw input. */
+const GREEK_CAPITALS: Record<string, string> = { "Α": "α", "Β": "β", "Γ": "γ" };
+
 function normalise(raw: string): { text: string; map: number[] } {
   let text = "";
   const map: number[] = [];
@@ -52,7 +56,8 @@ function normalise(raw: string): { text: string; map: number[] } {
       map.push(i - 1);
       space = false;
     }
-    text += raw[i];
+    // "Β-BLOCKERS": a capital Greek alpha/beta/gamma is the same prefix as "β-blockers" (same length).
+    text += GREEK_CAPITALS[raw[i]] ?? raw[i];
     map.push(i);
   }
   map.push(raw.length);
@@ -67,6 +72,14 @@ function checkLength(text: string, max: number) {
     );
   }
   if (text.length > max) {
+    // A question made long by one huge structure is refused for the structure (what the user can fix).
+    const longest = text.split(/\s+/).reduce((a, b) => b.length > a.length ? b : a, "");
+    // The question around it is parsed so the refusal says what was asked.
+    const structure = longest.replace(/[?.!,;]+$/, "");
+    if (
+      text.length <= max * 10 && text.length - longest.length <= max && looksLikeSmiles(structure) &&
+      /^[A-Za-z]/.test(structure)
+    ) return;
     throw new ChemAgentError(
       "invalid_request",
       `The query is ${text.length} characters long; the limit is ${max}.`,
@@ -131,9 +144,20 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
       end: p.start + m.index! + m[0].length,
     }))
   ).filter((w) => !ctx.data.hasCompoundName(normalizeName(w.text)));
+  // A context word that is neither English nor a known name ("… before we frobnicate submit") is reported.
+  const strange = preamble.flatMap((p) =>
+    [...full.slice(p.start, p.end).matchAll(/(?<![\w-])[a-z][a-z'’]*(?![\w(=#\[])/g)].map((m) => ({
+      text: m[0],
+      start: p.start + m.index!,
+      end: p.start + m.index! + m[0].length,
+    }))
+  ).filter((w) =>
+    !isFiller(w.text) && !isEnglishLike(w.text) && !drugLike.some((d) => d.start === w.start) &&
+    !ctx.data.hasCompoundName(normalizeName(w.text))
+  );
   parsed.understanding = {
     used: u.used.filter((x) => x.as !== "context" && x.as !== "filler").map(toRaw),
-    unused: [...u.unused, ...drugLike].sort((a, b) => a.start - b.start).map(toRaw),
+    unused: [...u.unused, ...drugLike, ...strange].sort((a, b) => a.start - b.start).map(toRaw),
     corrections: u.corrections,
   };
   if (parsed.understanding.unused.length && !parsed.error) {
@@ -152,7 +176,12 @@ function lastName(text: string, ctx: ParseContext): { start: number; end: number
     !(f as Found & { correction?: unknown }).correction
   );
   const last = named.at(-1);
-  return last ? { start: last.start, end: last.end } : null;
+  if (last) return { start: last.start, end: last.end };
+  // "…a new compound we've nicknamed zorbitrexil … what are its targets?": an unknown drug-like name is
+  // still what "its" points to (and is reported as not found, never dropped).
+  const unknown = [...text.matchAll(DRUG_LIKE)].filter((m) => !ctx.data.hasCompoundName(normalizeName(m[0])))
+    .at(-1);
+  return unknown ? { start: unknown.index!, end: unknown.index! + unknown[0].length } : null;
 }
 
 /** Reads entities, constraints, fields, asks and actions out of the text. */
@@ -187,6 +216,19 @@ function read(input: string, ctx: ParseContext): Reading {
       });
     }
   }
+  coordinatedTargets(text, rec, ctx.data);
+  // "factor Xa and thrombin": a name that is both a compound and a target, listed with a target, is a target.
+  rec.found.sort((a, b) => a.start - b.start);
+  rec.found.forEach((f, i) => {
+    if (f.kind !== "compound" || !f.alsoTarget || !f.targetId) return;
+    const listedWithTarget = [rec.found[i - 1], rec.found[i + 1]].some((g) =>
+      g?.kind === "target" && !g.alsoCompound &&
+      /^\s*(?:,|and|or|&|\/|,\s*and|,\s*or)\s*$/i.test(
+        text.slice(Math.min(f.end, g.end), Math.max(f.start, g.start)),
+      )
+    );
+    if (listedWithTarget) Object.assign(f, { kind: "target", id: f.targetId });
+  });
   rec.found.sort((a, b) => a.start - b.start);
   // A structure that is a dataset compound is understood as that compound (its id is the use's value).
   for (const f of rec.found) {
@@ -324,6 +366,36 @@ function digits(text: string): string {
 /** Words shaped like drug names (INN stems): in a preamble they may be what the question is about. */
 const DRUG_LIKE =
   /\b[a-z]{3,}(?:mab|tinib|pril|sartan|azole|oxacin|cillin|mycin|parin|dipine|olol|afil|prazole|tidine|triptan|azepam|lukast|gliptin|gliflozin|vastatin|quil|trexil|fenac|stat|setron|floxacin|conazole|navir|previr|ciclib|lisib|rafenib|degib)\b/gi;
+
+/** "beta-1 and beta-2 adrenergic receptors", "mu and kappa receptors" (of opioids): modifiers sharing one
+ * head noun name one target each. The shared part may be written once or only elsewhere ("opioids"). */
+function coordinatedTargets(text: string, rec: Recognised, data: Dataset): void {
+  const re =
+    /\b([A-Za-z\u03b1-\u03c9][\w\u03b1-\u03c9-]*)\s*(?:,|\band\b|\bor\b|&|\/)\s*([A-Za-z\u03b1-\u03c9][\w\u03b1-\u03c9-]*)((?:\s+[A-Za-z-]+)?)\s+(receptors?|channels?|kinases?|transporters?)\b/gi;
+  const words = [...new Set((text.match(/[A-Za-z-]{3,}/g) ?? []).map((w) => w.replace(/s$/i, "")))];
+  for (const m of text.matchAll(re)) {
+    const [all, a, b, mid, head] = m;
+    const one = head.replace(/s$/i, "");
+    const resolve = (x: string) => {
+      for (const between of [mid.trim(), "", ...words]) {
+        const t = data.targetsByText(`${x} ${between} ${one}`.replace(/\s+/g, " "))[0];
+        if (t) return t;
+      }
+      return undefined;
+    };
+    const ta = resolve(a), tb = resolve(b);
+    if (!ta || !tb || ta === tb) continue;
+    const start = m.index!,
+      end = start + all.length,
+      bStart = start + all.lastIndexOf(b, all.length - head.length - mid.length);
+    rec.found = rec.found.filter((f) => f.end <= start || f.start >= end);
+    rec.unknown = rec.unknown.filter((u) => u.end <= start || u.start >= end);
+    rec.found.push(
+      { kind: "target", text: a, id: ta.id, start, end: start + a.length },
+      { kind: "target", text: all.slice(bStart - start), id: tb.id, start: bStart, end },
+    );
+  }
+}
 
 const casIndex = new WeakMap<Dataset, Map<string, Compound>>();
 /** The compound with this CAS registry number (index built on first use). */

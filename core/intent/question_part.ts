@@ -49,6 +49,13 @@ export function questionPart(
   while (last + 1 < sentences.length && asks(sentences[last + 1])) last++;
   // Whatever follows the question stays with it (a trailing remark is accounted for, not dropped).
   const question = { start: sentences[first].start, end: text.length };
+  // "Before ordering anything, they want …": a leading time or purpose clause is context, not the ask.
+  const lead = /^(?:before|after|while|when|once|since|until|to|for|in\s+order\s+to)\b[^,;?]{0,60},\s*/i.exec(
+    text.slice(question.start),
+  );
+  if (lead && WANTS.test(text.slice(question.start + lead[0].length, sentences[qi].end))) {
+    question.start += lead[0].length;
+  }
   if (first === 0) return [question];
   const q = text.slice(question.start, question.end);
   if (referent(q) || !POINTS_BACK.test(q)) return [question];

@@ -15,7 +15,7 @@ export interface UnavailableAsk {
 
 const CATALOGUE: [RegExp, string, UnavailableAsk["related"]][] = [
   [
-    /\b(?:aqueous\s+|water\s+)?solubilit(?:y|ies)\b|\blog\s?s\b|\bhow\s+soluble\b|\bsoluble\s+in\b/i,
+    /\b(?:aqueous\s+|water\s+)?solubilit(?:y|ies)\b|\blog\s?s\b|\bhow\s+soluble\b|\bsoluble\s+in\b|\b(?:water|aqueous)[\s-]soluble\b|\b(?:more|less|most|least)\s+soluble\b/i,
     "solubility",
     "compound",
   ],
@@ -25,6 +25,8 @@ const CATALOGUE: [RegExp, string, UnavailableAsk["related"]][] = [
     "compound",
   ],
   [/\blog\s?d(?:\s*7\.4)?\b|\bdistribution\s+coefficients?\b/i, "logD", "compound"],
+  // QED needs RDKit's QED module, which the WASM build used here does not expose.
+  [/\bqed(?:\s+scores?)?\b|\bquantitative\s+estimates?\s+of\s+drug[\s-]?likeness\b/i, "QED", "compound"],
   [/\bmelting\s+points?\b|\bm\.p\.(?=\s|$)/i, "melting point", "compound"],
   [/\bboiling\s+points?\b|\bb\.p\.(?=\s|$)/i, "boiling point", "compound"],
   [/\b(?:elimination\s+|plasma\s+)?half[\s-]?li(?:fe|ves)\b|\bt\s?1\/2\b/i, "half-life", "compound"],

@@ -2,7 +2,7 @@
 import type { Action } from "./actions.ts";
 import type { Use } from "./coverage.ts";
 import { FILLER_PHRASES, usesOf } from "./coverage.ts";
-import { COMPARATIVES, CUES } from "./lexicon.ts";
+import { COMPARATIVES, CUES, TARGET_FIELDS } from "./lexicon.ts";
 import type { Parsed, Reading } from "./reading.ts";
 import { unavailableSpans } from "./unavailable.ts";
 
@@ -55,6 +55,11 @@ export function usesFor(r: Reading, p: Parsed): Use[] {
   }
   if (acts.has("fields") || type === "compound_lookup" || acts.has("lookup")) {
     for (const f of r.fields) uses.push(span(f.start, f.end, "field", f.field));
+  } else if (acts.has("targets")) {
+    // "UniProt accessions for the targets of celecoxib": every target row carries its own record fields.
+    for (const f of r.fields) {
+      if (TARGET_FIELDS.has(f.field)) uses.push(span(f.start, f.end, "field", f.field));
+    }
   }
   for (const s of unavailableSpans(text)) uses.push(span(s.start, s.end, "not_available", s.name));
   const showsProperties =

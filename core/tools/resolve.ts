@@ -122,11 +122,12 @@ export async function resolveMolecule(
   if (!ref.compound) throw new ChemAgentError("invalid_parameter", "Give a compound (name/ID) or a SMILES.");
   const { compound } = await resolveCompound(ref.compound, ctx);
   if (!compound.canonical_smiles) {
+    // The compound is known; what is missing is data (a structure), so nothing computed from one is available.
     throw new ChemAgentError(
-      "not_found",
+      "not_available",
       `${compound.name} (${compound.id}) has no small-molecule structure in the dataset (${
         compound.drug_type ?? "biologic"
-      }).`,
+      }), so structure-based data (molecular weight, logP, TPSA, similarity, substructures) is not available.`,
     );
   }
   return { smiles: compound.canonical_smiles, compound };

@@ -130,3 +130,41 @@ Deno.test("an unknown name in a list stays in the answer as not found", async ()
   assert.ok(r.intent.entities.compounds.some((c) => c.text === "fakeium" && !c.id));
   assert.match(r.answer, /fakeium/);
 });
+
+Deno.test("a non-English word in the preamble is reported; ordinary English context is not", async () => {
+  const pre =
+    "We have used ibuprofen as the reference compound throughout the preliminary data, mostly because " +
+    "it is cheap. ";
+  const plain = await ask(pre + "Could you tell me its molecular weight?");
+  assert.equal(plain.status, "success");
+  assert.deepEqual(plain.understanding.unused, []);
+  const odd = await ask(pre.replace("mostly", "glorpish mostly") + "Could you tell me its molecular weight?");
+  assert.equal(odd.status, "partial");
+  assert.deepEqual(odd.understanding.unused.map((u: Any) => u.text), ["glorpish"]);
+});
+
+Deno.test("broken or oversized structures keep the asked operation as intent", async () => {
+  const bad = await ask("MW of C1CC(");
+  assert.equal(bad.error?.code, "invalid_smiles");
+  assert.equal(bad.intent.type, "property_query");
+  const surplus = await ask("logP of CC(=O)Oc1ccccc1C(=O)O)");
+  assert.equal(surplus.error?.code, "invalid_smiles");
+  const huge = await ask(`molecular weight of ${"C".repeat(3000)}`);
+  assert.equal(huge.error?.code, "input_too_complex");
+  assert.equal(huge.intent.type, "property_query");
+  const sim = await ask("similar to");
+  assert.equal(sim.error?.code, "incomplete_query");
+  assert.equal(sim.intent.type, "similarity_search");
+});
+
+Deno.test("targets named by a shared head noun or a common name resolve to the human curated protein", async () => {
+  const both = await ask("drugs on both beta-1 and beta-2 adrenergic receptors");
+  assert.deepEqual(both.intent.entities.targets.map((t: Any) => t.id).sort(), ["CHEMBL210", "CHEMBL213"]);
+  const ache = await ask("which drugs bind to acetylcholinesterase?");
+  assert.equal(ache.status, "success");
+  const ache0 = (ache.intent.entities.targets as Any[])[0];
+  assert.ok(ache0 && ache0.id !== "UniProt:Q7YWJ9", JSON.stringify(ache0));
+  const xa = await ask("drugs targeting both factor Xa and thrombin");
+  assert.equal(xa.intent.type, "reverse_target_query");
+  assert.equal(xa.intent.entities.targets.length, 2);
+});
