@@ -215,12 +215,7 @@ export class Agent {
     this.frequency?.record(text).catch(() => {});
     const queryId = newId("q");
     const events = this.eventStream(queryId);
-    events.emit("accepted", {
-      query: req.query,
-      session_id: null,
-      origin: opts.origin ?? "user",
-      ...(opts.requestId ? { request_id: opts.requestId } : {}),
-    }, 0);
+    emitAccepted(events, req, opts);
     const { session_id: _computedFor, ...common } = shared;
     const response: QueryResponse = {
       ...common,
@@ -230,8 +225,7 @@ export class Agent {
       timing_ms: { total: Math.round((performance.now() - t0) * 1000) / 1000, parse: 0, plan: 0, execute: 0 },
     };
     Object.defineProperty(response, SHARED_RESPONSE, { value: shared, enumerable: false });
-    if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
-    else events.emit("result", { response }, 1);
+    emitOutcome(events, response); // cached answers are only success, partial or a cacheable error
     return { response, shared };
   }
 

@@ -90,7 +90,7 @@ export function queryRoutes(agent: Agent, maxBody: number, access?: Access) {
       stream.onAbort(() => ac.abort(new DOMException("client went away", "AbortError")));
       const pending: Promise<void>[] = [];
       await agent.query(req, {
-        requestId: c.get("requestId" as never) as string | undefined,
+        requestId: requestId(c),
         signal: ac.signal,
         onEvent: (ev) =>
           pending.push(stream.writeSSE({ event: ev.type, id: ev.event_id, data: JSON.stringify(ev) })),
