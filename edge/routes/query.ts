@@ -35,13 +35,23 @@ export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
   }
 }
 
-export function queryRoutes(agent: Agent, maxBody: number, access?: Access) {
+/** What the query routes and the pre-routing fast path (edge/fast_path.ts) share: the answers' cache policy and
+ * the requests already validated. */
+export interface QueryHits {
+  policy: CachePolicy;
+  /** Raw query string ("G…") / body ("P…") → its validated request, for requests without a session: a repeated
+   * request is not parsed or validated again (the text is the key, so equal text means an equal, valid request). */
+  known: LRUCache<string, QueryRequest>;
+}
+
+export function queryHits(access?: Access): QueryHits {
+  return { policy: { authenticated: !!access?.enforced }, known: new LRUCache({ max: 2_000 }) };
+}
+
+export function queryRoutes(agent: Agent, maxBody: number, access?: Access, hits = queryHits(access)) {
   const app = new Hono();
-  const policy: CachePolicy = { authenticated: !!access?.enforced };
+  const { policy, known } = hits;
   const version = agent.data.version;
-  // Raw query string / body → its validated request, for requests without a session: a repeated request is
-  // not parsed or validated again (the text is the key, so equal text means an equal, already valid request).
-  const known = new LRUCache<string, QueryRequest>({ max: 2_000 });
   const requestId = (c: Context) => c.get("requestId" as never) as string | undefined;
 
   const answer = async (c: Context, req: QueryRequest, rawKey: string) => {
