@@ -24,6 +24,7 @@ import { jwtAuth } from "./middleware/auth/index.ts";
 import { bodyLimit } from "./middleware/body-limit/index.ts";
 import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit/index.ts";
 import { requireRole } from "./middleware/require-role/index.ts";
+import { toolEtag } from "./middleware/etag/index.ts";
 import { URL_LIMIT_DEFAULT, urlLimit } from "./middleware/url-limit/index.ts";
 import type { Access } from "./ws/access.ts";
 import type { Verifier } from "./ws/auth.ts";
@@ -163,6 +164,9 @@ export function createApp(
   if (mcp) app.route("/", mcp.app);
   const hits = queryHits(access);
   app.route("/api/query", queryRoutes(agent, maxBody, access, hits));
+  // Tool GETs carry validators (ETag from dataset version + content; 304 on If-None-Match).
+  const tagged = toolEtag({ datasetVersion: agent.data.version, authenticated: !!access?.enforced });
+  for (const path of ["/api/compounds/*", "/api/targets/*", "/api/depict"]) app.use(path, tagged);
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));
   app.route("/api/cache", cacheRoutes(agent, maxBody));

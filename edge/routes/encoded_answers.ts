@@ -64,11 +64,12 @@ export function negotiate(acceptEncoding: string | null | undefined): "br" | "gz
   return coding;
 }
 
-/** True when an If-None-Match header names this ETag (or `*`). */
+/** True when an If-None-Match header names this ETag (or `*`); weak comparison, as RFC 9110 §13.1.2 asks. */
 export function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
-  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+  const opaque = etag.replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === opaque);
 }
 
 export interface CachePolicy {

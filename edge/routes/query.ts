@@ -55,13 +55,14 @@ export function queryRoutes(agent: Agent, maxBody: number, access?: Access, hits
   const requestId = (c: Context) => c.get("requestId" as never) as string | undefined;
 
   const answer = async (c: Context, req: QueryRequest, rawKey: string) => {
+    // Parsed and valid: a repeat of this text skips both (and the fast path can recognise it as a hit).
+    if (!req.session_id) known.set(rawKey, req);
     // The hit path: an answer fresh in L1 is sent as the bytes encoded beside it (session-bound questions
     // never take it: their answers depend on the conversation and are checked for ownership below).
     const hit = agent.cachedAnswer(req, { requestId: requestId(c) });
     if (hit) return sendEncoded(c, encodedAnswer(hit.shared, version), hit.response, policy);
     await assertSessionAccess(c, access, req.session_id);
     const response = await agent.query(req, { requestId: requestId(c) });
-    if (!req.session_id) known.set(rawKey, req);
     c.header("vary", policy.authenticated ? "Accept-Encoding, Authorization" : "Accept-Encoding");
     const status = httpStatusFor(response);
     c.header(
