@@ -80,11 +80,9 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
   };
 
   const health = (id: string, t0: number) => {
-    lifecycle.inFlight = (lifecycle.inFlight ?? 0) + 1;
     const res = new Response(HEALTH_BODY, {
       headers: { "content-type": "application/json", "x-request-id": id },
     });
-    lifecycle.inFlight--;
     record("/health", "GET", 200, id, t0);
     fastPathServed.health++;
     return res;
@@ -96,7 +94,6 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
     if (!request) return undefined;
     const hit = agent.cachedAnswer(request, { requestId: id });
     if (!hit) return undefined;
-    lifecycle.inFlight = (lifecycle.inFlight ?? 0) + 1;
     const r: HitResponse = hitResponse(
       encodedAnswer(hit.shared, version),
       hit.response,
@@ -115,20 +112,28 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
     }
     h["access-control-expose-headers"] = EXPOSE;
     const res = new Response(r.body, { status: r.status, headers: h });
-    lifecycle.inFlight--;
     record("/api/query", req.method, r.status, id, t0);
     if (isGet) fastPathServed.get++;
     else fastPathServed.post++;
     return res;
   };
 
+  /** GET hits are answered synchronously (nothing can observe them in flight); a POST is in flight from its
+   * arrival, as the drain middleware counts it, while its body arrives. */
   const post = async (req: Request, info: Deno.ServeHandlerInfo | undefined, t0: number) => {
-    const bytes = new Uint8Array(await req.arrayBuffer());
+    lifecycle.inFlight = (lifecycle.inFlight ?? 0) + 1;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(await req.arrayBuffer());
+    } finally {
+      lifecycle.inFlight--;
+    }
     let res: Response | undefined;
     if (bytes.byteLength <= maxBodyBytes) {
       res = answer(req, "P" + new TextDecoder().decode(bytes), false, requestIdOf(req), t0);
     }
-    if (!res) return await full(new Request(req, { body: bytes }), info); // the routed path, same body
+    // Not a hit: the routed path, with the same body (its drain middleware counts the request from here on).
+    if (!res) return await full(new Request(req, { body: bytes }), info);
     // Drain began while the body was arriving: as the drain middleware does, tell the client not to reuse this connection.
     if (lifecycle.draining) res.headers.set("connection", "close");
     return res;
