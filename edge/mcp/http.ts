@@ -4,7 +4,6 @@
  * protected-resource metadata (RFC 9728) and `WWW-Authenticate: Bearer resource_metadata=…` on 401.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { WebStandardStreamableHTTPServerTransport } from "./sdk.ts";
 import type { Server } from "./sdk.ts";
 import type { Agent } from "../../core/mod.ts";
 import type { Access } from "../ws/access.ts";
@@ -12,6 +11,8 @@ import { type Principal, tokenFromRequest, type Verifier } from "../ws/auth.ts";
 import { MemoryEventStore } from "./event_store.ts";
 import { hostCheck } from "./origin.ts";
 import { createMcpServer } from "./server.ts";
+import { McpTransport } from "./transport.ts";
+import { type Parsed, readRpcBody, wantsJson } from "./body.ts";
 
 export interface McpHttpOptions {
   agent: Agent;
@@ -36,7 +37,7 @@ export interface McpHttpOptions {
 }
 
 interface Session {
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: McpTransport;
   server: Server;
   sub?: string;
   lastSeen: number;
@@ -71,9 +72,14 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     sessions.delete(id);
     await s?.transport.close().catch(() => {});
   };
+  // `sessions` is kept in least-recently-used order (a use moves the session to the end): the sweep stops at
+  // the first live session, and eviction takes the first one.
   const sweep = setInterval(() => {
     const cutoff = performance.now() - idleMs;
-    for (const [id, s] of sessions) if (s.lastSeen < cutoff) void closeSession(id);
+    for (const [id, s] of sessions) {
+      if (s.lastSeen >= cutoff) break;
+      void closeSession(id);
+    }
   }, 60_000);
   Deno.unrefTimer(sweep);
 
@@ -136,12 +142,23 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     const sub = principal?.sub;
     const authInfo = sub ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [] } : undefined;
     const id = req.headers.get("mcp-session-id");
-    if (id) {
-      const s = sessions.get(id);
-      // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
-      if (!s || s.sub !== sub) return rpcError(404, -32001, "Session not found");
+    const s = id ? sessions.get(id) : undefined;
+    // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
+    if (id && (!s || s.sub !== sub)) return rpcError(404, -32001, "Session not found");
+    // The body is read and bounded here (size, nesting depth) before the SDK sees it; the SDK keeps its own
+    // answers for a wrong method, Accept or Content-Type.
+    let parsed: Parsed | undefined;
+    if (req.method === "POST") {
+      const body = await readRpcBody(req, o.maxBodyBytes);
+      if (body instanceof Response) return body;
+      parsed = body;
+    }
+    const options = parsed ? { authInfo, parsedBody: parsed.message, json: wantsJson(parsed) } : { authInfo };
+    if (s) {
       s.lastSeen = performance.now();
-      return await s.transport.handleRequest(req, { authInfo });
+      sessions.delete(id!);
+      sessions.set(id!, s);
+      return await s.transport.handle(req, options);
     }
     if (req.method !== "POST") {
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
@@ -153,21 +170,21 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       onCall,
       onUnexpected: o.onUnexpected,
     });
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+    const transport: McpTransport = new McpTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       eventStore,
       retryInterval: 1_000,
       ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
       onsessioninitialized: (sid) => {
         // Only a real new session makes room (junk requests without a session never evict anyone).
-        if (sessions.size >= maxSessions) void closeSession(oldestSession(sessions)!);
+        if (sessions.size >= maxSessions) void closeSession(sessions.keys().next().value!);
         sessions.set(sid, { transport, server, sub, lastSeen: performance.now() });
       },
       onsessionclosed: (sid) => void sessions.delete(sid),
     });
     transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
     await server.connect(transport);
-    const res = await transport.handleRequest(req, { authInfo });
+    const res = await transport.handle(req, options);
     if (!transport.sessionId) await server.close().catch(() => {}); // not an initialize: nothing to keep
     return res;
   });
@@ -188,12 +205,6 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       await Promise.all([...sessions.keys()].map(closeSession));
     },
   };
-}
-
-function oldestSession(sessions: Map<string, Session>): string | undefined {
-  let oldest: [string, number] | undefined;
-  for (const [id, s] of sessions) if (!oldest || s.lastSeen < oldest[1]) oldest = [id, s.lastSeen];
-  return oldest?.[0];
 }
 
 /** The server's public origin as the client sees it (X-Forwarded-* from a proxy in front, else the URL). */

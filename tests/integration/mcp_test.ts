@@ -294,9 +294,15 @@ Deno.test({
               jsonrpc: "2.0",
               id: 7,
               method: "tools/call",
-              params: { name: "properties", arguments: { compound: "ibuprofen" } },
+              // A progress token makes the call stream (a call nobody streams is answered as plain JSON).
+              params: {
+                name: "properties",
+                arguments: { compound: "ibuprofen" },
+                _meta: { progressToken: "p7" },
+              },
             }),
           });
+          assert.equal(call.headers.get("content-type"), "text/event-stream");
           // Take the priming event only, then drop the connection.
           const [priming] = await readSse(call.body!, (e) => e.id !== undefined);
           assert.ok(priming.id);
@@ -309,6 +315,99 @@ Deno.test({
           const msg = JSON.parse(replay.at(-1)!.data);
           assert.equal(msg.id, 7);
           assert.equal(msg.result.structuredContent.compound.name, "Ibuprofen");
+        },
+      );
+
+      await t.step(
+        "a call nobody streams is answered as one JSON body; ask and progress-token calls stream as SSE",
+        async () => {
+          const init = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers: MCP_HEADERS,
+            body: JSON.stringify(initialize("2025-11-25")),
+          });
+          const session = init.headers.get("mcp-session-id")!;
+          await init.body?.cancel();
+          const headers = { ...MCP_HEADERS, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
+          const call = (id: number, params: Json) =>
+            fetch(`${server.url}/mcp`, {
+              method: "POST",
+              headers,
+              body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }),
+            });
+          for (let id = 1; id <= 20; id++) {
+            const res = await call(id, { name: "properties", arguments: { compound: "aspirin" } });
+            assert.equal(res.headers.get("content-type"), "application/json");
+            assert.equal(res.headers.get("mcp-session-id"), session);
+            const msg = await res.json();
+            assert.equal(msg.id, id);
+            assert.equal(msg.result.structuredContent.compound.id, "CHEMBL25");
+          }
+          const ping = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ jsonrpc: "2.0", id: 99, method: "ping" }),
+          });
+          assert.deepEqual(await ping.json(), { jsonrpc: "2.0", id: 99, result: {} });
+          // The SDK keeps one entry per open response stream; answered JSON calls must leave none behind.
+          const transport = server.app.mcp.sessions.get(session)!.transport as unknown as {
+            _streamMapping: Map<string, unknown>;
+          };
+          assert.equal(transport._streamMapping.size, 0);
+          const streamed = await call(30, {
+            name: "properties",
+            arguments: { compound: "aspirin" },
+            _meta: { progressToken: 1 },
+          });
+          assert.equal(streamed.headers.get("content-type"), "text/event-stream");
+          const events = await readSse(streamed.body!, (e) => e.data.includes('"id":30'));
+          assert.equal(JSON.parse(events.at(-1)!.data).result.structuredContent.compound.id, "CHEMBL25");
+          const asked = await call(31, {
+            name: "ask",
+            arguments: { query: "What is the molecular weight of aspirin?" },
+          });
+          assert.equal(asked.headers.get("content-type"), "text/event-stream");
+          const answer = await readSse(asked.body!, (e) => e.data.includes('"id":31'));
+          assert.equal(JSON.parse(answer.at(-1)!.data).result.structuredContent.status, "success");
+          // Malformed params keep the SDK's answer: JSON-RPC invalid params.
+          const bad = await (await call(32, { arguments: {} })).json();
+          assert.equal(bad.error.code, -32602);
+        },
+      );
+
+      await t.step(
+        "hostile bodies: nesting deeper than the bound, or not JSON, get typed JSON-RPC errors",
+        async () => {
+          const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+          const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"properties",` +
+            `"arguments":{"compound":${deep(20_000)}}}}`;
+          const res = await fetch(`${server.url}/mcp`, { method: "POST", headers: MCP_HEADERS, body });
+          assert.equal(res.status, 400);
+          const msg = await res.json();
+          assert.equal(msg.error.code, -32600);
+          assert.equal(msg.error.data.code, "invalid_request");
+          assert.match(msg.error.message, /nests deeper than 32 levels/);
+          // Brackets inside strings are text, not nesting.
+          const ok = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers: MCP_HEADERS,
+            body: JSON.stringify({
+              ...initialize("2025-11-25"),
+              params: {
+                ...initialize("2025-11-25").params,
+                clientInfo: { name: "[".repeat(100), version: "1" },
+              },
+            }),
+          });
+          assert.equal(ok.status, 200);
+          await ok.body?.cancel();
+          const syntax = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers: MCP_HEADERS,
+            body: "{oops",
+          });
+          assert.equal(syntax.status, 400);
+          assert.equal((await syntax.json()).error.code, -32700);
         },
       );
 
@@ -484,6 +583,47 @@ Deno.test({
       const gone = await post({ jsonrpc: "2.0", id: 2, method: "ping" }, a);
       assert.equal(gone.status, 404);
       await gone.body?.cancel();
+    } finally {
+      await mcp.close();
+      await server.shutdown();
+    }
+  },
+});
+
+Deno.test({
+  name: "MCP bodies over the size bound get 413 with payload_too_large, declared or streamed (chunked)",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const mcp = mcpHttp({
+      agent: await testAgent(),
+      authRequired: false,
+      allowedOrigins: ["localhost"],
+      maxBodyBytes: 2_000,
+    });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, mcp.app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/mcp`;
+    const big = JSON.stringify({ ...initialize("2025-11-25"), pad: "x".repeat(5_000) });
+    try {
+      const declared = await fetch(url, { method: "POST", headers: MCP_HEADERS, body: big });
+      const chunked = await fetch(url, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: new Blob([big]).stream(), // no Content-Length: counted as it streams in
+      });
+      for (const res of [declared, chunked]) {
+        assert.equal(res.status, 413);
+        const msg = await res.json();
+        assert.equal(msg.error.data.code, "payload_too_large");
+      }
+      assert.equal(mcp.sessions.size, 0);
+      const fine = await fetch(url, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: JSON.stringify(initialize("2025-11-25")),
+      });
+      assert.equal(fine.status, 200);
+      await fine.body?.cancel();
     } finally {
       await mcp.close();
       await server.shutdown();
