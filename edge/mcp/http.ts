@@ -33,8 +33,16 @@ export interface McpHttpOptions {
   maxSessions?: number;
   /** A session unused this long is closed. */
   idleMs?: number;
+  /**
+   * No sessions (MCP_STATELESS): every POST is self-contained, served by a pooled server over a transport of its
+   * own, so any replica can take any request (no load-balancer affinity). No GET stream, no resumability, no
+   * cancellation of a call from another request.
+   */
+  stateless?: boolean;
   onUnexpected?: (err: unknown) => void;
 }
+
+type AuthInfo = NonNullable<Parameters<McpTransport["handleRequest"]>[1]>["authInfo"];
 
 interface Session {
   transport: McpTransport;
@@ -136,11 +144,59 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
 
   if (o.limiter) app.use("/mcp", o.limiter);
 
+  // The caller rides on each request (authInfo.extra.principal), so a server is not tied to one user.
+  const newServer = () =>
+    createMcpServer(o.agent, { access: o.access, onCall, onUnexpected: o.onUnexpected });
+  const pool: Server[] = [];
+  const POOL_MAX = 64;
+  const open = new Set<Server>();
+
+  /** Stateless: one self-contained exchange on a pooled server, released when its answer is complete. */
+  const statelessRequest = async (req: Request, authInfo: AuthInfo | undefined): Promise<Response> => {
+    if (req.method !== "POST") {
+      return rpcError(405, -32000, "Method not allowed: this server is stateless (POST only).", {
+        allow: "POST",
+      });
+    }
+    const body = await readRpcBody(req, o.maxBodyBytes);
+    if (body instanceof Response) return body;
+    const server = pool.pop() ?? newServer();
+    open.add(server);
+    const transport = new McpTransport({
+      sessionIdGenerator: undefined,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
+    });
+    const release = async (reuse: boolean) => {
+      if (!open.delete(server)) return;
+      await server.close().catch(() => {});
+      if (reuse && pool.length < POOL_MAX) pool.push(server);
+    };
+    try {
+      await server.connect(transport);
+      const res = await transport.handle(
+        req,
+        body ? { authInfo, parsedBody: body.message, json: wantsJson(body) } : { authInfo },
+      );
+      if (!res.body || res.headers.get("content-type") !== "text/event-stream") {
+        await release(true); // a JSON answer (or none, 202) is complete: the server is free again
+        return res;
+      }
+      // A stream: the server is released (not reused: a call may still run if the client left) when it ends.
+      return new Response(onEnd(res.body, () => void release(false)), res);
+    } catch (e) {
+      await release(false);
+      throw e;
+    }
+  };
+
   app.all("/mcp", async (c) => {
     const req = c.req.raw;
     const principal = c.get("principal" as never) as Principal | undefined;
     const sub = principal?.sub;
-    const authInfo = sub ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [] } : undefined;
+    const authInfo = sub
+      ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [], extra: { principal } }
+      : undefined;
+    if (o.stateless) return await statelessRequest(req, authInfo);
     const id = req.headers.get("mcp-session-id");
     const s = id ? sessions.get(id) : undefined;
     // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
@@ -164,12 +220,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     }
     // A request without a session may only be `initialize`; the transport refuses anything else.
-    const server = createMcpServer(o.agent, {
-      principal,
-      access: o.access,
-      onCall,
-      onUnexpected: o.onUnexpected,
-    });
+    const server = newServer();
     const transport: McpTransport = new McpTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       eventStore,
@@ -202,9 +253,35 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     },
     async close() {
       clearInterval(sweep);
+      await Promise.all([...open].map((server) => server.close().catch(() => {})));
+      open.clear();
+      pool.length = 0;
       await Promise.all([...sessions.keys()].map(closeSession));
     },
   };
+}
+
+/** The same bytes, calling `done` once when the stream ends, fails or is cancelled by the client. */
+function onEnd(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { value, done: end } = await reader.read();
+        if (end) {
+          controller.close();
+          done();
+        } else controller.enqueue(value);
+      } catch (e) {
+        controller.error(e);
+        done();
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason).catch(() => {});
+      done();
+    },
+  });
 }
 
 /** The server's public origin as the client sees it (X-Forwarded-* from a proxy in front, else the URL). */

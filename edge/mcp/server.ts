@@ -34,7 +34,10 @@ import { callChemTool, chemToolList, isChemTool } from "./tools.ts";
 export const SERVER_INFO = { name: "chemagent", title: "ChemAgent", version: "0.1.0" };
 
 export interface McpServerOptions {
-  /** The verified caller, when the transport authenticated one. */
+  /**
+   * The verified caller for every request (stdio). Over HTTP each request carries its own, in
+   * `authInfo.extra.principal`, so one server can serve many callers (stateless mode pools servers).
+   */
   principal?: Principal;
   /** Ownership rules shared with the HTTP API and WebSocket (sessions belong to the token's `sub`). */
   access?: Access;
@@ -62,6 +65,8 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     instructions: INSTRUCTIONS,
   });
   const tools = [ASK_TOOL, ...chemToolList()];
+  const principalOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
+    (extra.authInfo?.extra?.principal as Principal | undefined) ?? o.principal;
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
 
@@ -74,7 +79,9 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     try {
       if (name === "ask") {
         return await ask(agent, args, {
-          ...(o.access ? { claimSession: (id: string) => o.access!.claimSession(o.principal, id) } : {}),
+          ...(o.access
+            ? { claimSession: (id: string) => o.access!.claimSession(principalOf(extra), id) }
+            : {}),
           signal: extra.signal,
           progressToken: extra._meta?.progressToken,
           sendNotification: extra.sendNotification,

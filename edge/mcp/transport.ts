@@ -15,11 +15,46 @@ type Options = ConstructorParameters<typeof WebStandardStreamableHTTPServerTrans
 type HandleOptions = Parameters<WebStandardStreamableHTTPServerTransport["handleRequest"]>[1];
 type SendOptions = Parameters<WebStandardStreamableHTTPServerTransport["send"]>[1];
 
-/** The SDK fields the per-request choice relies on (1.32.2). */
+/** The SDK fields and checks the per-request choice relies on (1.32.2). */
 interface Internals {
   _enableJsonResponse: boolean;
-  _streamMapping: Map<string, { resolveJson?: unknown }>;
+  _streamMapping: Map<string, { resolveJson?: (res: Response) => void; cleanup?: () => void }>;
   _requestToStreamMapping: Map<RequestId, string>;
+  _closed: boolean;
+  _hasHandledRequest: boolean;
+  validateSession(req: Request): Response | undefined;
+  validateProtocolVersion(req: Request): Response | undefined;
+}
+
+/** A single JSON-RPC request, in the shape the SDK's schema accepts (anything else takes the SDK's path). */
+interface PlainRequest {
+  jsonrpc: "2.0";
+  id: string | number;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+function isPlainRequest(m: unknown): m is PlainRequest {
+  if (!m || typeof m !== "object" || Array.isArray(m)) return false;
+  const r = m as Record<string, unknown>;
+  const params = r.params;
+  return r.jsonrpc === "2.0" && typeof r.method === "string" &&
+    (typeof r.id === "string" || (typeof r.id === "number" && Number.isInteger(r.id))) &&
+    (params === undefined || (typeof params === "object" && params !== null && !Array.isArray(params))) &&
+    !("result" in r) && !("error" in r);
+}
+
+/** The request's headers and URL for handlers, built only if one asks (none of ours does). */
+function lazyRequestInfo(req: Request) {
+  let headers: Record<string, string> | undefined, url: URL | undefined;
+  return {
+    get headers() {
+      return headers ??= Object.fromEntries(req.headers.entries());
+    },
+    get url() {
+      return url ??= new URL(req.url);
+    },
+  };
 }
 
 export class McpTransport extends WebStandardStreamableHTTPServerTransport {
@@ -28,9 +63,12 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
   constructor(options: Options) {
     super({ ...options, enableJsonResponse: false });
     this.#sdk = this as unknown as Internals;
+    const sdk = this.#sdk;
     if (
-      typeof this.#sdk._enableJsonResponse !== "boolean" || !(this.#sdk._streamMapping instanceof Map) ||
-      !(this.#sdk._requestToStreamMapping instanceof Map)
+      typeof sdk._enableJsonResponse !== "boolean" || !(sdk._streamMapping instanceof Map) ||
+      !(sdk._requestToStreamMapping instanceof Map) || typeof sdk._closed !== "boolean" ||
+      typeof sdk._hasHandledRequest !== "boolean" || typeof sdk.validateSession !== "function" ||
+      typeof sdk.validateProtocolVersion !== "function"
     ) {
       throw new Error("MCP SDK transport internals changed: edge/mcp/transport.ts needs updating");
     }
@@ -43,12 +81,52 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
   handle(req: Request, options: HandleOptions & { json?: boolean }): Promise<Response> {
     const { json, ...rest } = options ?? {};
     if (!json || rest.parsedBody === undefined || req.method !== "POST") return this.handleRequest(req, rest);
+    if (isPlainRequest(rest.parsedBody)) return this.#answerJson(req, rest.parsedBody, rest.authInfo);
     this.#sdk._enableJsonResponse = true;
     try {
       return this.handleRequest(req, rest);
     } finally {
       this.#sdk._enableJsonResponse = false;
     }
+  }
+
+  /**
+   * The SDK's JSON-mode POST for one well-formed request (Accept, Content-Type and the body were checked by the
+   * caller), minus its per-request costs that buy nothing here: a zod parse of the message (checked by shape
+   * above; Protocol parses params against each handler's schema anyway), the headers copied into an object and
+   * the URL parsed for handlers that never read them, a random stream id.
+   */
+  #answerJson(
+    req: Request,
+    message: PlainRequest,
+    authInfo: NonNullable<HandleOptions>["authInfo"],
+  ): Promise<Response> {
+    const sdk = this.#sdk;
+    sdk._hasHandledRequest = true;
+    if (sdk._closed) return Promise.resolve(this.#closedResponse());
+    const refused = sdk.validateSession(req) ?? sdk.validateProtocolVersion(req);
+    if (refused) return Promise.resolve(refused);
+    const streamId = `json-${++this.#jsonStreams}`;
+    return new Promise((resolve) => {
+      sdk._streamMapping.set(streamId, {
+        resolveJson: resolve,
+        cleanup: () => sdk._streamMapping.delete(streamId),
+      });
+      sdk._requestToStreamMapping.set(message.id, streamId);
+      this.onmessage?.(message, { authInfo, requestInfo: lazyRequestInfo(req) } as never);
+    });
+  }
+
+  #jsonStreams = 0;
+
+  #closedResponse(): Response {
+    return new Response(
+      JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" }, id: null }),
+      {
+        status: 404,
+        headers: { "content-type": "application/json" },
+      },
+    );
   }
 
   /** Sends on the request's own stream: JSON when that request was answered as JSON, else SSE. */
