@@ -514,6 +514,70 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "MCP_STATELESS: no sessions, the SDK client works, ask streams progress, the caller rides on each request",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startMcpServer({ MCP_STATELESS: "true", JWT_SECRET: SECRET, AUTH_REQUIRED: "true" });
+    try {
+      const alice = await connect(server.url, await token("alice"));
+      const r = await alice.callTool({ name: "properties", arguments: { compound: "aspirin" } });
+      assert.equal((r.structuredContent as { compound: Json }).compound.id, "CHEMBL25");
+      assert.equal(server.app.mcp.sessions.size, 0);
+      const progress: number[] = [];
+      const answer = await alice.callTool(
+        {
+          name: "ask",
+          arguments: { query: "What is the molecular weight of aspirin?", session_id: "s_alice_sl" },
+        },
+        undefined,
+        { onprogress: (p) => void progress.push(p.progress) },
+      );
+      assert.equal((answer.structuredContent as { status: string }).status, "success");
+      assert.ok(progress.length >= 3, `progress notifications: ${progress.length}`);
+      // Servers are pooled across callers: the caller comes with each request, so Bob cannot continue Alice's
+      // conversation even on the server instance that just served her.
+      const bob = await connect(server.url, await token("bob"));
+      const theirs = await bob.callTool({
+        name: "ask",
+        arguments: { query: "and its targets?", session_id: "s_alice_sl" },
+      });
+      assert.equal((theirs.structuredContent as { error: Json }).error.code, "not_found");
+      const mine = await alice.callTool({
+        name: "ask",
+        arguments: { query: "and its targets?", session_id: "s_alice_sl" },
+      });
+      assert.ok(!mine.isError, JSON.stringify(mine.content));
+      await Promise.all([alice.close(), bob.close()]);
+      const headers = {
+        ...MCP_HEADERS,
+        authorization: `Bearer ${await token("carol")}`,
+        "mcp-protocol-version": "2025-11-25",
+      };
+      // Any POST stands alone: no initialize, no session id.
+      const raw = await fetch(`${server.url}/mcp`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 5,
+          method: "tools/call",
+          params: { name: "properties", arguments: { compound: "ibuprofen" } },
+        }),
+      });
+      assert.equal(raw.headers.get("mcp-session-id"), null);
+      assert.equal((await raw.json()).result.structuredContent.compound.name, "Ibuprofen");
+      const get = await fetch(`${server.url}/mcp`, { headers: { ...headers, accept: "text/event-stream" } });
+      assert.equal(get.status, 405);
+      await get.body?.cancel();
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
   name: "shutdown waits for a running MCP tool call to answer before closing its session",
   sanitizeOps: false,
   sanitizeResources: false,
