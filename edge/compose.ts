@@ -251,6 +251,8 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     authRequired: config.AUTH_REQUIRED,
     maxBodyBytes: config.CHEMAGENT_MAX_BODY_BYTES,
     stateless: config.MCP_STATELESS,
+    // With Redis, MCP sessions and their resumable streams are shared by every replica (no affinity needed).
+    ...(wsRedis ? { redis: wsRedis } : {}),
     allowedOrigins: config.MCP_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     authorizationServers: config.MCP_AUTHORIZATION_SERVERS.split(",").map((s) => s.trim()).filter(Boolean),
     onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),

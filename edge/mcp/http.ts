@@ -12,6 +12,8 @@ import { MemoryEventStore } from "./event_store.ts";
 import { hostCheck } from "./origin.ts";
 import { createMcpServer } from "./server.ts";
 import { McpTransport } from "./transport.ts";
+import { RedisEventStore, type RedisMcpOptions, RedisSessionOwners } from "./redis_store.ts";
+import type { Redis } from "ioredis";
 import { type Parsed, readRpcBody, wantsJson } from "./body.ts";
 
 export interface McpHttpOptions {
@@ -39,6 +41,12 @@ export interface McpHttpOptions {
    * cancellation of a call from another request.
    */
   stateless?: boolean;
+  /**
+   * Shared state for replicas without load-balancer affinity: the resumability event store (Redis Streams) and
+   * session ownership, so any replica takes any session's request. Without it both stay in this process.
+   */
+  redis?: Redis;
+  redisOptions?: RedisMcpOptions;
   onUnexpected?: (err: unknown) => void;
 }
 
@@ -49,6 +57,8 @@ interface Session {
   server: Server;
   sub?: string;
   lastSeen: number;
+  /** When Redis last heard of it (its expiry is refreshed at most once a minute). */
+  touched: number;
 }
 
 export interface McpHttp {
@@ -67,7 +77,9 @@ const METADATA_PATH = "/.well-known/oauth-protected-resource";
 
 export function mcpHttp(o: McpHttpOptions): McpHttp {
   const sessions = new Map<string, Session>();
-  const eventStore = new MemoryEventStore();
+  const eventStore = o.redis ? new RedisEventStore(o.redis, o.redisOptions) : new MemoryEventStore();
+  const owners = o.redis ? new RedisSessionOwners(o.redis, o.redisOptions) : undefined;
+  const TOUCH_MS = 60_000;
   const checkHost = hostCheck(o.allowedOrigins);
   const maxSessions = o.maxSessions ?? 1_000;
   const idleMs = o.idleMs ?? 30 * 60_000;
@@ -144,6 +156,48 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
 
   if (o.limiter) app.use("/mcp", o.limiter);
 
+  /** A server and its session transport; the session is registered once `initialize` (or adoption) names it. */
+  const sessionPair = (sub: string | undefined) => {
+    const server = newServer();
+    const transport: McpTransport = new McpTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      eventStore,
+      retryInterval: 1_000,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
+      onsessioninitialized: async (sid) => {
+        // Only a real new session makes room (junk requests without a session never evict anyone).
+        if (sessions.size >= maxSessions) void closeSession(sessions.keys().next().value!);
+        const now = performance.now();
+        sessions.set(sid, { transport, server, sub, lastSeen: now, touched: now });
+        // Before the answer leaves: the client's next request may reach another replica.
+        await owners?.claim(sid, sub).catch((e) => o.onUnexpected?.(e));
+      },
+      onsessionclosed: async (sid) => {
+        sessions.delete(sid);
+        await owners?.drop(sid).catch(() => {});
+      },
+    });
+    transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
+    return { server, transport };
+  };
+
+  /** Takes over a session another replica opened, when Redis says it exists and belongs to this caller. */
+  const adopt = async (id: string, sub: string | undefined): Promise<Session | undefined> => {
+    if (!owners) return undefined;
+    const owner = await owners.owner(id).catch(() => undefined);
+    if (owner === undefined || owner !== (sub ?? "")) return undefined;
+    const known = sessions.get(id); // another request adopted it meanwhile
+    if (known) return known;
+    const { server, transport } = sessionPair(sub);
+    transport.resume(id);
+    await server.connect(transport);
+    if (sessions.size >= maxSessions) void closeSession(sessions.keys().next().value!);
+    const now = performance.now();
+    const s = { transport, server, sub, lastSeen: now, touched: now };
+    sessions.set(id, s);
+    return s;
+  };
+
   // The caller rides on each request (authInfo.extra.principal), so a server is not tied to one user.
   const newServer = () =>
     createMcpServer(o.agent, { access: o.access, onCall, onUnexpected: o.onUnexpected });
@@ -198,9 +252,14 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       : undefined;
     if (o.stateless) return await statelessRequest(req, authInfo);
     const id = req.headers.get("mcp-session-id");
-    const s = id ? sessions.get(id) : undefined;
+    // A session another replica opened (Redis knows its owner) is taken over here: no affinity needed.
+    const s = id ? sessions.get(id) ?? await adopt(id, sub) : undefined;
     // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
     if (id && (!s || s.sub !== sub)) return rpcError(404, -32001, "Session not found");
+    if (s && owners && performance.now() - s.touched > TOUCH_MS) {
+      s.touched = performance.now();
+      owners.touch(id!).catch(() => {});
+    }
     // The body is read and bounded here (size, nesting depth) before the SDK sees it; the SDK keeps its own
     // answers for a wrong method, Accept or Content-Type.
     let parsed: Parsed | undefined;
@@ -220,20 +279,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     }
     // A request without a session may only be `initialize`; the transport refuses anything else.
-    const server = newServer();
-    const transport: McpTransport = new McpTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
-      eventStore,
-      retryInterval: 1_000,
-      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
-      onsessioninitialized: (sid) => {
-        // Only a real new session makes room (junk requests without a session never evict anyone).
-        if (sessions.size >= maxSessions) void closeSession(sessions.keys().next().value!);
-        sessions.set(sid, { transport, server, sub, lastSeen: performance.now() });
-      },
-      onsessionclosed: (sid) => void sessions.delete(sid),
-    });
-    transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
+    const { server, transport } = sessionPair(sub);
     await server.connect(transport);
     const res = await transport.handle(req, options);
     if (!transport.sessionId) await server.close().catch(() => {}); // not an initialize: nothing to keep

@@ -21,6 +21,7 @@ interface Internals {
   _streamMapping: Map<string, { resolveJson?: (res: Response) => void; cleanup?: () => void }>;
   _requestToStreamMapping: Map<RequestId, string>;
   _closed: boolean;
+  _initialized: boolean;
   _hasHandledRequest: boolean;
   validateSession(req: Request): Response | undefined;
   validateProtocolVersion(req: Request): Response | undefined;
@@ -67,6 +68,7 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
     if (
       typeof sdk._enableJsonResponse !== "boolean" || !(sdk._streamMapping instanceof Map) ||
       !(sdk._requestToStreamMapping instanceof Map) || typeof sdk._closed !== "boolean" ||
+      typeof sdk._initialized !== "boolean" ||
       typeof sdk._hasHandledRequest !== "boolean" || typeof sdk.validateSession !== "function" ||
       typeof sdk.validateProtocolVersion !== "function"
     ) {
@@ -127,6 +129,12 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
         headers: { "content-type": "application/json" },
       },
     );
+  }
+
+  /** Continues a session another replica initialized (its id and owner come from Redis). */
+  resume(sessionId: string): void {
+    this.sessionId = sessionId;
+    this.#sdk._initialized = true;
   }
 
   /** Sends on the request's own stream: JSON when that request was answered as JSON, else SSE. */
