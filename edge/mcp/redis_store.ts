@@ -6,6 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import type { EventId, EventStore, JSONRPCMessage, StreamId } from "./sdk.ts";
+import { MemoryEventStore } from "./event_store.ts";
 
 export interface RedisMcpOptions {
   /** Key prefix (several deployments, or tests, on one Redis). */
@@ -16,11 +17,16 @@ export interface RedisMcpOptions {
   ttlSeconds?: number;
 }
 
-/** Event ids are `<stream>_<redis entry id>`; stream ids are the SDK's (UUIDs, `_GET_stream`). */
+/**
+ * Event ids are `<stream>_<redis entry id>`; stream ids are the SDK's (UUIDs, `_GET_stream`). While Redis is
+ * unreachable events go to an in-process store (ids `<stream>_<n>`): the answer still reaches its live stream and
+ * stays resumable on this replica, instead of a failed write losing the answer.
+ */
 export class RedisEventStore implements EventStore {
   readonly #key: (stream: string) => string;
   readonly #perStream: number;
   readonly #ttl: number;
+  readonly #local = new MemoryEventStore();
 
   constructor(private readonly client: Redis, o: RedisMcpOptions = {}) {
     const prefix = `${o.prefix ?? "chemagent:"}mcp:ev:`;
@@ -31,19 +37,24 @@ export class RedisEventStore implements EventStore {
 
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const k = this.#key(streamId);
-    const res = await this.client.multi()
-      .xadd(k, "MAXLEN", "~", this.#perStream, "*", "m", JSON.stringify(message))
-      .expire(k, this.#ttl)
-      .exec();
-    const [err, id] = res?.[0] ?? [new Error("no reply")];
-    if (err) throw err;
-    return `${streamId}_${id}`;
+    try {
+      const res = await this.client.multi()
+        .xadd(k, "MAXLEN", "~", this.#perStream, "*", "m", JSON.stringify(message))
+        .expire(k, this.#ttl)
+        .exec();
+      const [err, id] = res?.[0] ?? [new Error("no reply")];
+      if (err) throw err;
+      return `${streamId}_${id}`;
+    } catch {
+      return await this.#local.storeEvent(streamId, message);
+    }
   }
 
   async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
     const parsed = parse(eventId);
-    if (!parsed) return undefined;
-    return (await this.client.exists(this.#key(parsed.stream))) ? parsed.stream : undefined;
+    if (!parsed) return await this.#local.getStreamIdForEventId(eventId);
+    const found = await this.client.exists(this.#key(parsed.stream)).catch(() => 0);
+    return found ? parsed.stream : undefined;
   }
 
   async replayEventsAfter(
@@ -51,7 +62,7 @@ export class RedisEventStore implements EventStore {
     { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
   ): Promise<StreamId> {
     const parsed = parse(lastEventId);
-    if (!parsed) return "";
+    if (!parsed) return await this.#local.replayEventsAfter(lastEventId, { send });
     const rows = await this.client.xrange(this.#key(parsed.stream), `(${parsed.entry}`, "+");
     for (const [entry, fields] of rows) {
       const message = JSON.parse(fields[1]) as JSONRPCMessage;

@@ -4,7 +4,8 @@
  * forgotten everywhere once deleted.
  */
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { createRedisClient } from "../../core/mod.ts";
 import { SignJWT } from "jose";
 import { mcpHttp } from "../../edge/mcp/http.ts";
 import { createVerifier } from "../../edge/ws/auth.ts";
@@ -29,7 +30,9 @@ Deno.test({
     const prefix = `t${crypto.randomUUID().slice(0, 8)}:`;
     const clients: Redis[] = [];
     const replica = () => {
-      const client = new Redis(redis.url);
+      // As edge/compose.ts builds it: no offline queue, short command timeout.
+      const client = createRedisClient({ url: redis.url, offlineQueue: false, commandTimeoutMs: 500 });
+      client.on("error", () => {});
       clients.push(client);
       const mcp = mcpHttp({
         agent,
@@ -43,6 +46,8 @@ Deno.test({
       return { mcp, server, url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/mcp` };
     };
     const [a, b] = [replica(), replica()];
+    // Fail-fast clients refuse commands until connected (at start-up the server connects while loading data).
+    await Promise.all(clients.map((c) => c.status === "ready" || new Promise((r) => c.once("ready", r))));
     try {
       const alice = { ...MCP_HEADERS, authorization: `Bearer ${await token("alice")}` };
       const init = await fetch(a.url, {
@@ -111,6 +116,7 @@ Deno.test({
       assert.equal(del.status, 200);
       await del.body?.cancel();
       const c = replica();
+      await new Promise((r) => clients.at(-1)!.once("ready", r));
       try {
         const gone = await post(c.url, { jsonrpc: "2.0", id: 5, method: "ping" });
         assert.equal(gone.status, 404);
@@ -119,6 +125,27 @@ Deno.test({
         await c.mcp.close();
         await c.server.shutdown();
       }
+
+      // Redis gone: a new session and its streamed answer still work on the replica that holds them.
+      await redis.stop();
+      const init2 = await post(a.url, {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "lb", version: "1" } },
+      }, alice);
+      assert.equal(init2.status, 200);
+      const local = init2.headers.get("mcp-session-id")!;
+      await init2.body?.cancel();
+      const h2 = { ...headers, "mcp-session-id": local };
+      const offline = await post(a.url, {
+        jsonrpc: "2.0",
+        id: 6,
+        method: "tools/call",
+        params: { name: "properties", arguments: { compound: "aspirin" }, _meta: { progressToken: 6 } },
+      }, h2);
+      const events = await readSse(offline.body!, (e) => e.data.includes('"id":6'));
+      assert.equal(JSON.parse(events.at(-1)!.data).result.structuredContent.compound.id, "CHEMBL25");
     } finally {
       for (const r of [a, b]) {
         await r.mcp.close();
