@@ -1,6 +1,6 @@
 /**
  * MCP tool calls vs the equivalent HTTP call on the same server process (the same app-wide middleware: request
- * id, drain, metrics, body limit, rate limiter, auth when on), sequential latency, interleaved rounds. Cached
+ * id, drain, metrics, body limit, rate limiter, auth when on), sequential latency, alternating call by call. Cached
  * cheap call (properties of aspirin) and computed call (similarity with a fresh threshold each time), against a
  * server with MCP sessions (default) and one with MCP_STATELESS=true. Target: MCP p50 ≤ 1.20 × HTTP p50.
  */
@@ -67,26 +67,23 @@ async function benchServer(stateless: boolean, n: number): Promise<string[]> {
         throw new Error(`MCP call failed: ${JSON.stringify(msg).slice(0, 300)}`);
       }
     };
-    const time = async (f: () => Promise<void>) => {
-      const xs: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const t = performance.now();
-        await f();
-        xs.push(performance.now() - t);
-      }
-      return xs;
+    const once = async (f: () => Promise<void>, into: number[]) => {
+      const t = performance.now();
+      await f();
+      into.push(performance.now() - t);
     };
     const mode = stateless ? "stateless" : "session";
     const compare = async (label: string, tool: string, args: Args) => {
       let hi = 0, mi = 0;
       // Even indices for HTTP, odd for MCP: neither side is served a result the other computed.
       const [hf, mf] = [http(tool, () => args(2 * hi++)), mcp(tool, () => args(2 * mi++ + 1))];
-      await time(hf), await time(mf); // warm-up: JIT, caches, pooled servers
-      // Interleaved rounds so drift (other processes on the machine) hits both sides alike.
+      for (let i = 0; i < n; i++) await once(hf, []), await once(mf, []); // warm-up: JIT, caches, pooled servers
+      // Call by call, alternating which side goes first: a burst of load from other processes on the machine
+      // hits both sides alike.
       const h: number[] = [], m: number[] = [];
-      for (let round = 0; round < 4; round++) {
-        h.push(...await time(hf));
-        m.push(...await time(mf));
+      for (let i = 0; i < 4 * n; i++) {
+        if (i % 2) await once(hf, h), await once(mf, m);
+        else await once(mf, m), await once(hf, h);
       }
       const [h50, m50] = [percentile(h, 50), percentile(m, 50)];
       return `${label}, MCP ${mode}, sequential, ${h.length} calls each: POST /api/tools/${tool} p50 ${

@@ -202,11 +202,35 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
   // The caller rides on each request (authInfo.extra.principal), so a server is not tied to one user.
   const newServer = () =>
     createMcpServer(o.agent, { access: o.access, onCall, onUnexpected: o.onUnexpected });
-  const pool: Server[] = [];
+  /** Stateless mode: servers connected to a sessionless transport, each serving one request at a time. */
+  interface Pooled {
+    server: Server;
+    transport: McpTransport;
+  }
+  const pool: Pooled[] = [];
   const POOL_MAX = 64;
-  const open = new Set<Server>();
+  const busy = new Set<Pooled>();
+  const pooled = async (): Promise<Pooled> => {
+    const p = pool.pop();
+    if (p) return p;
+    const server = newServer();
+    const transport = new McpTransport({
+      sessionIdGenerator: undefined,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
+    });
+    await server.connect(transport);
+    return { server, transport };
+  };
+  const discard = (p: Pooled) => {
+    busy.delete(p);
+    void p.server.close().catch(() => {});
+  };
 
-  /** Stateless: one self-contained exchange on a pooled server, released when its answer is complete. */
+  /**
+   * Stateless: one self-contained exchange on a pooled server and transport. A JSON answer (or a 202) completes
+   * the exchange, and the pair goes back to the pool as it is: no per-request server, transport or connect.
+   * A streamed answer's pair is discarded when the stream ends (a call may still run if the client left).
+   */
   const statelessRequest = async (req: Request, authInfo: AuthInfo | undefined): Promise<Response> => {
     if (req.method !== "POST") {
       return rpcError(405, -32000, "Method not allowed: this server is stateless (POST only).", {
@@ -215,33 +239,26 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     }
     const body = await readRpcBody(req, o.maxBodyBytes);
     if (body instanceof Response) return body;
-    const server = pool.pop() ?? newServer();
-    open.add(server);
-    const transport = new McpTransport({
-      sessionIdGenerator: undefined,
-      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
-    });
-    const release = async (reuse: boolean) => {
-      if (!open.delete(server)) return;
-      await server.close().catch(() => {});
-      if (reuse && pool.length < POOL_MAX) pool.push(server);
-    };
+    const p = await pooled();
+    busy.add(p);
+    let res: Response;
     try {
-      await server.connect(transport);
-      const res = await transport.handle(
+      p.transport.nextExchange();
+      res = await p.transport.handle(
         req,
         body ? { authInfo, parsedBody: body.message, json: wantsJson(body) } : { authInfo },
       );
-      if (!res.body || res.headers.get("content-type") !== "text/event-stream") {
-        await release(true); // a JSON answer (or none, 202) is complete: the server is free again
-        return res;
-      }
-      // A stream: the server is released (not reused: a call may still run if the client left) when it ends.
-      return new Response(onEnd(res.body, () => void release(false)), res);
     } catch (e) {
-      await release(false);
+      discard(p);
       throw e;
     }
+    if (!res.body || res.headers.get("content-type") !== "text/event-stream") {
+      busy.delete(p);
+      if (pool.length < POOL_MAX && p.transport.idle) pool.push(p);
+      else discard(p);
+      return res;
+    }
+    return new Response(onEnd(res.body, () => discard(p)), res);
   };
 
   app.all("/mcp", async (c) => {
@@ -300,8 +317,8 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     },
     async close() {
       clearInterval(sweep);
-      await Promise.all([...open].map((server) => server.close().catch(() => {})));
-      open.clear();
+      await Promise.all([...busy, ...pool].map((p) => p.server.close().catch(() => {})));
+      busy.clear();
       pool.length = 0;
       await Promise.all([...sessions.keys()].map(closeSession));
     },

@@ -131,6 +131,19 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
     );
   }
 
+  /**
+   * Stateless transports serve one request each in the SDK; a pooled one (used by one request at a time, and
+   * `idle` after its JSON answer) is cleared for the next.
+   */
+  nextExchange(): void {
+    this.#sdk._hasHandledRequest = false;
+  }
+
+  /** No request or stream in flight. */
+  get idle(): boolean {
+    return this.#sdk._streamMapping.size === 0 && this.#sdk._requestToStreamMapping.size === 0;
+  }
+
   /** Continues a session another replica initialized (its id and owner come from Redis). */
   resume(sessionId: string): void {
     this.sessionId = sessionId;
