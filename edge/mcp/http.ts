@@ -312,8 +312,12 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     },
     async drain(timeoutMs) {
       const deadline = performance.now() + timeoutMs;
-      while (running > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      return running === 0;
+      // A call's handler returns before its answer is written (the SDK sends it afterwards, through the event
+      // store): wait for the answers too, or closing the sessions could drop one.
+      const busyNow = () =>
+        running > 0 || busy.size > 0 || [...sessions.values()].some((s) => s.transport.answering);
+      while (busyNow() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      return !busyNow();
     },
     async close() {
       clearInterval(sweep);

@@ -139,6 +139,11 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
     this.#sdk._hasHandledRequest = false;
   }
 
+  /** Some request still waits for its answer to be written. */
+  get answering(): boolean {
+    return this.#sdk._requestToStreamMapping.size > 0;
+  }
+
   /** No request or stream in flight. */
   get idle(): boolean {
     return this.#sdk._streamMapping.size === 0 && this.#sdk._requestToStreamMapping.size === 0;
