@@ -5,9 +5,11 @@
  * priming event, no event-store writes, one write with a Content-Length. Requests that stream keep SSE (and its
  * resumability).
  *
- * The choice is made by flipping the SDK's private `_enableJsonResponse` around the synchronous parts of
- * `handleRequest` and `send` that read it (the SDK is pinned; the constructor refuses to run if those fields
- * moved, and tests/integration/mcp_test.ts covers both shapes).
+ * A single well-formed request is answered on a JSON path of our own that registers the request with the SDK's
+ * bookkeeping exactly as its JSON mode does; anything else goes through the SDK, with its private
+ * `_enableJsonResponse` flipped around the synchronous parts of `handleRequest` and `send` that read it. The SDK
+ * is pinned; the constructor refuses to run if the private fields used here moved, and
+ * tests/integration/mcp_test.ts covers both shapes.
  */
 import { type JSONRPCMessage, type RequestId, WebStandardStreamableHTTPServerTransport } from "./sdk.ts";
 
@@ -112,7 +114,11 @@ export class McpTransport extends WebStandardStreamableHTTPServerTransport {
     return new Promise((resolve) => {
       sdk._streamMapping.set(streamId, {
         resolveJson: resolve,
-        cleanup: () => sdk._streamMapping.delete(streamId),
+        // The session closed before the answer (DELETE, shutdown): answer rather than leave the request hanging.
+        cleanup: () => {
+          sdk._streamMapping.delete(streamId);
+          resolve(this.#closedResponse());
+        },
       });
       sdk._requestToStreamMapping.set(message.id, streamId);
       this.onmessage?.(message, { authInfo, requestInfo: lazyRequestInfo(req) } as never);

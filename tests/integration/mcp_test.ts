@@ -655,6 +655,56 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a JSON-answered call whose session is deleted meanwhile gets 404 at once instead of hanging",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const agent = await testAgent();
+    const mcp = mcpHttp({ agent, authRequired: false, allowedOrigins: ["localhost"] });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, mcp.app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/mcp`;
+    const runTool = agent.runTool.bind(agent);
+    const release = Promise.withResolvers<void>();
+    agent.runTool = async (name, args, signal, opts) => {
+      await release.promise;
+      return await runTool(name, args, signal, opts);
+    };
+    try {
+      const init = await fetch(url, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: JSON.stringify(initialize("2025-11-25")),
+      });
+      const session = init.headers.get("mcp-session-id")!;
+      await init.body?.cancel();
+      const headers = { ...MCP_HEADERS, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
+      const call = fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: { name: "properties", arguments: { compound: "aspirin" } },
+        }),
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const del = await fetch(url, { method: "DELETE", headers });
+      assert.equal(del.status, 200);
+      await del.body?.cancel();
+      const res = await call; // the tool is still blocked: only the closing session can answer this
+      assert.equal(res.status, 404);
+      assert.equal((await res.json()).error.code, -32001);
+    } finally {
+      release.resolve();
+      agent.runTool = runTool;
+      await mcp.close();
+      await server.shutdown();
+    }
+  },
+});
+
+Deno.test({
   name: "MCP bodies over the size bound get 413 with payload_too_large, declared or streamed (chunked)",
   sanitizeOps: false,
   sanitizeResources: false,
