@@ -358,8 +358,8 @@ export class RedisProvider {
         ...(s.username ? { sentinelUsername: s.username } : {}),
         ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
         sentinelRetryStrategy: (times) => Math.min(50 * times, 500),
-        // Sentinel pushes +switch-master: the client moves to the new primary without waiting for an error.
-        failoverDetector: true,
+        // No failoverDetector: with it, ioredis 6 could end the connection for good on +switch-master. The lost
+        // connection and READONLY (reconnectOnError) move the client to the new primary just as well.
       });
     } else {
       c = new Redis(s.url ?? "redis://127.0.0.1:6379", {
