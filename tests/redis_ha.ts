@@ -174,12 +174,25 @@ async function resumedStream(first: string, second: string, query: string): Prom
   return undefined;
 }
 
-/** Session turns acknowledged but missing from the store (read through a server's own store). */
-export async function lostTurns(app: ChemAgentServer, acked: Map<string, number>): Promise<number> {
+/** Session turns acknowledged but missing from the store (read through a server's own store). A write still
+ * being retried through the failover lands within the provider's retry deadline: counted after it. */
+export async function lostTurns(app: ChemAgentServer, acked: Map<string, number>, deadlineMs = 16_000) {
+  const end = Date.now() + deadlineMs;
+  let lost = await countLost(app, acked, false);
+  while (lost && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 250));
+    lost = await countLost(app, acked, false);
+  }
+  return lost ? await countLost(app, acked, true) : 0;
+}
+
+async function countLost(app: ChemAgentServer, acked: Map<string, number>, print: boolean): Promise<number> {
   let lost = 0;
   for (const [id, n] of acked) {
     const s = await app.memory!.get(id);
-    lost += Math.max(0, n - (s?.exchanges.length ?? 0));
+    const missing = Math.max(0, n - (s?.exchanges.length ?? 0));
+    if (missing && print) console.log(`lost: ${id} acked ${n}, stored ${JSON.stringify(s?.exchanges.map((e) => e.question))}`);
+    lost += missing;
   }
   return lost;
 }

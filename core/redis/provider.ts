@@ -65,7 +65,7 @@ export type RedisLog = (level: "warn" | "info", msg: string, fields?: Record<str
 
 // Errors a failover produces; a command that failed with one of these is safe to retry when it is idempotent.
 const TRANSIENT =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|timed out|READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK|Failed to refresh slots|None of startup nodes|All sentinels are unreachable|max retries|NOREPLICAS|UNBLOCKED|enableOfflineQueue/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|timed out|READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK|Failed to refresh slots|None of startup nodes|All sentinels are unreachable|max retries|NOREPLICAS|UNBLOCKED|NOSCRIPT|enableOfflineQueue/i;
 
 export const isTransient = (err: unknown) => TRANSIENT.test(String((err as Error)?.message ?? err));
 
@@ -189,7 +189,13 @@ export class RedisProvider {
         if (attempt) this.#recovered();
         return v;
       } catch (err) {
-        if (!isTransient(err) || Date.now() >= end || this.#closed) throw err;
+        if (!isTransient(err) || Date.now() >= end || this.#closed) {
+          this.#log("warn", "redis: operation failed", {
+            topology: this.topology,
+            error: String(err).slice(0, 200),
+          });
+          throw err;
+        }
         this.#retries++;
         this.#incident(err);
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));

@@ -47,8 +47,6 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
-type Scripted = { chemagentEventAppend(...args: (string | number)[]): unknown };
-
 /**
  * Redis Streams, one stream per query (`chemagent:events:{<query id>}`: one key, one slot). Appends of a query
  * are written in order, one at a time, retried through a failover and acknowledged by a replica (`WAIT`) when
@@ -64,7 +62,6 @@ export class RedisEventLog implements EventLog {
     private readonly maxLen = 1000,
   ) {
     this.#d = durableOf(redis);
-    this.#d.client.defineCommand("chemagentEventAppend", { numberOfKeys: 1, lua: APPEND });
   }
   #key = (q: string) => `chemagent:events:{${q}}`;
 
@@ -72,7 +69,9 @@ export class RedisEventLog implements EventLog {
     const q = ev.query_id;
     const write = () =>
       this.#d.write((p) =>
-        (p as unknown as Scripted).chemagentEventAppend(
+        p.eval(
+          APPEND,
+          1,
           this.#key(q),
           this.maxLen,
           `${ev.seq + 1}-0`,

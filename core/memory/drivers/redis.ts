@@ -48,8 +48,6 @@ export class RedisSessionStore implements SessionStore {
   constructor(redis: RedisClient | RedisProvider, limits: Partial<MemoryLimits> = {}) {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
     this.#d = durableOf(redis);
-    this.#d.client.defineCommand("chemagentSessionAppend", { numberOfKeys: 2, lua: APPEND });
-    this.#d.client.defineCommand("chemagentSessionClaim", { numberOfKeys: 2, lua: CLAIM });
   }
 
   get #client() {
@@ -74,7 +72,7 @@ export class RedisSessionStore implements SessionStore {
     const now = String(Date.now());
     // HSETNX: the first claimer of a new (or never-owned) id wins, on every instance at once.
     const [winner] = await this.#d.write((p) =>
-      (p as unknown as Scripted).chemagentSessionClaim(key(id), meta(id), owner, now, this.#limits.ttlMs)
+      p.eval(CLAIM, 2, key(id), meta(id), owner, now, this.#limits.ttlMs)
     );
     return winner === owner;
   }
@@ -82,7 +80,9 @@ export class RedisSessionStore implements SessionStore {
   async append(id: string, exchange: Exchange): Promise<void> {
     const token = crypto.randomUUID();
     await this.#d.write((p) =>
-      (p as unknown as Scripted).chemagentSessionAppend(
+      p.eval(
+        APPEND,
+        2,
         key(id),
         meta(id),
         JSON.stringify(exchange),
