@@ -191,7 +191,9 @@ async function countLost(app: ChemAgentServer, acked: Map<string, number>, print
   for (const [id, n] of acked) {
     const s = await app.memory!.get(id);
     const missing = Math.max(0, n - (s?.exchanges.length ?? 0));
-    if (missing && print) console.log(`lost: ${id} acked ${n}, stored ${JSON.stringify(s?.exchanges.map((e) => e.question))}`);
+    if (missing && print) {
+      console.log(`lost: ${id} acked ${n}, stored ${JSON.stringify(s?.exchanges.map((e) => e.question))}`);
+    }
     lost += missing;
   }
   return lost;

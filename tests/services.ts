@@ -112,7 +112,7 @@ export function startUpstashServer(
 }
 
 /** A free TCP port on 127.0.0.1 (and, for cluster nodes, its bus port +10000 too). */
-async function freePort(withBus = false): Promise<number> {
+function freePort(withBus = false): number {
   for (let i = 0; i < 100; i++) {
     const port = 20000 + Math.floor(Math.random() * 25000);
     try {
@@ -210,13 +210,13 @@ export async function startSentinelSet(opts: { downAfterMs?: number } = {}): Pro
     "warning",
   ];
   for (let i = 0; i < 3; i++) {
-    const port = await freePort();
+    const port = freePort();
     const args = [...base(port), ...(i ? ["--replicaof", "127.0.0.1", String(servers[0].port)] : [])];
     servers.push({ port, child: spawnRedis("redis-server", args) });
     await waitFor(`redis-server :${port}`, () => listening(port));
   }
   for (let i = 0; i < 3; i++) {
-    const port = await freePort();
+    const port = freePort();
     const conf = `${dir}/sentinel-${port}.conf`;
     await Deno.writeTextFile(
       conf,
@@ -312,7 +312,7 @@ export async function startCluster(opts: { nodeTimeoutMs?: number } = {}): Promi
   const dir = await Deno.makeTempDir({ prefix: "chemagent-cluster-" });
   const procs: Proc[] = [];
   for (let i = 0; i < 6; i++) {
-    const port = await freePort(true);
+    const port = freePort(true);
     procs.push({
       port,
       child: spawnRedis("redis-server", [
