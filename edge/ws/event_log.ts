@@ -36,26 +36,16 @@ export class MemoryEventLog implements EventLog {
   }
 }
 
-// KEYS: the query's stream. ARGV: maxlen, entry id (from the event's seq), event JSON, ttl s. An id already in
-// the stream (a retry after a lost reply) is a no-op: each event is stored once.
-const APPEND = `
-local ok = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[2], 'e', ARGV[3])
-if type(ok) == 'table' and ok.err then
-  if string.find(ok.err, 'equal or smaller', 1, true) then return 0 end
-  return ok
-end
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return 1`;
-
 /**
- * Redis Streams, one stream per query (`chemagent:events:{<query id>}`: one key, one slot). Appends of a query
- * are written in order, one at a time, retried through a failover and acknowledged by a replica (`WAIT`) when
- * the provider is given; the entry id is the event's seq, so a retried append is stored once.
+ * Redis Streams, one stream per query (`chemagent:events:{<query id>}`: one key, one slot). Appends are sent at
+ * once (in order on the connection), retried through a failover and acknowledged by a replica (`WAIT`) when the
+ * provider is given. A retry may store an event twice or after a later one: reads order by seq and keep one
+ * copy of each, so readers see every event exactly once, in order.
  */
 export class RedisEventLog implements EventLog {
   readonly #d: Durable;
-  /** Per query: the tail of its append chain (cleared once written). */
-  readonly #tails = new Map<string, Promise<void>>();
+  /** Appends of each query still in flight on this instance (a read waits for them). */
+  readonly #pending = new Map<string, Set<Promise<void>>>();
   constructor(
     redis: RedisClient | RedisProvider,
     private readonly ttlSeconds = 3600,
@@ -67,28 +57,29 @@ export class RedisEventLog implements EventLog {
 
   append(ev: QueryEvent): Promise<void> {
     const q = ev.query_id;
-    const write = () =>
-      this.#d.write((p) =>
-        p.eval(
-          APPEND,
-          1,
-          this.#key(q),
-          this.maxLen,
-          `${ev.seq + 1}-0`,
-          JSON.stringify(ev),
-          this.ttlSeconds,
-        )
-      ).then(() => {});
-    const tail = (this.#tails.get(q) ?? Promise.resolve()).catch(() => {}).then(write);
-    this.#tails.set(q, tail);
-    void tail.catch(() => {}).finally(() => this.#tails.get(q) === tail && this.#tails.delete(q));
-    return tail;
+    const k = this.#key(q);
+    const write = this.#d.write((p) =>
+      p.xadd(k, "MAXLEN", "~", this.maxLen, "*", "e", JSON.stringify(ev)).expire(k, this.ttlSeconds)
+    ).then(() => {});
+    let set = this.#pending.get(q);
+    if (!set) this.#pending.set(q, set = new Set());
+    set.add(write);
+    void write.catch(() => {}).finally(() => {
+      set.delete(write);
+      if (!set.size && this.#pending.get(q) === set) this.#pending.delete(q);
+    });
+    return write;
   }
 
   async since(queryId: string, afterSeq: number): Promise<QueryEvent[]> {
     // Appends this instance has not finished yet are part of the log: wait for them.
-    await this.#tails.get(queryId)?.catch(() => {});
+    await Promise.allSettled([...this.#pending.get(queryId) ?? []]);
     const rows = await this.#d.retry(() => this.#d.client.xrange(this.#key(queryId), "-", "+"));
-    return rows.map(([, fields]) => JSON.parse(fields[1]) as QueryEvent).filter((e) => e.seq > afterSeq);
+    const bySeq = new Map<number, QueryEvent>();
+    for (const [, fields] of rows) {
+      const ev = JSON.parse(fields[1]) as QueryEvent;
+      if (ev.seq > afterSeq && !bySeq.has(ev.seq)) bySeq.set(ev.seq, ev);
+    }
+    return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
   }
 }
