@@ -13,7 +13,7 @@ import { hostCheck } from "./origin.ts";
 import { createMcpServer } from "./server.ts";
 import { McpTransport } from "./transport.ts";
 import { RedisEventStore, type RedisMcpOptions, RedisSessionOwners } from "./redis_store.ts";
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../../core/mod.ts";
 import { type Parsed, readRpcBody, wantsJson } from "./body.ts";
 
 export interface McpHttpOptions {

@@ -4,7 +4,7 @@
  * session ownership (which `sub` opened a session id: any replica can take the session's next request and
  * refuse a foreign caller). Keys live under `<prefix>mcp:` and expire when unused.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../../core/mod.ts";
 import type { EventId, EventStore, JSONRPCMessage, StreamId } from "./sdk.ts";
 import { MemoryEventStore } from "./event_store.ts";
 
