@@ -91,9 +91,10 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
   const logAt = (level: "warn" | "info", msg: string, fields?: Record<string, unknown>) =>
     log[level](msg, fields);
   const redis = createRedisProvider(config, logAt);
-  if (redis && !await redis.ready(2000)) {
-    log.warn("redis: not reachable at start; retrying", { topology: redis.topology });
-  }
+  // Not awaited: start-up does not wait for Redis (the cache waits for its own connection, briefly).
+  void redis?.ready(5000).then((ok) =>
+    ok || log.warn("redis: not reachable at start; retrying", { topology: redis.topology })
+  );
   const stack = config.CACHE_ENABLED ? await createCacheStack(config, logAt, redis) : undefined;
   const memory = config.MEMORY_ENABLED
     ? await openState(

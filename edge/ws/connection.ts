@@ -74,11 +74,48 @@ export class Connection {
     this.notice("error", { error: { code, message }, ...extra }, queryId);
   }
 
-  /** Delivers a query event once (duplicates from log + live are dropped by seq). */
+  /** Queries being replayed from the log: live events that run ahead of it wait here (by seq). */
+  readonly #held = new Map<string, Map<number, QueryEvent>>();
+
+  /** Delivers a query event once (duplicates from log + live are dropped by seq). While a query is replayed,
+   * an event past a gap is held until the log fills the gap (or the replay ends), so none is skipped. */
   deliver(ev: QueryEvent) {
     const last = this.lastSeq.get(ev.query_id) ?? 0;
     if (ev.seq <= last) return;
+    const held = this.#held.get(ev.query_id);
+    if (held && ev.seq > last + 1) {
+      held.set(ev.seq, ev);
+      return;
+    }
     this.lastSeq.set(ev.query_id, ev.seq);
     this.send(ev);
+    if (held) this.#flush(ev.query_id, held, false);
+  }
+
+  /** Starts holding live events of `queryId` that run ahead of the log (see `deliver`). */
+  holdGaps(queryId: string) {
+    if (!this.#held.has(queryId)) this.#held.set(queryId, new Map());
+  }
+
+  /** Ends a replay: what is still held goes out in seq order. */
+  releaseGaps(queryId: string) {
+    const held = this.#held.get(queryId);
+    this.#held.delete(queryId);
+    if (held) this.#flush(queryId, held, true);
+  }
+
+  #flush(queryId: string, held: Map<number, QueryEvent>, all: boolean) {
+    for (const seq of [...held.keys()].sort((a, b) => a - b)) {
+      const last = this.lastSeq.get(queryId) ?? 0;
+      if (seq <= last) {
+        held.delete(seq);
+        continue;
+      }
+      if (!all && seq > last + 1) return;
+      const ev = held.get(seq)!;
+      held.delete(seq);
+      this.lastSeq.set(queryId, seq);
+      this.send(ev);
+    }
   }
 }

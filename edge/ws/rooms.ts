@@ -53,8 +53,24 @@ export async function replay(
 ) {
   const room = `query:${queryId}`;
   // Join first so live events are not missed while the log is read; deliver drops duplicates by seq.
+  // Live events that run ahead of the log (it may lag, e.g. during a Redis failover) wait for the gap to fill.
+  conn.holdGaps(queryId);
   rooms.join(conn, room);
   if ((conn.lastSeq.get(queryId) ?? 0) < afterSeq) conn.lastSeq.set(queryId, afterSeq);
+  try {
+    await replayFromLog(conn, queryId, afterSeq, room, { rooms, log, isRunningHere });
+  } finally {
+    conn.releaseGaps(queryId);
+  }
+}
+
+async function replayFromLog(
+  conn: Connection,
+  queryId: string,
+  afterSeq: number,
+  room: string,
+  { rooms, log, isRunningHere }: { rooms: Rooms; log: EventLog; isRunningHere: (queryId: string) => boolean },
+) {
   let events = await log.since(queryId, afterSeq);
   for (const ev of events) conn.deliver(ev);
   // The query may still be running on another instance, or have just finished there with its last events not
