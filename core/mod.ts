@@ -29,6 +29,16 @@ export {
   MAX_SMILES_LENGTH,
 } from "./chem/mod.ts";
 
+// ── Library-scale similarity: popcount-sorted fingerprints in one SharedArrayBuffer, searched by workers ──────
+export {
+  FingerprintIndex,
+  type Hit,
+  type IndexOptions,
+  type SearchOptions,
+  type TopKOptions,
+} from "./search/mod.ts";
+export { FP_WORDS, packFingerprint, popcount, tanimoto } from "./chem/mod.ts";
+
 // ── Tools and execution: the tool registry, the event stream, pause/resume/cancel ────────────────────────────
 export { type AnyTool, type ToolName, TOOLS } from "./tools/mod.ts";
 export { QueryControl } from "./execute/control.ts";
