@@ -96,12 +96,13 @@ export class FingerprintIndex {
     const buffer = new SharedArrayBuffer((HEADER_WORDS + n + n * FP_WORDS) * 4);
     const block = blockViews(buffer, n);
     block.binStart.set(binStart);
-    // Counting sort by popcount, stable in input order.
+    // Counting sort by popcount, stable in input order; words stored column-major (see kernel.ts).
     const next = binStart.slice(0, FP_BITS + 1);
+    const { order, words } = block;
     for (let r = 0; r < n; r++) {
       const p = next[counts[r]]++;
-      block.order[p] = r;
-      block.rows.set(fps.subarray(r * FP_WORDS, (r + 1) * FP_WORDS), p * FP_WORDS);
+      order[p] = r;
+      for (let w = 0, src = r * FP_WORDS; w < FP_WORDS; w++) words[w * n + p] = fps[src + w];
     }
     return new FingerprintIndex(buffer, n, opts);
   }
@@ -138,13 +139,16 @@ export class FingerprintIndex {
 
   /** The fingerprint of a row (by its build() position), copied. */
   fingerprintOf(row: number): Uint32Array {
-    const { order, rows, n } = this.#block;
+    const { order, words, n } = this.#block;
+    if (!(row >= 0 && row < n)) throw new ChemAgentError("invalid_parameter", `no row ${row} in this index`);
     if (!this.#positions) {
       this.#positions = new Uint32Array(n);
       for (let p = 0; p < n; p++) this.#positions[order[p]] = p;
     }
     const p = this.#positions[row];
-    return rows.slice(p * FP_WORDS, (p + 1) * FP_WORDS);
+    const fp = new Uint32Array(FP_WORDS);
+    for (let w = 0; w < FP_WORDS; w++) fp[w] = words[w * n + p];
+    return fp;
   }
   #positions: Uint32Array | null = null;
 

@@ -4,15 +4,17 @@ import { FP_BITS, FP_WORDS } from "../chem/fingerprint.ts";
 /** Words before the rows in the shared block: bin starts for popcounts 0..FP_BITS, plus the end. */
 export const HEADER_WORDS = FP_BITS + 2;
 
-/** Views over the one shared block: `[binStart (FP_BITS+2)] [order (n)] [rows (n × FP_WORDS)]`, all Uint32. */
+/** Views over the one shared block: `[binStart (FP_BITS+2)] [order (n)] [words (FP_WORDS × n)]`, all Uint32.
+ * Words are stored column by column (word w of sorted row p at `w × n + p`): a scan reads only the columns
+ * where the query has bits, each one sequentially, and stops reading a row once it cannot qualify. */
 export interface Block {
   n: number;
   /** Rows with popcount c are sorted positions binStart[c] ≤ p < binStart[c+1]. */
   binStart: Uint32Array;
   /** Original (input) row of each sorted position. */
   order: Uint32Array;
-  /** Packed fingerprints in sorted order. */
-  rows: Uint32Array;
+  /** Packed fingerprints in sorted order, column-major. */
+  words: Uint32Array;
 }
 
 export function blockViews(buffer: SharedArrayBuffer | ArrayBuffer, n: number): Block {
@@ -20,7 +22,7 @@ export function blockViews(buffer: SharedArrayBuffer | ArrayBuffer, n: number): 
     n,
     binStart: new Uint32Array(buffer, 0, HEADER_WORDS),
     order: new Uint32Array(buffer, HEADER_WORDS * 4, n),
-    rows: new Uint32Array(buffer, (HEADER_WORDS + n) * 4, n * FP_WORDS),
+    words: new Uint32Array(buffer, (HEADER_WORDS + n) * 4, n * FP_WORDS),
   };
 }
 
@@ -42,75 +44,119 @@ export interface ScanResult {
 /** Asked every few thousand rows; true stops the scan (cancel, deadline). */
 export type StopCheck = () => boolean;
 
-const STOP_EVERY = 4096;
-
 /** Thrown out of a scan whose stop check fired. */
 export class ScanStopped extends Error {}
+
+/** Rows scanned per step: the cutoff (top-k) and the stop check are refreshed between chunks. */
+const CHUNK = 8192;
 
 /**
  * Exact Tanimoto search with three prunings, none of which can drop a hit:
  * - count bound: a row with b bits scores at most min(a,b)/max(a,b) (the same float division as an exact score),
- *   so whole popcount bins are skipped, and in top-k mode bins are visited in falling bound order and the scan
- *   stops once the best remaining bound is below the current k-th score;
+ *   so whole popcount bins are skipped; in top-k mode bins are visited in falling bound order and the scan stops
+ *   once the best remaining bound is below the current k-th score;
  * - per bin, the least common-bit count m that can still reach the cutoff (found with the same float division
- *   as the score itself);
- * - only the query's non-zero words are read (the union comes from the counts), densest first, and a row is
- *   dropped as soon as the common bits found plus the query bits still unread fall below m.
+ *   as the score itself), so a row may miss at most a − m of the query's bits;
+ * - only the query's non-zero words are read (the union comes from the counts), densest first, column by
+ *   column: while no row can have missed too many bits yet, columns are summed straight through; after that,
+ *   rows that missed more than a − m query bits are dropped and later columns read only the survivors.
  * Similarity is `both / (a + b − both)` (0 when both fingerprints are empty), exactly as `tanimoto()`.
  */
 export function scan(block: Block, job: ScanJob, stop?: StopCheck): ScanResult {
   const { query, t, part, parts } = job;
   const k = Math.max(0, Math.min(job.k, block.n));
-  // The query's non-zero words, densest first, with the query bits left from each position on.
-  const words: { i: number; v: number; c: number }[] = [];
+  // The query's non-zero words, densest first.
+  const qw: { i: number; v: number; c: number }[] = [];
   let a = 0;
   for (let i = 0; i < FP_WORDS; i++) {
     const v = query[i] >>> 0;
-    if (v) words.push({ i, v, c: pop(v) });
+    if (v) qw.push({ i, v, c: pop(v) });
     a += pop(v);
   }
-  words.sort((x, y) => y.c - x.c || x.i - y.i);
-  const nq = words.length;
-  const qIdx = new Int32Array(nq), qVal = new Int32Array(nq), rem = new Int32Array(nq + 1);
-  for (let j = nq - 1; j >= 0; j--) {
-    qIdx[j] = words[j].i;
-    qVal[j] = words[j].v | 0;
-    rem[j] = rem[j + 1] + words[j].c;
+  qw.sort((x, y) => y.c - x.c || x.i - y.i);
+  const nq = qw.length;
+  const qCol = new Int32Array(nq), qVal = new Int32Array(nq), qCount = new Int32Array(nq);
+  for (let j = 0; j < nq; j++) {
+    qCol[j] = qw[j].i * block.n;
+    qVal[j] = qw[j].v | 0;
+    qCount[j] = qw[j].c;
   }
   const out = new Hits(k);
   if (k === 0) return out.result();
-  const { binStart, order, rows } = block;
-  let checked = 0;
+  const { binStart, order, words } = block;
+  const both = new Int32Array(CHUNK), alive = new Int32Array(CHUNK);
 
-  const scanBin = (b: number, cutoff: number) => {
+  /** Rows lo..hi−1 (one bin, b bits) against the cutoff; hits go to `out`. */
+  const scanChunk = (lo: number, hi: number, b: number, cutoff: number) => {
+    const m = minCommon(a, b, cutoff);
+    if (m > (a < b ? a : b)) return;
+    const len = hi - lo, slack = a - m; // query bits a row may miss
+    both.fill(0, 0, len);
+    let j = 0, seen = 0;
+    // Phase 1: no row can have missed more than `slack` bits yet: sum whole columns.
+    for (; j < nq && seen + qCount[j] <= slack; j++) {
+      const v = qVal[j], base = qCol[j] + lo;
+      for (let i = 0; i < len; i++) {
+        let x = v & words[base + i];
+        x = x - ((x >>> 1) & 0x55555555);
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        both[i] += (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+      }
+      seen += qCount[j];
+    }
+    // Phase 2: keep rows that can still reach m common bits (misses so far ≤ slack).
+    let n = 0;
+    if (j === nq) {
+      for (let i = 0; i < len; i++) if (both[i] >= m) alive[n++] = i;
+    } else {
+      const v = qVal[j], base = qCol[j] + lo;
+      seen += qCount[j];
+      const need = seen - slack; // common bits required after this column
+      for (let i = 0; i < len; i++) {
+        let x = v & words[base + i];
+        x = x - ((x >>> 1) & 0x55555555);
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        const s = both[i] + ((((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24);
+        both[i] = s;
+        if (s >= need) alive[n++] = i;
+      }
+      for (j++; j < nq && n > 0; j++) {
+        const v = qVal[j], base = qCol[j] + lo;
+        seen += qCount[j];
+        const need = seen - slack;
+        let kept = 0;
+        for (let r = 0; r < n; r++) {
+          const i = alive[r];
+          let x = v & words[base + i];
+          x = x - ((x >>> 1) & 0x55555555);
+          x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+          const s = both[i] + ((((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24);
+          both[i] = s;
+          if (s >= need) alive[kept++] = i;
+        }
+        n = kept;
+      }
+    }
+    for (let r = 0; r < n; r++) {
+      const i = alive[r], c = both[i], union = a + b - c;
+      out.offer(order[lo + i], union === 0 ? 0 : c / union);
+    }
+  };
+
+  const scanBin = (b: number) => {
     const len = binStart[b + 1] - binStart[b];
     if (!len) return;
     const lo = binStart[b] + Math.floor((len * part) / parts);
     const hi = binStart[b] + Math.floor((len * (part + 1)) / parts);
-    let m = minCommon(a, b, cutoff);
-    const lim = a < b ? a : b;
-    for (let p = lo; p < hi; p++) {
-      if (++checked % STOP_EVERY === 0 && stop?.()) throw new ScanStopped();
-      if (m > lim) return; // the cutoff rose above this bin's bound (top-k)
-      const base = p * FP_WORDS;
-      let both = 0, j = 0;
-      for (; j < nq; j++) {
-        if (both + rem[j] < m) break;
-        let v = qVal[j] & rows[base + qIdx[j]];
-        v = v - ((v >>> 1) & 0x55555555);
-        v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-        both += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-      }
-      if (j < nq || both < m) continue;
-      const union = a + b - both;
-      const s = union === 0 ? 0 : both / union;
-      if (out.offer(order[p], s)) m = minCommon(a, b, Math.max(t, out.cut()));
+    for (let p = lo; p < hi; p += CHUNK) {
+      if (stop?.()) throw new ScanStopped();
+      scanChunk(p, Math.min(hi, p + CHUNK), b, Math.max(t, out.cut()));
     }
   };
 
   if (k >= block.n) {
     // Threshold mode: every qualifying bin, any order.
-    for (let b = 0; b <= FP_BITS; b++) if (bound(a, b) >= t) scanBin(b, t);
+    for (let b = 0; b <= FP_BITS; b++) if (bound(a, b) >= t) scanBin(b);
     return out.result();
   }
   // Top-k mode: bins outward from the query's count, best bound first; stop below the k-th score.
@@ -118,13 +164,10 @@ export function scan(block: Block, job: ScanJob, stop?: StopCheck): ScanResult {
   for (;;) {
     const bu = up <= FP_BITS ? bound(a, up) : -1;
     const bd = down >= 0 ? bound(a, down) : -1;
-    const b = bu >= bd ? up : down;
     const best = Math.max(bu, bd);
-    const cutoff = Math.max(t, out.cut());
-    if (best < 0 || best < cutoff) break;
-    if (b === up) up++;
-    else down--;
-    scanBin(b, cutoff);
+    if (best < 0 || best < Math.max(t, out.cut())) break;
+    if (bu >= bd) scanBin(up++);
+    else scanBin(down--);
   }
   return out.result();
 }
