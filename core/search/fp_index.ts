@@ -99,10 +99,14 @@ export class FingerprintIndex {
     // Counting sort by popcount, stable in input order; words stored column-major (see kernel.ts).
     const next = binStart.slice(0, FP_BITS + 1);
     const { order, words } = block;
-    for (let r = 0; r < n; r++) {
-      const p = next[counts[r]]++;
-      order[p] = r;
-      for (let w = 0, src = r * FP_WORDS; w < FP_WORDS; w++) words[w * n + p] = fps[src + w];
+    for (let r = 0; r < n; r++) order[next[counts[r]]++] = r;
+    // Transposed in blocks of rows that stay in cache, writing each column sequentially.
+    for (let p0 = 0; p0 < n; p0 += 256) {
+      const p1 = Math.min(n, p0 + 256);
+      for (let w = 0; w < FP_WORDS; w++) {
+        const col = w * n;
+        for (let p = p0; p < p1; p++) words[col + p] = fps[order[p] * FP_WORDS + w];
+      }
     }
     return new FingerprintIndex(buffer, n, opts);
   }

@@ -148,9 +148,12 @@ export function scan(block: Block, job: ScanJob, stop?: StopCheck): ScanResult {
     if (!len) return;
     const lo = binStart[b] + Math.floor((len * part) / parts);
     const hi = binStart[b] + Math.floor((len * (part + 1)) / parts);
-    for (let p = lo; p < hi; p += CHUNK) {
+    for (let p = lo; p < hi;) {
       if (stop?.()) throw new ScanStopped();
-      scanChunk(p, Math.min(hi, p + CHUNK), b, Math.max(t, out.cut()));
+      // Until k hits are held there is no cutoff to prune with: take a small step to get one.
+      const end = Math.min(hi, p + (out.cut() < 0 && k !== Infinity ? 256 : CHUNK));
+      scanChunk(p, end, b, Math.max(t, out.cut()));
+      p = end;
     }
   };
 
