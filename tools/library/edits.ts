@@ -54,7 +54,7 @@ const ATOM = /^(\[[^\]]+\]|Br|Cl|[BCNOPSFIbcnops])$/;
 
 /** One to three random edits of a SMILES; the result may be invalid (RDKit checks it). */
 export function mutate(smiles: string, r: () => number): string {
-  let tokens = smiles.match(TOKEN) ?? [];
+  let tokens: string[] = smiles.match(TOKEN) ?? [];
   const edits = 1 + Math.floor(r() * 3);
   for (let e = 0; e < edits; e++) {
     const atoms = tokens.flatMap((t, i) => (ATOM.test(t) ? [i] : []));
