@@ -19,7 +19,14 @@ export {
 
 // ── Data and chemistry: the embedded dataset, RDKit in a worker pool ─────────────────────────────────────────
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
-export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
+export type {
+  ChemEngine,
+  ChemService,
+  Descriptors,
+  PatternFingerprints,
+  PoolStats,
+  SubstructureOptions,
+} from "./chem/mod.ts";
 export {
   bulkTanimoto,
   ChemPool,
