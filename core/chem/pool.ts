@@ -444,6 +444,8 @@ export class ChemPool implements ChemService {
     const lib = await entry.ready;
     opts.signal?.throwIfAborted();
     const max = opts.maxResults ?? Infinity;
+    // An explicit timeoutMs is the deadline of the whole search; without one each chunk has the pool's.
+    const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
     const chunks = Math.ceil(lib.smiles.length / this.chunkSize);
     const hits: number[] = [];
     let next = 0;
@@ -453,11 +455,18 @@ export class ChemPool implements ChemService {
     const lane = async () => {
       while (next < chunks && hits.length < max) {
         opts.signal?.throwIfAborted();
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          throw new ChemAgentError(
+            "timeout",
+            `The substructure search took longer than ${opts.timeoutMs} ms.`,
+          );
+        }
         const c = next++;
         const found = await this.run<number[]>(
           "match",
           { pattern, chunk: c, library, max: Number.isFinite(max) ? max : 0 },
-          opts,
+          deadline === Infinity ? opts : { ...opts, timeoutMs: Math.ceil(left) },
         );
         hits.push(...found);
       }

@@ -123,6 +123,11 @@ Deno.test("several libraries by id; maxResults gives the first hits in library o
       await pool.substructureSearch("S(=O)(=O)N", { library: "small", maxResults: 3 }),
       (await pool.substructureSearch("S(=O)(=O)N", { library: "small" })).slice(0, 3),
     );
+    // An explicit timeoutMs is the deadline of the search.
+    assert.equal(
+      await codeOf(pool.substructureSearch("[#6]", { library: "small", timeoutMs: 1 })),
+      "timeout",
+    );
     pool.dropLibrary("small");
     assert.equal(await codeOf(pool.substructureSearch("c1ccccc1", { library: "small" })), "not_found");
     assert.deepEqual(await pool.substructureSearch("c1ccccc1"), all);
