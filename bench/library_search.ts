@@ -4,8 +4,9 @@
  * the same bytes, GiST index), at 10k, 100k and 1M rows of the generated library (`deno task library:gen`).
  * Threshold 0.7 and 0.5 and top-10: p50/p99 ms; import throughput (rows/s) and memory.
  * Loading 1M rows into PostgreSQL takes minutes: opt in with `--pg-1m` (or BENCH_PG_1M=1).
- * Run alone: `deno run -A bench/library_search.ts [--pg-1m] [--dir data/generated]`. */
-import { FingerprintIndex, FP_WORDS } from "../core/mod.ts";
+ * Substructure over the 100k library (pattern fingerprints take minutes to compute): `--substructure`.
+ * Run alone: `deno run -A bench/library_search.ts [--pg-1m] [--substructure] [--dir data/generated]`. */
+import { createChemPool, FingerprintIndex, FP_WORDS } from "../core/mod.ts";
 import { fmt, percentile, python } from "./lib.ts";
 
 const QUERIES = 20;
@@ -254,6 +255,48 @@ export async function benchLibrarySearch(opts: { pg1m?: boolean; dir?: string } 
   return lines;
 }
 
+const PATTERNS = ["c1ccccc1", "S(=O)(=O)N", "C(=O)[OH]", "c1ccncc1", "C(=O)N", "[Xe]"];
+
+/** Substructure over the 100k library in the chemistry pool: pattern-fingerprint time, then the first 100 hits
+ * (3 rounds, p50/p99) and the full hit list (once) per pattern. */
+export async function benchLibrarySubstructure(dir = "data/generated"): Promise<string[]> {
+  const smiles = (await Deno.readTextFile(`${dir}/library_100k.smi`)).trim().split("\n").map((l) =>
+    l.split("\t")[0]
+  );
+  const pool = await createChemPool({ timeoutMs: 600_000 });
+  try {
+    let t = performance.now();
+    const patternFps = await pool.patternFingerprints(smiles);
+    const fpS = (performance.now() - t) / 1000;
+    await pool.setLibrary(smiles, { id: "bench", patternFps });
+    await pool.substructureSearch("c1ccccc1", { library: "bench", maxResults: 1 });
+    const first: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const p of PATTERNS) {
+        t = performance.now();
+        await pool.substructureSearch(p, { library: "bench", maxResults: 100 });
+        first.push(performance.now() - t);
+      }
+    }
+    const full: string[] = [];
+    for (const p of PATTERNS) {
+      t = performance.now();
+      const n = (await pool.substructureSearch(p, { library: "bench" })).length;
+      full.push(`${p} ${n} hits ${fmt((performance.now() - t) / 1000, 1)} s`);
+    }
+    return [
+      `  substructure 100k: pattern fingerprints ${fmt(fpS, 0)} s (${
+        fmt(smiles.length / fpS, 0)
+      } rows/s); first 100 hits p50 ${fmt(percentile(first, 50), 0)} / p99 ${
+        fmt(percentile(first, 99), 0)
+      } ms over ${PATTERNS.join(" ")}`,
+      `    every hit (RDKit SubstructLibrary, screen + exact match): ${full.join(" · ")}`,
+    ];
+  } finally {
+    pool.close();
+  }
+}
+
 /** Runs the python side on a file (its arguments do not fit a stdin-only helper). */
 async function pythonFile(path: string, n: number, qs: number[]) {
   try {
@@ -277,4 +320,10 @@ if (import.meta.main) {
       dir: dirAt >= 0 ? Deno.args[dirAt + 1] : undefined,
     })
   ) console.log(l);
+  if (Deno.args.includes("--substructure")) {
+    for (const l of await benchLibrarySubstructure(dirAt >= 0 ? Deno.args[dirAt + 1] : undefined)) {
+      console.log(l);
+    }
+  }
+  Deno.exit(0);
 }
