@@ -9,7 +9,7 @@
 import { createChemPool, FingerprintIndex, FP_WORDS } from "../core/mod.ts";
 import { fmt, percentile, python } from "./lib.ts";
 
-const QUERIES = 20;
+const QUERIES = Number(Deno.env.get("BENCH_QUERIES") ?? 20);
 const PG_DB = "chemagent_bench_fp";
 const PG = ["-X", "-q", "-At", "-h", Deno.env.get("PGHOST") ?? "127.0.0.1", "-U", "postgres"];
 
