@@ -10,6 +10,7 @@ import { benchMcp } from "./mcp.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
 import { benchRateLimit } from "./rate_limit.ts";
+import { benchRedisFailover } from "./redis_failover.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const reportAt = Deno.args.indexOf("--report");
@@ -33,6 +34,7 @@ const sections: [string, () => Promise<string[]>][] = [
     "Library similarity search at 10k/100k/1M (issue 18)",
     () => benchLibrarySearch({ pg1m: Deno.args.includes("--pg-1m") || Deno.env.get("BENCH_PG_1M") === "1" }),
   ],
+  ["Redis failover seen by clients (issue 20)", benchRedisFailover],
 ];
 const report: string[] = [];
 for (const [title, run] of sections) {
