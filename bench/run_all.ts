@@ -5,6 +5,7 @@ import { benchChemistry } from "./chemistry.ts";
 import { benchConversation } from "./conversation.ts";
 import { benchHttp } from "./http.ts";
 import { benchHitPath } from "./hit_path.ts";
+import { benchLibrarySearch } from "./library_search.ts";
 import { benchMcp } from "./mcp.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
@@ -29,6 +30,10 @@ const sections: [string, () => Promise<string[]>][] = [
   ["WebSocket streaming", benchWs],
   ["Observability overhead", () => benchObservability(seconds)],
   ["Rate limit overhead", () => benchRateLimit()],
+  [
+    "Library similarity search at 10k/100k/1M (issue 18)",
+    () => benchLibrarySearch({ pg1m: Deno.args.includes("--pg-1m") || Deno.env.get("BENCH_PG_1M") === "1" }),
+  ],
   ["Redis failover seen by clients (issue 20)", benchRedisFailover],
 ];
 const report: string[] = [];

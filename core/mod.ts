@@ -19,7 +19,14 @@ export {
 
 // ── Data and chemistry: the embedded dataset, RDKit in a worker pool ─────────────────────────────────────────
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
-export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
+export type {
+  ChemEngine,
+  ChemService,
+  Descriptors,
+  PatternFingerprints,
+  PoolStats,
+  SubstructureOptions,
+} from "./chem/mod.ts";
 export {
   bulkTanimoto,
   ChemPool,
@@ -28,6 +35,16 @@ export {
   LIMITS,
   MAX_SMILES_LENGTH,
 } from "./chem/mod.ts";
+
+// ── Library-scale similarity: popcount-sorted fingerprints in one SharedArrayBuffer, searched by workers ──────
+export {
+  FingerprintIndex,
+  type Hit,
+  type IndexOptions,
+  type SearchOptions,
+  type TopKOptions,
+} from "./search/mod.ts";
+export { FP_WORDS, packFingerprint, popcount, tanimoto } from "./chem/mod.ts";
 
 // ── Tools and execution: the tool registry, the event stream, pause/resume/cancel ────────────────────────────
 export { type AnyTool, type ToolName, TOOLS } from "./tools/mod.ts";

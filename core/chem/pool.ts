@@ -13,6 +13,19 @@ export interface CallOptions {
   trusted?: boolean;
 }
 
+/** Substructure search options: which library (default: the one set without an id) and how many hits. */
+export interface SubstructureOptions extends CallOptions {
+  library?: string;
+  /** Stop once this many hits are found: the first ones in library order (default: all). */
+  maxResults?: number;
+}
+
+/** RDKit pattern fingerprints of a library: one shared byte buffer, row i at offsets[i]..offsets[i+1]. */
+export interface PatternFingerprints {
+  fps: Uint8Array;
+  offsets: Uint32Array;
+}
+
 export interface DepictOptions extends CallOptions {
   width?: number;
   height?: number;
@@ -43,10 +56,16 @@ export interface ChemService {
   depict(smiles: string, opts?: DepictOptions): Promise<string>;
   /** Judges the SMILES-looking tokens of a question at once, for the synchronous parser. */
   smilesChecker(text: string, opts?: CallOptions): Promise<SmilesChecker>;
-  /** Gives the pool the structures substructure search runs over (pattern fingerprints computed once). */
-  setLibrary(smiles: string[]): Promise<void>;
-  /** Library rows containing the pattern; searched in chunks, deadline and cancel checked between chunks. */
-  substructureSearch(pattern: string, opts?: CallOptions): Promise<number[]>;
+  /** Gives the pool the structures substructure search runs over (pattern fingerprints computed once unless
+   * given); several libraries may be held, by id (default "dataset"). */
+  setLibrary(smiles: string[], opts?: { id?: string; patternFps?: PatternFingerprints }): Promise<void>;
+  /** Forgets a library (its workers free their RDKit structures). */
+  dropLibrary(id: string): void;
+  /** Pattern fingerprints of trusted structures, computed in a worker of their own (to store with a library). */
+  patternFingerprints(smiles: string[]): Promise<PatternFingerprints>;
+  /** Library rows containing the pattern, ascending; searched in chunks, deadline and cancel checked between
+   * chunks; with maxResults, the first maxResults rows. */
+  substructureSearch(pattern: string, opts?: SubstructureOptions): Promise<number[]>;
   stats(): PoolStats;
   close(): void;
 }
@@ -77,11 +96,19 @@ interface Slot {
   ready: boolean;
   whenReady: Promise<void>;
   job?: Job;
-  hasLibrary: boolean;
+  /** Libraries this worker has been given. */
+  libraries: Set<string>;
   dead: boolean;
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
+const DEFAULT_LIBRARY = "dataset";
+
+interface LibData {
+  smiles: string[];
+  fps: Uint8Array;
+  offsets: Uint32Array;
+}
 
 /** Starts the pool and waits until one worker has loaded RDKit (the others warm up meanwhile). */
 export async function createChemPool(opts: ChemPoolOptions = {}): Promise<ChemPool> {
@@ -104,8 +131,7 @@ export class ChemPool implements ChemService {
   #oneOffs = new Set<Worker>();
   #calls = 0;
   #restarts = { timeout: 0, cancelled: 0, crashed: 0 };
-  #library: Promise<{ smiles: string[]; fps: Uint8Array; offsets: Uint32Array }> | null = null;
-  #libData: { smiles: string[]; fps: Uint8Array; offsets: Uint32Array } | null = null;
+  #libraries = new Map<string, { ready: Promise<LibData>; data?: LibData }>();
   #listeners: ((reason: "timeout" | "cancelled" | "crashed") => void)[] = [];
   #startFailures = 0;
   #failStart: (e: Error) => void = () => {};
@@ -140,7 +166,7 @@ export class ChemPool implements ChemService {
       worker,
       ready: false,
       whenReady: new Promise<void>((r) => markReady = r),
-      hasLibrary: false,
+      libraries: new Set(),
       dead: false,
     };
     worker.onmessage = (e: MessageEvent<WorkerReply>) => {
@@ -217,15 +243,13 @@ export class ChemPool implements ChemService {
       if (!slot) return;
       const job = this.#queue.shift()!;
       slot.job = job;
-      if (job.op === "match" && !slot.hasLibrary && this.#libData) {
+      const lib = job.op === "match" ? (job.args as { library: string }).library : "";
+      const data = lib ? this.#libraries.get(lib)?.data : undefined;
+      if (data && !slot.libraries.has(lib)) {
         // A new or replaced worker gets the structures before its first search (shared memory, cheap).
-        slot.hasLibrary = true;
+        slot.libraries.add(lib);
         slot.worker.postMessage(
-          {
-            id: 0,
-            op: "library",
-            args: { ...this.#libData, chunk: this.chunkSize },
-          } satisfies WorkerRequest,
+          { id: 0, op: "library", args: { id: lib, ...data, chunk: this.chunkSize } } satisfies WorkerRequest,
         );
       }
       slot.worker.postMessage({ id: job.id, op: job.op, args: job.args } satisfies WorkerRequest);
@@ -340,11 +364,51 @@ export class ChemPool implements ChemService {
     return new VerdictChecker(verdicts);
   }
 
-  setLibrary(smiles: string[]): Promise<void> {
-    // A one-off worker computes the fingerprints (seconds of work) so the serving workers stay free.
-    this.#library ??= this.#oneOff<{ fps: Uint8Array; offsets: Uint32Array }>("patternFps", smiles)
-      .then(({ fps, offsets }) => this.#libData = { smiles, fps, offsets });
-    return this.#library.then(() => {});
+  setLibrary(smiles: string[], opts: { id?: string; patternFps?: PatternFingerprints } = {}): Promise<void> {
+    const id = opts.id ?? DEFAULT_LIBRARY;
+    let entry = this.#libraries.get(id);
+    if (!entry) {
+      // A one-off worker computes the fingerprints (seconds of work) so the serving workers stay free.
+      const fps = opts.patternFps ? Promise.resolve(opts.patternFps) : this.patternFingerprints(smiles);
+      const e: { ready: Promise<LibData>; data?: LibData } = {
+        ready: fps.then(({ fps, offsets }) => e.data = { smiles, fps, offsets }),
+      };
+      this.#libraries.set(id, entry = e);
+      e.ready.catch(() => this.#libraries.get(id) === e && this.#libraries.delete(id));
+    }
+    return entry.ready.then(() => {});
+  }
+
+  dropLibrary(id: string): void {
+    if (!this.#libraries.delete(id)) return;
+    for (const slot of this.#slots) {
+      if (slot.libraries.delete(id) && !slot.dead) {
+        slot.worker.postMessage({ id: 0, op: "dropLibrary", args: id } satisfies WorkerRequest);
+      }
+    }
+  }
+
+  async patternFingerprints(smiles: string[]): Promise<PatternFingerprints> {
+    // Large libraries are split over one-off workers (one per core), then joined into one shared buffer.
+    const parts = smiles.length < 5_000 ? 1 : this.size;
+    const size = Math.ceil(smiles.length / parts);
+    const done = await Promise.all(
+      Array.from(
+        { length: parts },
+        (_, i) => this.#oneOff<PatternFingerprints>("patternFps", smiles.slice(i * size, (i + 1) * size)),
+      ),
+    );
+    if (parts === 1) return done[0];
+    const offsets = new Uint32Array(new SharedArrayBuffer(4 * (smiles.length + 1)));
+    const fps = new Uint8Array(new SharedArrayBuffer(done.reduce((n, d) => n + d.fps.length, 0)));
+    let row = 0, at = 0;
+    for (const d of done) {
+      for (let i = 1; i < d.offsets.length; i++) offsets[row + i] = at + d.offsets[i];
+      fps.set(d.fps, at);
+      row += d.offsets.length - 1;
+      at += d.fps.length;
+    }
+    return { fps, offsets };
   }
 
   /** Runs one long, trusted job in a worker of its own, terminated afterwards. */
@@ -368,21 +432,43 @@ export class ChemPool implements ChemService {
     });
   }
 
-  async substructureSearch(pattern: string, opts: CallOptions = {}): Promise<number[]> {
+  async substructureSearch(pattern: string, opts: SubstructureOptions = {}): Promise<number[]> {
     await this.checkQuery(pattern, opts);
-    if (!this.#library) throw new ChemAgentError("internal", "No structure library was given to the pool.");
-    const lib = await this.#library;
+    const library = opts.library ?? DEFAULT_LIBRARY;
+    const entry = this.#libraries.get(library);
+    if (!entry) {
+      throw opts.library
+        ? new ChemAgentError("not_found", `No structure library "${library}" is loaded.`)
+        : new ChemAgentError("internal", "No structure library was given to the pool.");
+    }
+    const lib = await entry.ready;
     opts.signal?.throwIfAborted();
+    const max = opts.maxResults ?? Infinity;
+    // An explicit timeoutMs is the deadline of the whole search; without one each chunk has the pool's.
+    const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
     const chunks = Math.ceil(lib.smiles.length / this.chunkSize);
     const hits: number[] = [];
     let next = 0;
     // Leave one worker for other requests; each lane sends its next chunk only when the last one is back.
+    // Chunks go out in order, so once the finished ones hold max hits, the first max rows are among them.
     const lanes = Math.max(1, Math.min(this.size - 1, chunks));
     const lane = async () => {
-      while (next < chunks) {
+      while (next < chunks && hits.length < max) {
         opts.signal?.throwIfAborted();
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          throw new ChemAgentError(
+            "timeout",
+            `The substructure search took longer than ${opts.timeoutMs} ms.`,
+          );
+        }
         const c = next++;
-        hits.push(...await this.run<number[]>("match", { pattern, chunk: c }, opts));
+        const found = await this.run<number[]>(
+          "match",
+          { pattern, chunk: c, library, max: Number.isFinite(max) ? max : 0 },
+          deadline === Infinity ? opts : { ...opts, timeoutMs: Math.ceil(left) },
+        );
+        hits.push(...found);
       }
     };
     try {
@@ -392,7 +478,8 @@ export class ChemPool implements ChemService {
       if (opts.signal?.aborted) throw cancelled();
       throw e;
     }
-    return hits.sort((a, b) => a - b);
+    hits.sort((a, b) => a - b);
+    return Number.isFinite(max) ? hits.slice(0, max) : hits;
   }
 
   stats(): PoolStats {

@@ -21,20 +21,35 @@ interface RDSubstructLibrary {
   delete(): void;
 }
 
-/** The dataset's structures and their pattern fingerprints, sent once; chunk libraries are built lazily. */
-let library: { smiles: string[]; fps: Uint8Array; offsets: Uint32Array; chunk: number } | null = null;
-const chunks = new Map<number, RDSubstructLibrary>();
+interface Library {
+  smiles: string[];
+  fps: Uint8Array;
+  offsets: Uint32Array;
+  chunk: number;
+}
+/** Structure libraries by id and their pattern fingerprints, sent once; chunk libraries are built lazily. */
+const libraries = new Map<string, Library>();
+const chunks = new Map<string, RDSubstructLibrary>();
 
-function chunkLibrary(c: number): RDSubstructLibrary {
-  let lib = chunks.get(c);
+function dropChunks(id: string): void {
+  for (const [key, lib] of chunks) {
+    if (key.startsWith(id + "\u0000")) lib.delete(), chunks.delete(key);
+  }
+}
+
+function chunkLibrary(id: string, c: number): RDSubstructLibrary {
+  const key = `${id}\u0000${c}`;
+  let lib = chunks.get(key);
   if (lib) return lib;
-  const { smiles, fps, offsets, chunk } = library!;
+  const library = libraries.get(id);
+  if (!library) throw new ChemAgentError("not_found", `No structure library "${id}" in this worker.`);
+  const { smiles, fps, offsets, chunk } = library;
   lib = new rd.SubstructLibrary();
   for (let i = c * chunk; i < Math.min(smiles.length, (c + 1) * chunk); i++) {
     // Embind cannot read from shared memory: copy each fingerprint out.
     lib.add_trusted_smiles_and_pattern_fp(smiles[i], fps.slice(offsets[i], offsets[i + 1]));
   }
-  chunks.set(c, lib);
+  chunks.set(key, lib);
   return lib;
 }
 
@@ -86,18 +101,22 @@ const handlers: Record<string, Handler> = {
       lib.delete();
     }
   },
-  library: (a: { smiles: string[]; fps: Uint8Array; offsets: Uint32Array; chunk: number }) => {
-    for (const lib of chunks.values()) lib.delete();
-    chunks.clear();
-    library = a;
+  library: (a: Library & { id: string }) => {
+    dropChunks(a.id);
+    libraries.set(a.id, a);
   },
-  /** Rows of one chunk matching the pattern (pattern-fingerprint screen first, inside SubstructLibrary). */
-  match: (a: { pattern: string; chunk: number }) => {
-    const lib = chunkLibrary(a.chunk);
+  dropLibrary: (id: string) => {
+    dropChunks(id);
+    libraries.delete(id);
+  },
+  /** Rows of one chunk matching the pattern (pattern-fingerprint screen first, inside SubstructLibrary);
+   * max > 0 stops at the first max hits. */
+  match: (a: { pattern: string; chunk: number; library: string; max: number }) => {
+    const lib = chunkLibrary(a.library, a.chunk);
     const q = engine.parseQuery(a.pattern);
     try {
-      const hits = JSON.parse(lib.get_matches(q, true, 1, 1_000_000)) as number[];
-      return hits.map((h) => h + a.chunk * library!.chunk);
+      const hits = JSON.parse(lib.get_matches(q, true, 1, a.max > 0 ? a.max : 1_000_000)) as number[];
+      return hits.map((h) => h + a.chunk * libraries.get(a.library)!.chunk);
     } finally {
       q.delete();
     }

@@ -1,5 +1,6 @@
 /** @module The in-memory dataset: records plus the indices every tool reads. */
 import { FP_WORDS, popcount } from "../chem/fingerprint.ts";
+import { FingerprintIndex } from "../search/fp_index.ts";
 import { ClassIndex, prominence } from "./classes.ts";
 import type { ClassDefinition, Compound, DatasetFile, Mechanism, Target } from "./model.ts";
 import { normalizeName, stripSaltForm } from "./normalize.ts";
@@ -30,6 +31,7 @@ export class Dataset {
   readonly #targetKeys = new Map<string, Target[]>();
   readonly #mechByCompound = new Map<string, Mechanism[]>();
   readonly #mechByTarget = new Map<string, Mechanism[]>();
+  #fpIndex?: FingerprintIndex;
   #compoundSuggestions?: SuggestionIndex;
   #targetSuggestions?: SuggestionIndex;
   #classes?: ClassIndex;
@@ -98,6 +100,11 @@ export class Dataset {
     for (const list of this.#targetKeys.values()) {
       if (list.length > 1) list.sort((a, b) => weight(b) - weight(a));
     }
+  }
+  /** The fingerprints as a search index (built on first use; small enough to scan on the caller's thread). */
+  get fpIndex(): FingerprintIndex {
+    this.#fpIndex ??= FingerprintIndex.build(this.fingerprints, { workers: 0 });
+    return this.#fpIndex;
   }
 
   /** Drug classes (NSAIDs, statins, ATC levels …), built on first use. */

@@ -1,6 +1,5 @@
 /** @module similarity_search: Morgan r2/2048 Tanimoto over the whole dataset (packed bitsets). */
 import { z } from "zod";
-import { bulkTanimoto } from "../chem/fingerprint.ts";
 import { defineTool, ref } from "./define.ts";
 import { resolveMolecule } from "./resolve.ts";
 import { compoundProvenance, summarize } from "./views.ts";
@@ -21,16 +20,13 @@ export const similaritySearch = defineTool({
     // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
     const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
       await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
-    const scores = bulkTanimoto(fp, ctx.data.fingerprints, ctx.data.fpCounts);
+    // Popcount-sorted index with Tanimoto bounds (core/search): same hits and order as a full scan, ties in
+    // dataset order. Compounds without a structure have empty fingerprints (score 0) and are never hits.
     const selfIndex = mol.compound ? ctx.data.indexOf(mol.compound) : -1;
-    const hits: { i: number; s: number }[] = [];
-    for (let i = 0; i < scores.length; i++) {
-      if (scores[i] >= args.threshold && ctx.data.fpCounts[i] && (args.include_self || i !== selfIndex)) {
-        hits.push({ i, s: scores[i] });
-      }
-    }
-    // Sorted by similarity; ties keep dataset order (stable sort), so results are reproducible.
-    hits.sort((a, b) => b.s - a.s);
+    const found = await ctx.data.fpIndex.threshold(fp, args.threshold, { signal: ctx.signal });
+    const hits = found
+      .filter(({ row }) => ctx.data.fpCounts[row] && (args.include_self || row !== selfIndex))
+      .map(({ row, similarity }) => ({ i: row, s: similarity }));
     const top = hits.slice(0, args.limit).map(({ i, s }) => ({
       ...summarize(ctx.data.compounds[i]),
       similarity: Math.round(s * 1e4) / 1e4,

@@ -103,6 +103,39 @@ Deno.test("cancel during a long substructure search stops it between chunks", as
   }
 });
 
+Deno.test("several libraries by id; maxResults gives the first hits in library order; drop forgets", async () => {
+  const pool = await createChemPool({ size: 2, timeoutMs: 60_000, chunkSize: 50 });
+  try {
+    const data = JSON.parse(await Deno.readTextFile(new URL("../../data/dataset.json", import.meta.url)));
+    const smiles: string[] = data.compounds.map((c: { canonical_smiles?: string }) => c.canonical_smiles)
+      .filter(Boolean).slice(0, 600);
+    const small = smiles.slice(300);
+    await pool.setLibrary(smiles);
+    // Precomputed pattern fingerprints (as a stored library would bring) are used as given.
+    await pool.setLibrary(small, { id: "small", patternFps: await pool.patternFingerprints(small) });
+    const all = await pool.substructureSearch("c1ccccc1");
+    const inSmall = await pool.substructureSearch("c1ccccc1", { library: "small" });
+    assert.deepEqual(inSmall, all.filter((r) => r >= 300).map((r) => r - 300));
+    for (const max of [1, 7, 120]) {
+      assert.deepEqual(await pool.substructureSearch("c1ccccc1", { maxResults: max }), all.slice(0, max));
+    }
+    assert.deepEqual(
+      await pool.substructureSearch("S(=O)(=O)N", { library: "small", maxResults: 3 }),
+      (await pool.substructureSearch("S(=O)(=O)N", { library: "small" })).slice(0, 3),
+    );
+    // An explicit timeoutMs is the deadline of the search.
+    assert.equal(
+      await codeOf(pool.substructureSearch("[#6]", { library: "small", timeoutMs: 1 })),
+      "timeout",
+    );
+    pool.dropLibrary("small");
+    assert.equal(await codeOf(pool.substructureSearch("c1ccccc1", { library: "small" })), "not_found");
+    assert.deepEqual(await pool.substructureSearch("c1ccccc1"), all);
+  } finally {
+    pool.close();
+  }
+});
+
 Deno.test("docs/limits.md states exactly the limits the code enforces", async () => {
   const doc = await Deno.readTextFile(new URL("../../docs/limits.md", import.meta.url));
   for (const [name, value] of Object.entries(LIMITS)) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ChemAgentError } from "../../core/mod.ts";
-import { tanimoto } from "../../core/chem/mod.ts";
+import { bulkTanimoto, tanimoto } from "../../core/chem/mod.ts";
 import { testAgent } from "../helpers.ts";
 
 const agent = await testAgent();
@@ -46,6 +46,25 @@ Deno.test("similarity search is sorted, thresholded, excludes the query, and mat
   }
   const again = await run("similarity_search", { compound: "ibuprofen", threshold: 0.3, limit: 50 });
   assert.deepEqual(again.hits.map((h: Any) => h.id), r.hits.map((h: Any) => h.id), "ties are stable");
+});
+
+Deno.test("similarity search through the fingerprint index equals a full bulk scan (hits, order, total)", async () => {
+  for (const name of ["ibuprofen", "imatinib", "morphine", "atorvastatin"]) {
+    const c = agent.data.compoundsByName(name)[0];
+    const i = agent.data.indexOf(c);
+    const scores = bulkTanimoto(agent.data.fingerprintOf(c)!, agent.data.fingerprints, agent.data.fpCounts);
+    for (const threshold of [0.3, 0.5]) {
+      const want = [...scores.keys()]
+        .filter((j) => scores[j] >= threshold && agent.data.fpCounts[j] && j !== i)
+        .sort((x, y) => scores[y] - scores[x] || x - y);
+      const r = await run("similarity_search", { compound: c.id, threshold, limit: 500 });
+      assert.equal(r.total_above_threshold, want.length, `${name} ≥ ${threshold}`);
+      assert.deepEqual(
+        r.hits.map((h: Any) => h.id),
+        want.slice(0, 500).map((j) => agent.data.compounds[j].id),
+      );
+    }
+  }
 });
 
 Deno.test("similarity search by a SMILES not in the dataset works", async () => {

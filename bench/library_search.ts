@@ -1,0 +1,329 @@
+/** Library-scale similarity (issue 18), one run, the same packed fingerprints for every engine:
+ * ours (FingerprintIndex, workers) vs python RDKit BulkTanimotoSimilarity (ExplicitBitVects made with
+ * CreateFromBinaryText from the same bytes) vs the PostgreSQL RDKit cartridge (bfp via bfp_from_binary_text of
+ * the same bytes, GiST index), at 10k, 100k and 1M rows of the generated library (`deno task library:gen`).
+ * Threshold 0.7 and 0.5 and top-10: p50/p99 ms; import throughput (rows/s) and memory.
+ * Loading 1M rows into PostgreSQL takes minutes: opt in with `--pg-1m` (or BENCH_PG_1M=1).
+ * Substructure over the 100k library (pattern fingerprints take minutes to compute): `--substructure`.
+ * Run alone: `deno run -A bench/library_search.ts [--pg-1m] [--substructure] [--dir data/generated]`. */
+import { createChemPool, FingerprintIndex, FP_WORDS } from "../core/mod.ts";
+import { fmt, percentile, python } from "./lib.ts";
+
+const QUERIES = Number(Deno.env.get("BENCH_QUERIES") ?? 20);
+const PG_DB = "chemagent_bench_fp";
+const PG = ["-X", "-q", "-At", "-h", Deno.env.get("PGHOST") ?? "127.0.0.1", "-U", "postgres"];
+
+interface Timings {
+  t7: number[];
+  t5: number[];
+  k10: number[];
+  /** Hits per query at 0.7 and 0.5, and the top-10 similarities (agreement checks). */
+  n7: number[];
+  n5: number[];
+  top: number[][];
+}
+
+const line = (name: string, x: Timings, size: string, extra = "") =>
+  `  ${name.padEnd(22)} ${size.padStart(5)}: t≥0.7 p50 ${fmt(percentile(x.t7, 50))} / p99 ${
+    fmt(percentile(x.t7, 99))
+  } ms · t≥0.5 p50 ${fmt(percentile(x.t5, 50))} / p99 ${fmt(percentile(x.t5, 99))} ms · top-10 p50 ${
+    fmt(percentile(x.k10, 50))
+  } / p99 ${fmt(percentile(x.k10, 99))} ms${extra}`;
+
+function queryRows(n: number): number[] {
+  // Spread over the 10k prefix, so every size answers the same queries (all are library members).
+  return Array.from({ length: QUERIES }, (_, i) => Math.floor((i * Math.min(n, 10_000)) / QUERIES) + 7);
+}
+
+async function ours(fps: Uint32Array, qs: number[]) {
+  const t0 = performance.now();
+  const index = FingerprintIndex.build(fps);
+  const buildS = (performance.now() - t0) / 1000;
+  const x: Timings = { t7: [], t5: [], k10: [], n7: [], n5: [], top: [] };
+  try {
+    await index.topK(index.fingerprintOf(qs[0]), 10); // workers started
+    for (const r of qs) {
+      const q = fps.slice(r * FP_WORDS, (r + 1) * FP_WORDS);
+      let t = performance.now();
+      x.n7.push((await index.threshold(q, 0.7)).length);
+      x.t7.push(performance.now() - t);
+      t = performance.now();
+      x.n5.push((await index.threshold(q, 0.5)).length);
+      x.t5.push(performance.now() - t);
+      t = performance.now();
+      x.top.push((await index.topK(q, 10)).map((h) => h.similarity));
+      x.k10.push(performance.now() - t);
+    }
+    return { x, buildS, bytes: index.memoryBytes };
+  } finally {
+    index.close();
+  }
+}
+
+const PY = `import sys, json, time
+import numpy as np
+from rdkit import DataStructs
+path, n = sys.argv[1], int(sys.argv[2]); qs = json.loads(sys.argv[3])
+raw = open(path, "rb").read(n * 256)
+def rss(): return int(open("/proc/self/statm").read().split()[1]) * 4096
+rss0 = rss()
+t = time.perf_counter()
+fps = [DataStructs.CreateFromBinaryText(raw[i * 256:(i + 1) * 256]) for i in range(n)]
+build = time.perf_counter() - t
+rss = rss() - rss0
+out = {"build_s": build, "rss": rss, "t7": [], "t5": [], "k10": [], "n7": [], "n5": [], "top": []}
+for r in qs:
+  q = fps[r]
+  for key, thr in (("t7", 0.7), ("t5", 0.5)):
+    t = time.perf_counter(); s = np.array(DataStructs.BulkTanimotoSimilarity(q, fps)); hits = np.nonzero(s >= thr)[0]
+    order = hits[np.lexsort((hits, -s[hits]))]; out[key].append((time.perf_counter() - t) * 1000)
+    out["n" + key[1]].append(int(len(order)))
+  t = time.perf_counter(); s = np.array(DataStructs.BulkTanimotoSimilarity(q, fps))
+  top = np.lexsort((np.arange(len(s)), -s))[:10]; out["k10"].append((time.perf_counter() - t) * 1000)
+  out["top"].append([float(s[i]) for i in top])
+print(json.dumps(out))`;
+
+async function psql(args: string[], stdin?: string): Promise<string> {
+  const p = new Deno.Command("psql", {
+    args: [...PG, ...args],
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const w = p.stdin.getWriter();
+    const enc = new TextEncoder();
+    for (let i = 0; i < stdin.length; i += 1 << 20) await w.write(enc.encode(stdin.slice(i, i + (1 << 20))));
+    await w.close();
+  }
+  const out = await p.output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr).slice(0, 400));
+  return new TextDecoder().decode(out.stdout);
+}
+
+const hex = (fps: Uint32Array, r: number) =>
+  Array.from(new Uint8Array(fps.buffer, fps.byteOffset + r * FP_WORDS * 4, FP_WORDS * 4))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** Loads the rows as bfp (from the same bytes), builds the GiST index, then times the three searches. */
+async function cartridge(fps: Uint32Array, n: number, qs: number[]) {
+  const table = `lib_${n}`;
+  await psql(["-d", "postgres", "-c", `create database ${PG_DB}`]).catch(() => {}); // exists already
+  await psql(["-d", PG_DB, "-c", "create extension if not exists rdkit"]);
+  await psql(["-d", PG_DB, "-c", `drop table if exists ${table}; drop table if exists ${table}_raw`]);
+  const t0 = performance.now();
+  const rows: string[] = [];
+  for (let r = 0; r < n; r++) rows.push(`${r}\t\\\\x${hex(fps, r)}`);
+  await psql(
+    ["-d", PG_DB],
+    `create table ${table}_raw (id int, raw bytea);\n\\copy ${table}_raw from stdin\n${
+      rows.join("\n")
+    }\n\\.\n` +
+      `create table ${table} as select id, bfp_from_binary_text(raw) fp from ${table}_raw;\n` +
+      `drop table ${table}_raw;\ncreate index on ${table} using gist (fp);\nanalyze ${table};\n`,
+  );
+  const loadS = (performance.now() - t0) / 1000;
+  const bytes = Number(await psql(["-d", PG_DB, "-c", `select pg_total_relation_size('${table}')`]));
+  const x: Timings = { t7: [], t5: [], k10: [], n7: [], n5: [], top: [] };
+  const q = (r: number) => `bfp_from_binary_text('\\x${hex(fps, r)}'::bytea)`;
+  const script = ["\\timing on"];
+  for (const r of qs) {
+    script.push(
+      `set rdkit.tanimoto_threshold = 0.7;`,
+      `select count(*) from (select id, tanimoto_sml(fp, ${q(r)}) s from ${table} where fp % ${
+        q(r)
+      } order by s desc, id) h;`,
+      `set rdkit.tanimoto_threshold = 0.5;`,
+      `select count(*) from (select id, tanimoto_sml(fp, ${q(r)}) s from ${table} where fp % ${
+        q(r)
+      } order by s desc, id) h;`,
+      `select string_agg(round(s::numeric, 6)::text, ',') from (select tanimoto_sml(fp, ${
+        q(r)
+      }) s from ${table} order by fp <%> ${q(r)} limit 10) h;`,
+    );
+  }
+  const out = (await psql(["-d", PG_DB], script.join("\n") + "\n")).split("\n").filter(Boolean);
+  // Per query: SET, Time, count, Time, SET, Time, count, Time, top, Time.
+  const times = out.filter((l) => l.startsWith("Time:")).map((l) => Number(/Time: ([\d.]+)/.exec(l)![1]));
+  const values = out.filter((l) => !l.startsWith("Time:"));
+  for (let i = 0; i < qs.length; i++) {
+    x.t7.push(times[i * 5 + 1]), x.t5.push(times[i * 5 + 3]), x.k10.push(times[i * 5 + 4]);
+    x.n7.push(Number(values[i * 3])), x.n5.push(Number(values[i * 3 + 1]));
+    x.top.push(values[i * 3 + 2].split(",").map(Number));
+  }
+  await psql(["-d", PG_DB, "-c", `drop table ${table}`]);
+  return { x, loadS, bytes };
+}
+
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameTop = (a: number[][], b: number[][], eps: number) =>
+  a.every((row, i) => {
+    const ok = row.length === b[i].length && row.every((v, j) => Math.abs(v - b[i][j]) <= eps);
+    if (!ok && Deno.env.get("BENCH_DEBUG")) console.error("top-10 differs:", row, b[i]);
+    return ok;
+  });
+
+export async function benchLibrarySearch(opts: { pg1m?: boolean; dir?: string } = {}): Promise<string[]> {
+  const dir = opts.dir ?? "data/generated";
+  const lines: string[] = [];
+  let manifest: Record<string, unknown> | null = null;
+  try {
+    manifest = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+  } catch {
+    return [`no generated library in ${dir}: run \`deno task library:gen\` first (≈ 1 h on 2 loaded cores)`];
+  }
+  lines.push(
+    `library: ${manifest!.count} generated structures (seed ${manifest!.seed}, RDKit ${
+      manifest!.rdkit
+    }), mean bits set ${manifest!.mean_bits_set} vs the drug set's ${
+      manifest!.drug_set_mean_bits_set
+    }; generated in ${manifest!.generation_seconds} s`,
+    `machine load (1/5/15 min): ${
+      Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
+    } on ${navigator.hardwareConcurrency} cores`,
+  );
+  const hasPython = (await python("import rdkit, numpy")) !== null;
+  const hasPg = await psql(["-d", "postgres", "-c", "select 1"]).then(() => true, () => false);
+  for (const [label, file] of [["10k", "library_10k"], ["100k", "library_100k"], ["1M", "library_1m"]]) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(`${dir}/${file}.fp`);
+    } catch {
+      lines.push(`  ${label}: ${dir}/${file}.fp missing (generate with --count ≥ 1000000)`);
+      continue;
+    }
+    const fps = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const n = fps.length / FP_WORDS;
+    const qs = queryRows(n);
+    const raw = n * FP_WORDS * 4;
+    const o = await ours(fps, qs);
+    lines.push(
+      line(
+        "ours (FingerprintIndex)",
+        o.x,
+        label,
+        ` · build ${fmt(n / o.buildS / 1e6)} M rows/s, memory ${fmt(o.bytes / 2 ** 20, 1)} MiB = ${
+          fmt(o.bytes / raw, 3)
+        }× raw bits`,
+      ),
+    );
+    if (hasPython) {
+      const py = await pythonFile(`${dir}/${file}.fp`, n, qs);
+      if (py) {
+        lines.push(
+          line(
+            "python BulkTanimoto",
+            py,
+            label,
+            ` · import ${fmt(n / py.build_s / 1e3, 0)} k rows/s, memory +${fmt(py.rss / 2 ** 20, 1)} MiB RSS`,
+          ),
+          `    ours vs python p50: t≥0.7 ${fmt(percentile(py.t7, 50) / percentile(o.x.t7, 50), 1)}× · t≥0.5 ${
+            fmt(percentile(py.t5, 50) / percentile(o.x.t5, 50), 1)
+          }× · top-10 ${
+            fmt(percentile(py.k10, 50) / percentile(o.x.k10, 50), 1)
+          }× faster; identical hit counts ${
+            same(py.n7, o.x.n7) && same(py.n5, o.x.n5)
+          }, identical top-10 similarities ${sameTop(py.top, o.x.top, 0)}`,
+        );
+      }
+    } else lines.push("    python RDKit not installed: no python column (apt-get install python3-rdkit)");
+    if (!hasPg) lines.push("    PostgreSQL not reachable at 127.0.0.1:5432: no cartridge column");
+    else if (n > 200_000 && !opts.pg1m) lines.push("    cartridge 1M skipped (slow to load): pass --pg-1m");
+    else {
+      try {
+        const pg = await cartridge(fps, n, qs);
+        lines.push(
+          line(
+            "PostgreSQL cartridge GiST",
+            pg.x,
+            label,
+            ` · import ${fmt(n / pg.loadS / 1e3, 1)} k rows/s, table+index ${fmt(pg.bytes / 2 ** 20, 1)} MiB`,
+          ),
+          `    ours vs cartridge p50: t≥0.7 ${
+            fmt(percentile(pg.x.t7, 50) / percentile(o.x.t7, 50), 1)
+          }× · t≥0.5 ${fmt(percentile(pg.x.t5, 50) / percentile(o.x.t5, 50), 1)}× · top-10 ${
+            fmt(percentile(pg.x.k10, 50) / percentile(o.x.k10, 50), 1)
+          }× faster; identical hit counts ${
+            same(pg.x.n7, o.x.n7) && same(pg.x.n5, o.x.n5)
+          }, top-10 similarities equal (±1e-6) ${sameTop(pg.x.top, o.x.top, 1e-6)}`,
+        );
+      } catch (e) {
+        lines.push(`    cartridge failed: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+  }
+  return lines;
+}
+
+const PATTERNS = ["c1ccccc1", "S(=O)(=O)N", "C(=O)[OH]", "c1ccncc1", "C(=O)N", "[Xe]"];
+
+/** Substructure over the 100k library in the chemistry pool: pattern-fingerprint time, then the first 100 hits
+ * (3 rounds, p50/p99) and the full hit list (once) per pattern. */
+export async function benchLibrarySubstructure(dir = "data/generated"): Promise<string[]> {
+  const smiles = (await Deno.readTextFile(`${dir}/library_100k.smi`)).trim().split("\n").map((l) =>
+    l.split("\t")[0]
+  );
+  const pool = await createChemPool({ timeoutMs: 600_000 });
+  try {
+    let t = performance.now();
+    const patternFps = await pool.patternFingerprints(smiles);
+    const fpS = (performance.now() - t) / 1000;
+    await pool.setLibrary(smiles, { id: "bench", patternFps });
+    await pool.substructureSearch("c1ccccc1", { library: "bench", maxResults: 1 });
+    const first: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const p of PATTERNS) {
+        t = performance.now();
+        await pool.substructureSearch(p, { library: "bench", maxResults: 100 });
+        first.push(performance.now() - t);
+      }
+    }
+    const full: string[] = [];
+    for (const p of PATTERNS) {
+      t = performance.now();
+      const n = (await pool.substructureSearch(p, { library: "bench" })).length;
+      full.push(`${p} ${n} hits ${fmt((performance.now() - t) / 1000, 1)} s`);
+    }
+    return [
+      `  substructure 100k: pattern fingerprints ${fmt(fpS, 0)} s (${
+        fmt(smiles.length / fpS, 0)
+      } rows/s); first 100 hits p50 ${fmt(percentile(first, 50), 0)} / p99 ${
+        fmt(percentile(first, 99), 0)
+      } ms over ${PATTERNS.join(" ")}`,
+      `    every hit (RDKit SubstructLibrary, screen + exact match): ${full.join(" · ")}`,
+    ];
+  } finally {
+    pool.close();
+  }
+}
+
+/** Runs the python side on a file (its arguments do not fit a stdin-only helper). */
+async function pythonFile(path: string, n: number, qs: number[]) {
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", PY, path, String(n), JSON.stringify(qs)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) return null;
+    return JSON.parse(new TextDecoder().decode(out.stdout)) as Timings & { build_s: number; rss: number };
+  } catch {
+    return null;
+  }
+}
+
+if (import.meta.main) {
+  const dirAt = Deno.args.indexOf("--dir");
+  for (
+    const l of await benchLibrarySearch({
+      pg1m: Deno.args.includes("--pg-1m") || Deno.env.get("BENCH_PG_1M") === "1",
+      dir: dirAt >= 0 ? Deno.args[dirAt + 1] : undefined,
+    })
+  ) console.log(l);
+  if (Deno.args.includes("--substructure")) {
+    for (const l of await benchLibrarySubstructure(dirAt >= 0 ? Deno.args[dirAt + 1] : undefined)) {
+      console.log(l);
+    }
+  }
+  Deno.exit(0);
+}
