@@ -22,11 +22,11 @@ export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
 export {
   ANYONE,
   checkLibraryName,
+  importLibrary,
   type ImportProgress,
   type ImportReport,
-  importLibrary,
-  LIBRARY_FORMATS,
   Library,
+  LIBRARY_FORMATS,
   type LibraryFormat,
   type LibraryMeta,
   LibraryStore,

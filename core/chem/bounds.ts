@@ -200,7 +200,13 @@ export function checkMolblock(block: string): { atoms: number; heavyAtoms: numbe
     throw new ChemAgentError("invalid_smiles", "The molfile has no readable counts line.");
   }
   if (atoms > LIMITS.molblockAtoms) {
-    throw tooComplex("the molfile atom count", atoms, LIMITS.molblockAtoms, "molblockAtoms", `${atoms} atoms`);
+    throw tooComplex(
+      "the molfile atom count",
+      atoms,
+      LIMITS.molblockAtoms,
+      "molblockAtoms",
+      `${atoms} atoms`,
+    );
   }
   let heavy = 0;
   if (v3) {

@@ -12,10 +12,13 @@ const gzip = async (text: string) =>
 
 Deno.test("SMILES, CSV and SDF readers number records and lines; a broken row is reported, not fatal", async () => {
   const read = async (text: string, f: "sdf" | "smiles" | "csv") =>
-    await Array.fromAsync(readRecords((async function* () {
-      // Split mid-line so the reader's line joining is exercised.
-      for (let i = 0; i < text.length; i += 7) yield text.slice(i, i + 7);
-    })(), f));
+    await Array.fromAsync(readRecords(
+      (async function* () {
+        // Split mid-line so the reader's line joining is exercised.
+        for (let i = 0; i < text.length; i += 7) yield text.slice(i, i + 7);
+      })(),
+      f,
+    ));
   const smi = await read("SMILES Name\nCCO ethanol\n\nc1ccccc1 benzene ring\r\nCC(=O)O\n", "smiles");
   assert.deepEqual(smi.map((r) => [r.record, r.line, r.smiles, r.name]), [
     [1, 2, "CCO", "ethanol"],
@@ -50,7 +53,8 @@ Deno.test("neutralisation takes protons on and off but keeps zwitterions (nitro,
 });
 
 Deno.test({
-  name: "import: standardised, duplicates and bad records reported by number, persisted and reloaded, deleted",
+  name:
+    "import: standardised, duplicates and bad records reported by number, persisted and reloaded, deleted",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -102,7 +106,10 @@ Deno.test({
       assert.deepEqual([...back.fingerprints], [...library.fingerprints]);
       assert.deepEqual(back.descriptorsOf(0), library.descriptorsOf(0));
       assert.equal(again.resolve("tset set", ANYONE).library.meta.id, library.meta.id); // typo tolerated
-      assert.throws(() => again.resolve("kinase", ANYONE), /No library named "kinase"\. Your libraries: Test set/);
+      assert.throws(
+        () => again.resolve("kinase", ANYONE),
+        /No library named "kinase"\. Your libraries: Test set/,
+      );
 
       // A second library of the same name is refused; the name is free again after delete.
       await assert.rejects(
@@ -129,7 +136,14 @@ Deno.test({
       const bomb = await gzip("CCO\n".repeat(200_000)); // 800 kB of text, a few kB compressed
       assert.ok(bomb.byteLength < 20_000);
       await assert.rejects(
-        importLibrary(streamOf(bomb), { name: "bomb", gzip: true, maxBytes: 100_000, viewer: ANYONE, chem, store }),
+        importLibrary(streamOf(bomb), {
+          name: "bomb",
+          gzip: true,
+          maxBytes: 100_000,
+          viewer: ANYONE,
+          chem,
+          store,
+        }),
         (e: Error & { code?: string }) => e.code === "payload_too_large",
       );
       assert.deepEqual(store.list(ANYONE), []);

@@ -63,16 +63,24 @@ export function checkLibraryName(name: unknown): string {
 }
 
 /** Counts bytes through a stream and refuses past `max` (payload_too_large). */
-function limited(max: number, what: string, count: (n: number) => void): TransformStream<Uint8Array, Uint8Array> {
+function limited(
+  max: number,
+  what: string,
+  count: (n: number) => void,
+): TransformStream<Uint8Array, Uint8Array> {
   let seen = 0;
   return new TransformStream({
     transform(chunk, ctl) {
       seen += chunk.byteLength;
       count(chunk.byteLength);
       if (seen > max) {
-        throw new ChemAgentError("payload_too_large", `The ${what} is larger than the limit of ${max} bytes.`, {
-          details: { limit_bytes: max },
-        });
+        throw new ChemAgentError(
+          "payload_too_large",
+          `The ${what} is larger than the limit of ${max} bytes.`,
+          {
+            details: { limit_bytes: max },
+          },
+        );
       }
       ctl.enqueue(chunk);
     },
@@ -86,14 +94,19 @@ export async function importLibrary(
 ): Promise<{ library: Library; report: ImportReport }> {
   const name = checkLibraryName(o.name);
   if (o.store.byName(name, o.viewer)) {
-    throw new ChemAgentError("invalid_parameter", `You already have a library named "${name}"; delete it or pick another name.`);
+    throw new ChemAgentError(
+      "invalid_parameter",
+      `You already have a library named "${name}"; delete it or pick another name.`,
+    );
   }
   const t0 = performance.now();
   const gzip = o.gzip || /\.gz$/i.test(o.filename ?? "");
   let raw = 0, bytes = 0;
   let stream = body.pipeThrough(limited(o.maxBytes, "upload", (n) => raw += n));
   if (gzip) {
-    stream = stream.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
+    stream = stream.pipeThrough(
+      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    )
       .pipeThrough(limited(o.maxBytes, "decompressed upload", (n) => bytes += n));
   } else stream = stream.pipeThrough(limited(o.maxBytes, "upload", (n) => bytes += n));
   const text = stream.pipeThrough(new TextDecoderStream());

@@ -36,7 +36,9 @@ export function formatFromName(filename: string | undefined): LibraryFormat | un
  * column with a delimiter → CSV, else SMILES. */
 export function sniffFormat(head: string): LibraryFormat {
   const lines = head.split(/\r?\n/).slice(0, 8);
-  if (lines.some((l) => /V[23]000\s*$/.test(l) || l.trim() === "$$$$" || l.startsWith("M  END"))) return "sdf";
+  if (lines.some((l) => /V[23]000\s*$/.test(l) || l.trim() === "$$$$" || l.startsWith("M  END"))) {
+    return "sdf";
+  }
   const first = lines.find((l) => l.trim()) ?? "";
   if (/[,;\t]/.test(first) && /(^|[,;\t"])\s*"?[\w ]*smiles"?\s*($|[,;\t"])/i.test(first)) return "csv";
   return "smiles";
@@ -174,7 +176,16 @@ export function splitRow(row: string, delim: string): string[] {
 }
 
 const SMILES_COLUMNS = ["smiles", "canonical_smiles", "smiles_string", "structure", "mol_smiles"];
-const NAME_COLUMNS = ["name", "id", "compound_id", "compound", "title", "molecule", "chembl_id", "identifier"];
+const NAME_COLUMNS = [
+  "name",
+  "id",
+  "compound_id",
+  "compound",
+  "title",
+  "molecule",
+  "chembl_id",
+  "identifier",
+];
 
 async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord> {
   let header: string[] | null = null;

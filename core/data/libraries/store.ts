@@ -24,7 +24,9 @@ const DESC = LIBRARY_DESCRIPTORS.length;
 
 /** `lib_` + 64 random bits. */
 export function newLibraryId(): string {
-  return `lib_${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `lib_${
+    Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")
+  }`;
 }
 
 export class LibraryStore {
@@ -115,7 +117,9 @@ export class LibraryStore {
   /** A library by id, or not_found (another user's library is indistinguishable from none). */
   get(id: string, v: Viewer): Library {
     const lib = ID.test(id) ? this.#libs.get(id) : undefined;
-    if (!lib || !this.visible(lib, v)) throw new ChemAgentError("not_found", `No library ${id.slice(0, 100)}.`);
+    if (!lib || !this.visible(lib, v)) {
+      throw new ChemAgentError("not_found", `No library ${id.slice(0, 100)}.`);
+    }
     return lib;
   }
 
@@ -145,7 +149,9 @@ export class LibraryStore {
     throw new ChemAgentError(
       "not_found",
       `No library named "${t.slice(0, 100)}".` +
-        (names.length ? ` Your libraries: ${names.join(", ")}.` : " You have no libraries yet: upload one first."),
+        (names.length
+          ? ` Your libraries: ${names.join(", ")}.`
+          : " You have no libraries yet: upload one first."),
       { suggestions: names, details: { entity: "library" } },
     );
   }
