@@ -177,12 +177,17 @@ function applyScope(
     const intent = { ...parsed.intent, type: "property_comparison" as const, confidence: 0.9 };
     return { parsed: { ...parsed, understanding, intent, error: undefined }, plan };
   }
-  const listing = /^\s*(?:show|list|display|browse|open)?\s*(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:compounds|structures|molecules)?\s*[?.!]*\s*$/i
-    .test(scope.text);
+  const listing =
+    /^\s*(?:show|list|display|browse|open)?\s*(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:compounds|structures|molecules)?\s*[?.!]*\s*$/i
+      .test(scope.text);
   if (parsed.error && !listing) throw parsed.error;
   if (listing) {
     plan = { steps: [] };
-    parsed = { ...parsed, error: undefined, intent: { ...parsed.intent, type: "property_filter", confidence: 0.9 } };
+    parsed = {
+      ...parsed,
+      error: undefined,
+      intent: { ...parsed.intent, type: "property_filter", confidence: 0.9 },
+    };
   }
   const scoped = plan.steps.length ? scopePlan(plan, scope) : {
     steps: [{
@@ -201,7 +206,8 @@ function applyScope(
     );
   }
   // "filter LIB to …", "search LIB for …": the verb asked for what the scoped plan does.
-  const verb = /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules)$/i;
+  const verb =
+    /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules)$/i;
   understanding = {
     ...understanding,
     used: [
