@@ -94,15 +94,17 @@ export function libraryRoutes({ agent, access, maxBytes }: LibraryRouteOptions) 
       viewer: viewerOf(c, access),
       chem: agent.chem,
       store: libraries,
-      signal: c.req.raw.signal,
     };
     if (!/text\/event-stream/.test(c.req.header("accept") ?? "")) {
-      const { library, report } = await importLibrary(body, options);
+      const { library, report } = await importLibrary(body, { ...options, signal: c.req.raw.signal });
       return ok(c, { library: summary(library.meta), report }, t0);
     }
     // SSE: progress while the body streams in and records are standardised; the last event is the outcome.
     const importId = newId("imp");
     return streamSSE(c, async (stream) => {
+      // A client that goes away cancels the import (its workers' batches are abandoned).
+      const ac = new AbortController();
+      stream.onAbort(() => ac.abort());
       let seq = 0;
       const send = (type: string, data: Record<string, unknown>, progress: number | null) => {
         const ev = {
@@ -124,6 +126,7 @@ export function libraryRoutes({ agent, access, maxBytes }: LibraryRouteOptions) 
         await send("accepted", { name: q.name, import_id: importId }, 0);
         const { library, report } = await importLibrary(body, {
           ...options,
+          signal: ac.signal,
           onProgress: (p) => {
             writing = writing.then(() => send("library_progress", { ...p }, fraction(p)));
           },

@@ -102,6 +102,8 @@ export async function importLibrary(
   const t0 = performance.now();
   const gzip = o.gzip || /\.gz$/i.test(o.filename ?? "");
   let raw = 0, bytes = 0;
+  // Bytes of the upload whose records are fully processed: progress follows the work, not the network.
+  let doneRaw = 0, doneBytes = 0;
   let stream = body.pipeThrough(limited(o.maxBytes, "upload", (n) => raw += n));
   if (gzip) {
     stream = stream.pipeThrough(
@@ -109,7 +111,7 @@ export async function importLibrary(
     )
       .pipeThrough(limited(o.maxBytes, "decompressed upload", (n) => bytes += n));
   } else stream = stream.pipeThrough(limited(o.maxBytes, "upload", (n) => bytes += n));
-  const text = stream.pipeThrough(new TextDecoderStream());
+  const text = stream.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>);
 
   // The format: given, else from the file name, else sniffed from the first chunk.
   const reader = text.getReader();
@@ -145,7 +147,7 @@ export async function importLibrary(
   const progress = (): ImportProgress => {
     const s = (performance.now() - t0) / 1000;
     return {
-      bytes: gzip ? raw : bytes,
+      bytes: gzip ? doneRaw : doneBytes,
       total_bytes: totalBytes,
       records: nRecords,
       accepted: smiles.length,
@@ -171,12 +173,17 @@ export async function importLibrary(
 
   // Batches run in the pool concurrently; results are taken in file order so numbering and duplicates are stable.
   const batchSize = o.batch ?? 200;
-  const inFlight: { records: RawRecord[]; done: ReturnType<ChemService["standardize"]> }[] = [];
+  const inFlight: {
+    records: RawRecord[];
+    done: ReturnType<ChemService["standardize"]>;
+    at: [number, number];
+  }[] = [];
   const maxInFlight = Math.max(2, (o.chem.stats().size ?? 2) * 2);
   let lastReport = 0;
   const settle = async () => {
-    const { records, done } = inFlight.shift()!;
+    const { records, done, at } = inFlight.shift()!;
     const out = await done;
+    [doneRaw, doneBytes] = at;
     records.forEach((r, i) => {
       const row = out.rows[i];
       if (row.error) return reject(r, row.error.code, row.error.message);
@@ -213,7 +220,7 @@ export async function importLibrary(
       { signal: o.signal, timeoutMs: 60_000 },
     );
     done.catch(() => {}); // awaited in order by settle()
-    inFlight.push({ records, done });
+    inFlight.push({ records, done, at: [raw, bytes] });
     if (inFlight.length >= maxInFlight) await settle();
   };
   try {
@@ -244,6 +251,8 @@ export async function importLibrary(
       { details: { rejected_records: rejected.slice(0, 20) } },
     );
   }
+  // Read errors are known at once, RDKit refusals when their batch returns: report them in file order.
+  rejected.sort((a, b) => a.record - b.record);
   const ms = Math.round(performance.now() - t0);
   const report: ImportReport = {
     format,
@@ -279,6 +288,7 @@ export async function importLibrary(
     throw new ChemAgentError("invalid_parameter", `You already have a library named "${name}".`);
   }
   await o.store.add(library);
+  [doneRaw, doneBytes] = [raw, bytes];
   o.onProgress?.(progress());
   return { library, report };
 }
