@@ -76,7 +76,7 @@ export async function runPipeline(
     const tl = performance.now();
     plan = scope?.compareApproved ? comparePlan(scope) : await planQuestion(parsed, asked);
     timing.plan = elapsed(tl);
-    if (scope) ({ parsed, plan } = applyScope(parsed, plan, scope, notes));
+    if (scope) ({ parsed, plan } = applyScope(parsed, plan, scope));
   } catch (e) {
     timing.total = elapsed(t0);
     return failed(base, UNKNOWN, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
@@ -159,7 +159,6 @@ function applyScope(
   parsed: Parsed,
   plan: Plan,
   scope: LibraryScope,
-  notes: string[],
 ): { parsed: Parsed; plan: Plan } {
   let understanding = scopedUnderstanding(parsed.understanding, scope);
   if (scope.compareApproved) {
