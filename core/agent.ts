@@ -63,6 +63,8 @@ export interface AgentOptions {
   contextWindow?: number;
   /** Users' own compound libraries (searchable by the tools and named in questions). */
   libraries?: LibraryStore;
+  /** Libraries belong to their uploader (auth on): a call that names no viewer sees no library (fail closed). */
+  privateLibraries?: boolean;
   /** Second opinion for low-confidence questions (the LLM layer). */
   refiner?: (
     parsed: Parsed,
@@ -113,6 +115,8 @@ export class Agent {
   readonly contextWindow: number;
   readonly refiner?: AgentOptions["refiner"];
   readonly libraries?: LibraryStore;
+  /** Who a call without a viewer is: anyone (auth off), or nobody (auth on). */
+  readonly #defaultViewer: Viewer;
   /** Normalised text and response-cache key of recent questions: a repeated question (the cached path) skips
    * NFKC normalisation, stable JSON and SHA-256 (≈ 3.4 µs of a ≈ 55 µs in-process cached answer). */
   readonly #keys = new LRUCache<string, { text: string; key: string }>({ max: 1_000 });
@@ -130,9 +134,10 @@ export class Agent {
     this.contextWindow = opts.contextWindow ?? 5;
     this.refiner = opts.refiner;
     this.libraries = opts.libraries;
+    this.#defaultViewer = opts.privateLibraries ? { enforced: true } : ANYONE;
   }
 
-  context(signal?: AbortSignal, viewer: Viewer = ANYONE): ToolContext {
+  context(signal?: AbortSignal, viewer: Viewer = this.#defaultViewer): ToolContext {
     return {
       data: this.data,
       chem: this.chem,
@@ -356,7 +361,10 @@ export class Agent {
       datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
       clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
       ...(this.libraries
-        ? { scope: (text: string) => findLibraryScope(text, this.libraries!, opts.viewer ?? ANYONE) }
+        ? {
+          scope: (text: string) =>
+            findLibraryScope(text, this.libraries!, opts.viewer ?? this.#defaultViewer),
+        }
         : {}),
       ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
     }, {

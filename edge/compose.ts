@@ -118,6 +118,7 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     memory,
     contextWindow: config.MEMORY_CONTEXT_WINDOW,
     libraries,
+    privateLibraries: config.AUTH_REQUIRED,
     ...(llm ? { refiner: llm.refiner } : {}),
   };
   const agent = new Agent(data, chem, options);
