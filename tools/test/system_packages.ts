@@ -19,6 +19,11 @@ export const SYSTEM_TOOLS: SystemTool[] = [
   { tool: "shellcheck", pkg: "shellcheck", why: "deploy scripts" },
   { tool: "kubectl", pkg: "kubernetes-client", why: "Kubernetes manifests (kustomize)" },
   { tool: "redis-server", pkg: "redis-server", why: "cache, rooms and memory drivers against real Redis" },
+  {
+    tool: "redis-sentinel",
+    pkg: "redis-sentinel",
+    why: "Sentinel failover test (tests/integration/redis_failover_test.ts)",
+  },
 ];
 
 // nginx lives in /usr/sbin, which is not on every user's PATH.
