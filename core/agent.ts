@@ -7,6 +7,7 @@ import type { Dataset } from "./data/dataset.ts";
 import type { Compound } from "./data/model.ts";
 import { normalizeName } from "./data/normalize.ts";
 import type { DataSource } from "./data/source.ts";
+import { ANYONE, type LibraryStore, type Viewer } from "./data/libraries/store.ts";
 import { embeddedSource } from "./data/sources/embedded.ts";
 import { ChemAgentError, type ErrorCode } from "./errors.ts";
 import type { QueryControl } from "./execute/control.ts";
@@ -15,6 +16,7 @@ import { type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
 import { runPipeline } from "./query_pipeline.ts";
 import { withSpan } from "./obs/tracing.ts";
+import { findLibraryScope } from "./intent/library_scope.ts";
 import { clarificationFor } from "./intent/clarify.ts";
 import {
   answerClarification,
@@ -59,6 +61,10 @@ export interface AgentOptions {
   memory?: SessionStore;
   /** Exchanges used to resolve follow-ups (default 5). */
   contextWindow?: number;
+  /** Users' own compound libraries (searchable by the tools and named in questions). */
+  libraries?: LibraryStore;
+  /** Libraries belong to their uploader (auth on): a call that names no viewer sees no library (fail closed). */
+  privateLibraries?: boolean;
   /** Second opinion for low-confidence questions (the LLM layer). */
   refiner?: (
     parsed: Parsed,
@@ -80,6 +86,8 @@ export interface QueryOptions {
   parallel?: boolean;
   /** Who asked (default `user`): warm-up and probe queries are kept out of user-traffic figures. */
   origin?: QueryOrigin;
+  /** The caller, for library visibility (auth on: only their own libraries). */
+  viewer?: Viewer;
 }
 
 /** Error outcomes that depend only on the question and the dataset, so caching them is safe. */
@@ -106,6 +114,9 @@ export class Agent {
   readonly memory?: SessionStore;
   readonly contextWindow: number;
   readonly refiner?: AgentOptions["refiner"];
+  readonly libraries?: LibraryStore;
+  /** Who a call without a viewer is: anyone (auth off), or nobody (auth on). */
+  readonly #defaultViewer: Viewer;
   /** Normalised text and response-cache key of recent questions: a repeated question (the cached path) skips
    * NFKC normalisation, stable JSON and SHA-256 (≈ 3.4 µs of a ≈ 55 µs in-process cached answer). */
   readonly #keys = new LRUCache<string, { text: string; key: string }>({ max: 1_000 });
@@ -122,10 +133,18 @@ export class Agent {
     this.memory = opts.memory;
     this.contextWindow = opts.contextWindow ?? 5;
     this.refiner = opts.refiner;
+    this.libraries = opts.libraries;
+    this.#defaultViewer = opts.privateLibraries ? { enforced: true } : ANYONE;
   }
 
-  context(signal?: AbortSignal): ToolContext {
-    return { data: this.data, chem: this.chem, substructures: this.substructures, signal };
+  context(signal?: AbortSignal, viewer: Viewer = this.#defaultViewer): ToolContext {
+    return {
+      data: this.data,
+      chem: this.chem,
+      substructures: this.substructures,
+      signal,
+      ...(this.libraries ? { libraries: this.libraries, viewer } : {}),
+    };
   }
 
   /** Runs one tool by name with raw (unvalidated) arguments; results are cached per tool + args + dataset. */
@@ -133,7 +152,7 @@ export class Agent {
     name: string,
     args: unknown,
     signal?: AbortSignal,
-    opts: { cache?: boolean } = {},
+    opts: { cache?: boolean; viewer?: Viewer } = {},
   ): Promise<ToolOutput & Record<string, unknown>> {
     const tool = toolByName(name);
     if (!tool) {
@@ -144,8 +163,9 @@ export class Agent {
       );
     }
     const run = async () =>
-      await invokeTool(tool, args, this.context(signal)) as ToolOutput & Record<string, unknown>;
-    if (!this.cache || opts.cache === false) return await run();
+      await invokeTool(tool, args, this.context(signal, opts.viewer)) as ToolOutput & Record<string, unknown>;
+    // Library searches are per user and cheap to repeat: never shared through the cache.
+    if (!this.cache || opts.cache === false || usesLibrary(args)) return await run();
     const key = cacheKey("tool", name, args, this.data.version);
     const r = await this.cache.getOrCompute(key, run, {
       tags: (v) => [`tool:${name}`, "source:chembl", `dataset:${this.data.version}`, ...compoundTags(v)],
@@ -208,6 +228,7 @@ export class Agent {
     if (!this.cache || req.session_id || req.options?.cache === false || typeof req.query !== "string") {
       return undefined;
     }
+    if (this.namesLibrary(req.query)) return undefined;
     const t0 = performance.now();
     const { text, key } = this.#queryKey(req.query, req.options?.limit ?? null);
     const shared = this.cache.peekFresh(key, text.slice(0, 120)) as QueryResponse | undefined;
@@ -227,6 +248,20 @@ export class Agent {
     Object.defineProperty(response, SHARED_RESPONSE, { value: shared, enumerable: false });
     emitOutcome(events, response); // cached answers are only success, partial or a cacheable error
     return { response, shared };
+  }
+
+  /**
+   * True when the question names a library (anyone's, or says "library"): such answers depend on who asks and
+   * on uploads, so they never go through the shared response cache.
+   */
+  namesLibrary(text: string): boolean {
+    if (!this.libraries) return false;
+    if (/\b(?:library|libraries|collection|lib)\b/i.test(text)) return true;
+    try {
+      return !!findLibraryScope(text, this.libraries, ANYONE);
+    } catch {
+      return true;
+    }
   }
 
   /** The one event stream of a query: every event it emits reaches the observers and `onEvent`. */
@@ -258,7 +293,7 @@ export class Agent {
       ? this.#resolve(req.query, context, await this.#smilesChecker(req.query, opts.signal))
       : null;
     const useCache = !!this.cache && req.options?.cache !== false && typeof req.query === "string" &&
-      !!req.query.trim() && !resolved;
+      !!req.query.trim() && !resolved && !this.namesLibrary(req.query);
     const run = () => this.#runPipeline(req, resolved, events, opts);
     let response: QueryResponse;
     if (useCache) {
@@ -320,10 +355,17 @@ export class Agent {
         chem: await this.#smilesChecker(effective.query, opts.signal),
         maxLength: this.maxQueryLength,
       },
-      runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: toolCache }),
+      runTool: (tool, args, signal) =>
+        this.runTool(tool, args, signal, { cache: toolCache, viewer: opts.viewer }),
       stepTimeoutMs: this.stepTimeoutMs,
       datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
       clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
+      ...(this.libraries
+        ? {
+          scope: (text: string) =>
+            findLibraryScope(text, this.libraries!, opts.viewer ?? this.#defaultViewer),
+        }
+        : {}),
       ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
     }, {
       ...opts,
@@ -531,4 +573,10 @@ export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
     opts.chem ?? createChemPool({ size: opts.chemWorkers, timeoutMs: opts.chemTimeoutMs }),
   ]);
   return new Agent(data, chem, opts);
+}
+
+/** True when tool arguments name a library (or a library row): such results are never cached. */
+function usesLibrary(args: unknown): boolean {
+  return !!args && typeof args === "object" &&
+    JSON.stringify(args).search(/"library"|"lib_[0-9a-f]{16}:/) >= 0;
 }

@@ -113,6 +113,16 @@ const schema = z.object({
   /** /mcp without sessions: every POST self-contained, any replica serves it (no resumability, no GET stream). */
   MCP_STATELESS: bool.default(false),
   METRICS_DB_PATH: z.string().default(".chemagent/metrics.db"),
+  /** Where uploaded libraries persist (":memory:" keeps them for the life of the process). */
+  CHEMAGENT_LIBRARY_DIR: z.string().min(1).default(".chemagent/libraries"),
+  /** Largest library upload, counted on the stream, compressed and again decompressed (bytes). */
+  CHEMAGENT_MAX_LIBRARY_BYTES: z.coerce.number({
+    error: "CHEMAGENT_MAX_LIBRARY_BYTES must be a number of bytes",
+  })
+    .int({ error: "CHEMAGENT_MAX_LIBRARY_BYTES must be a whole number of bytes" })
+    .min(1024, { error: "CHEMAGENT_MAX_LIBRARY_BYTES must be at least 1024" })
+    .max(8 * 1024 ** 3, { error: "CHEMAGENT_MAX_LIBRARY_BYTES must be at most 8 GiB" })
+    .default(256 * 1024 ** 2),
   ALERT_EVAL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(15),
   ALERT_WEBHOOK_URL: url("ALERT_WEBHOOK_URL").optional(),
   ALERT_WEBHOOK_SECRET: z.string().optional(),

@@ -19,6 +19,19 @@ export {
 
 // ── Data and chemistry: the embedded dataset, RDKit in a worker pool ─────────────────────────────────────────
 export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
+export {
+  ANYONE,
+  checkLibraryName,
+  importLibrary,
+  type ImportProgress,
+  type ImportReport,
+  Library,
+  LIBRARY_FORMATS,
+  type LibraryFormat,
+  type LibraryMeta,
+  LibraryStore,
+  type Viewer,
+} from "./data/libraries/mod.ts";
 export type {
   ChemEngine,
   ChemService,

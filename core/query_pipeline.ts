@@ -8,6 +8,8 @@ import type { Clarification } from "./intent/clarify.ts";
 import { type ParseContext, type Parsed, parseQuestion } from "./intent/parse.ts";
 import { planFor } from "./plan/mod.ts";
 import type { Intent, Plan, QueryRequest, QueryResponse, Understanding } from "./types.ts";
+import { ChemAgentError } from "./errors.ts";
+import { comparePlan, type LibraryScope, scopedUnderstanding, scopePlan } from "./intent/library_scope.ts";
 
 export interface PipelineDeps {
   parse: ParseContext;
@@ -22,6 +24,8 @@ export interface PipelineDeps {
   runTool: RunTool;
   stepTimeoutMs: number;
   datasetLabel: string;
+  /** The library the question names, if any (throws not_found for a library the caller does not have). */
+  scope?: (text: string) => LibraryScope | null;
 }
 
 export interface PipelineOptions {
@@ -65,11 +69,14 @@ export async function runPipeline(
   let plan: Plan;
   try {
     const tp = performance.now();
-    parsed = await understand(req, deps, opts, notes);
+    const scope = typeof req.query === "string" ? deps.scope?.(req.query) ?? null : null;
+    const asked = scope ? { ...req, query: scope.text } : req;
+    parsed = await understand(asked, deps, opts, notes);
     timing.parse = elapsed(tp);
     const tl = performance.now();
-    plan = await planQuestion(parsed, req);
+    plan = scope?.compareApproved ? comparePlan(scope) : await planQuestion(parsed, asked);
     timing.plan = elapsed(tl);
+    if (scope) ({ parsed, plan } = applyScope(parsed, plan, scope));
   } catch (e) {
     timing.total = elapsed(t0);
     return failed(base, UNKNOWN, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
@@ -145,6 +152,70 @@ function planQuestion(parsed: Parsed, req: QueryRequest): Promise<Plan> {
     span.setAttribute("chemagent.steps", pl.steps.length);
     return pl;
   });
+}
+
+/** The plan over the library the question named, and the word accounting of the whole question. */
+function applyScope(
+  parsed: Parsed,
+  plan: Plan,
+  scope: LibraryScope,
+): { parsed: Parsed; plan: Plan } {
+  let understanding = scopedUnderstanding(parsed.understanding, scope);
+  if (scope.compareApproved) {
+    // The comparison uses the words that asked for it.
+    const asked =
+      /^(?:compare|comparing|with|against|to|versus|vs\.?|approved|marketed|drugs?|hits|the|and)$/i;
+    understanding = {
+      ...understanding,
+      used: [
+        ...understanding.used,
+        ...understanding.unused.filter((w) => asked.test(w.text)).map((w) => ({ ...w, as: "comparison" })),
+      ].sort((a, b) => a.start - b.start),
+      unused: understanding.unused.filter((w) => !asked.test(w.text)),
+    };
+    const intent = { ...parsed.intent, type: "property_comparison" as const, confidence: 0.9 };
+    return { parsed: { ...parsed, understanding, intent, error: undefined }, plan };
+  }
+  const listing =
+    /^\s*(?:show|list|display|browse|open)?\s*(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:compounds|structures|molecules)?\s*[?.!]*\s*$/i
+      .test(scope.text);
+  if (parsed.error && !listing) throw parsed.error;
+  if (listing) {
+    plan = { steps: [] };
+    parsed = {
+      ...parsed,
+      error: undefined,
+      intent: { ...parsed.intent, type: "property_filter", confidence: 0.9 },
+    };
+  }
+  const scoped = plan.steps.length ? scopePlan(plan, scope) : {
+    steps: [{
+      id: "s1",
+      tool: "filter_by_properties",
+      args: { library: scope.library.meta.id },
+      depends_on: [],
+    }],
+  };
+  if (!scoped) {
+    throw new ChemAgentError(
+      "not_available",
+      `Library ${scope.library.meta.name} can be searched by similarity, substructure or property filters; ` +
+        "this question asks for something else.",
+      { details: { library: scope.library.meta.id } },
+    );
+  }
+  // "filter LIB to …", "search LIB for …": the verb asked for what the scoped plan does.
+  const verb =
+    /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules)$/i;
+  understanding = {
+    ...understanding,
+    used: [
+      ...understanding.used,
+      ...understanding.unused.filter((w) => verb.test(w.text)).map((w) => ({ ...w, as: "operation" })),
+    ].sort((a, b) => a.start - b.start),
+    unused: understanding.unused.filter((w) => !verb.test(w.text)),
+  };
+  return { parsed: { ...parsed, understanding }, plan: scoped };
 }
 
 /** Runs the plan's steps, reporting each start and end as events (progress 0.1 → 0.95 with the steps done). */

@@ -17,6 +17,7 @@ import { DOCS_HTML, openApiDocument } from "./openapi.ts";
 import { cacheRoutes } from "./routes/cache.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { libraryRoutes } from "./routes/libraries.ts";
 import { wsRoutes } from "./routes/ws.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import { alertRoutes, metricsApiRoutes } from "./routes/observability.ts";
@@ -41,7 +42,7 @@ export interface AppOptions {
   agent: Agent;
   config:
     & Pick<Config, "CHEMAGENT_MAX_BODY_BYTES" | "corsOrigins">
-    & Partial<Pick<Config, "CHEMAGENT_MAX_URL_BYTES">>;
+    & Partial<Pick<Config, "CHEMAGENT_MAX_URL_BYTES" | "CHEMAGENT_MAX_LIBRARY_BYTES">>;
   lifecycle?: Lifecycle;
   metrics?: Metrics;
   /** WebSocket hub and auth; without it /ws is not served. */
@@ -136,7 +137,12 @@ export function createApp(
   }
   // Bounded input before any route reads it: the URL, then the body counted as it streams in.
   app.use("*", urlLimit({ maxBytes: config.CHEMAGENT_MAX_URL_BYTES }));
-  app.use("*", bodyLimit({ maxBytes: maxBody }));
+  // Library uploads are files: their route counts them against CHEMAGENT_MAX_LIBRARY_BYTES as they stream in.
+  const limitBody = bodyLimit({ maxBytes: maxBody });
+  app.use(
+    "*",
+    (c, next) => (c.req.method === "POST" && c.req.path === "/api/libraries" ? next() : limitBody(c, next)),
+  );
   app.onError(errorHandler({ onUnexpected }));
   app.notFound(notFoundHandler());
 
@@ -171,6 +177,10 @@ export function createApp(
   app.route("/api/targets", targetRoutes(agent));
   app.route("/api/cache", cacheRoutes(agent, maxBody));
   app.route("/api/sessions", sessionRoutes(agent, access));
+  app.route(
+    "/api/libraries",
+    libraryRoutes({ agent, access, maxBytes: config.CHEMAGENT_MAX_LIBRARY_BYTES ?? 256 * 1024 ** 2 }),
+  );
   if (observability) {
     app.route(
       "/api/metrics",

@@ -22,6 +22,7 @@ import {
   embeddedSource,
   enableSpans,
   type EventListener,
+  LibraryStore,
   type Logger,
   Metrics,
   MetricsStore,
@@ -108,6 +109,14 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
   ]);
   const llm = await createRefinerFromConfig(config, data, chem, o.onLlmCall);
+  const libraries = await openState("CHEMAGENT_LIBRARY_DIR", config.CHEMAGENT_LIBRARY_DIR, async () => {
+    const store = new LibraryStore(
+      config.CHEMAGENT_LIBRARY_DIR === ":memory:" ? null : config.CHEMAGENT_LIBRARY_DIR,
+    );
+    const { skipped } = await store.load();
+    for (const s of skipped) log.warn("library not loaded", { file: s });
+    return store;
+  });
   const options = {
     stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
     maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
@@ -116,6 +125,8 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     observers: [...(o.observers ?? [])],
     memory,
     contextWindow: config.MEMORY_CONTEXT_WINDOW,
+    libraries,
+    privateLibraries: config.AUTH_REQUIRED,
     ...(llm ? { refiner: llm.refiner } : {}),
   };
   const agent = new Agent(data, chem, options);

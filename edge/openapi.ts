@@ -276,6 +276,51 @@ export function openApiDocument(version: string) {
           responses: responses({ "404": "not_found (also another user's session when AUTH_REQUIRED=true)" }),
         },
       },
+      "/api/libraries": {
+        post: {
+          summary:
+            "Upload a compound library (SDF, SMILES or CSV with a SMILES column; the file is the request body, " +
+            "streamed; gzip via Content-Encoding: gzip or a .gz filename). Records are standardised (largest " +
+            "fragment, neutralised, canonical SMILES), described and fingerprinted in the RDKit workers; bad records " +
+            "and duplicates are reported with their record and line numbers, never failing the import. With " +
+            "Accept: text/event-stream the answer is SSE: accepted, library_progress…, then library_imported or " +
+            "error (the event envelope of the WebSocket protocol).",
+          parameters: [
+            queryParam("name", "string", "library name (1–80 characters), unique per user"),
+            queryParam("format", "string", "sdf | smiles | csv (default: from filename, else sniffed)"),
+            queryParam("filename", "string", "the uploaded file's name (format and .gz are read from it)"),
+          ],
+          requestBody: {
+            content: {
+              "chemical/x-mdl-sdfile": { schema: { type: "string", format: "binary" } },
+              "text/plain": { schema: { type: "string" } },
+              "text/csv": { schema: { type: "string" } },
+              "application/gzip": { schema: { type: "string", format: "binary" } },
+            },
+          },
+          responses: responses({
+            "400":
+              "invalid_parameter (name, format, duplicate name) / invalid_request (no usable record, no SMILES column)",
+            "413": "payload_too_large (over CHEMAGENT_MAX_LIBRARY_BYTES, compressed or decompressed)",
+          }),
+        },
+        get: {
+          summary: "The caller's libraries (every library when AUTH_REQUIRED=false)",
+          responses: responses(),
+        },
+      },
+      "/api/libraries/{id}": {
+        get: {
+          summary: "One library with its import report (rejected and duplicate records, molecules/s)",
+          parameters: [pathParam("id", "library id (lib_…)")],
+          responses: responses({ "404": "not_found (also another user's library when AUTH_REQUIRED=true)" }),
+        },
+        delete: {
+          summary: "Delete a library (memory and state directory)",
+          parameters: [pathParam("id", "library id (lib_…)")],
+          responses: responses({ "404": "not_found (also another user's library when AUTH_REQUIRED=true)" }),
+        },
+      },
       "/api/cache/stats": {
         get: {
           summary: "Cache statistics per tier (hits, misses, size, evictions, L2 health)",

@@ -34,6 +34,7 @@ const RESULT_KEYS: Record<string, string> = {
   intersect_ligands: "common_ligands",
   class_members: "class_members",
   target_lookup: "target",
+  compare_library: "library_comparison",
 };
 
 /** What the question asked that the answer could not serve: unused words, unavailable data, potency limits. */

@@ -52,7 +52,12 @@ function valueTable(
   if (!rows.length) return `${desc}: no compounds.`;
   return `${desc}:\n\n` +
     table(
-      ["#", "Compound", "ChEMBL ID", ...props.map((p) => PROPERTY_INFO[p]?.label ?? p)],
+      [
+        "#",
+        "Compound",
+        rows[0].id.startsWith("lib_") ? "Record" : "ChEMBL ID",
+        ...props.map((p) => PROPERTY_INFO[p]?.label ?? p),
+      ],
       rows.map((c, i) => [
         i + 1,
         c.name,
@@ -187,29 +192,42 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
       const x = o as unknown as Result<"similarity_search">;
       const hits = x.hits;
       const q = "name" in x.query ? name(x.query) : `\`${x.query.smiles}\``;
+      const where = x.library ? ` in library **${x.library.name}** (${x.library.size} structures)` : "";
       if (!hits.length) {
-        return `No compounds with Tanimoto ≥ ${x.threshold} to ${q} (${x.method}). Try a lower threshold.`;
+        return `No compounds${where} with Tanimoto ≥ ${x.threshold} to ${q} (${x.method}). Try a lower threshold.`;
       }
       const last = hits[hits.length - 1].similarity.toFixed(3);
       const lead = x.threshold > 0
-        ? `Compounds similar to ${q} (${x.method}, threshold ${x.threshold}):`
-        : `The ${hits.length} compounds most similar to ${q} (${x.method}), ranked; the last has similarity ${last}:`;
+        ? `Compounds${where} similar to ${q} (${x.method}, threshold ${x.threshold}):`
+        : `The ${hits.length} compounds${where} most similar to ${q} (${x.method}), ranked; the last has similarity ${last}:`;
       return `${lead}\n\n` +
-        table(
-          ["#", "Compound", "ChEMBL ID", "Similarity", "Phase"],
-          hits.map((h, i) => [i + 1, h.name, h.id, h.similarity.toFixed(3), phase(h.phase)]),
-        ) +
+        (x.library
+          ? table(
+            ["#", "Compound", "Record", "Similarity", "SMILES"],
+            hits.map((h, i) => [i + 1, h.name, h.id, h.similarity.toFixed(3), `\`${h.smiles}\``]),
+          )
+          : table(
+            ["#", "Compound", "ChEMBL ID", "Similarity", "Phase"],
+            hits.map((h, i) => [i + 1, h.name, h.id, h.similarity.toFixed(3), phase(h.phase)]),
+          )) +
         (x.threshold > 0 ? more(hits.length, x.total_above_threshold, "compounds above the threshold") : "");
     }
     case "substructure_search": {
       const x = o as unknown as Result<"substructure_search">;
       const hits = x.hits;
-      if (!hits.length) return `No compound in the dataset contains \`${x.query}\`.`;
-      return `${x.total} compounds contain \`${x.query}\`:\n\n` +
-        table(
-          ["#", "Compound", "ChEMBL ID", "Phase"],
-          hits.map((h, i) => [i + 1, h.name, h.id, phase(h.phase)]),
-        ) + more(hits.length, x.total, "matches");
+      const where = x.library ? `library **${x.library.name}**` : "the dataset";
+      if (!hits.length) return `No compound in ${where} contains \`${x.query}\`.`;
+      return `${x.total} compounds${x.library ? ` in ${where}` : ""} contain \`${x.query}\`:\n\n` +
+        (x.library
+          ? table(
+            ["#", "Compound", "Record", "SMILES"],
+            hits.map((h, i) => [i + 1, h.name, h.id, `\`${h.smiles}\``]),
+          )
+          : table(
+            ["#", "Compound", "ChEMBL ID", "Phase"],
+            hits.map((h, i) => [i + 1, h.name, h.id, phase(h.phase)]),
+          )) +
+        more(hits.length, x.total, "matches");
     }
     case "compare_properties": {
       const x = o as unknown as Result<"compare_properties">;
@@ -266,7 +284,12 @@ export function renderOutput(tool: string, o: Out, focus: string[] = []): string
           ].join(" and ")
         }`;
       const props = Object.keys(x.compounds[0]?.values ?? {}) as NumericProperty[];
-      return valueTable(desc, props, x.compounds, x.total);
+      return valueTable(
+        x.library ? `Library **${x.library.name}**: ${desc.replace(/^V/, "v")}` : desc,
+        props,
+        x.compounds,
+        x.total,
+      );
     }
     case "target_lookup": {
       const x = o as unknown as Result<"target_lookup">;

@@ -32,6 +32,8 @@ export const LIMITS = {
   patternWildcardShare: 0.5,
   /** Nesting depth of recursive SMARTS (`[$(…)]` inside `[$(…)]`): RDKit's matching cost multiplies per level. */
   recursionDepth: 2,
+  /** Atoms (hydrogens included) in one molfile record of an uploaded library (SDF). */
+  molblockAtoms: 1_000,
 } as const;
 
 /** What a cheap left-to-right scan of SMILES/SMARTS text finds (no chemistry, no RDKit). */
@@ -181,6 +183,45 @@ export function checkPattern(pattern: string): StructureShape {
     );
   }
   return checkNesting(s, text);
+}
+
+/**
+ * Refuses a molfile (one SDF record's connection table) over the limits: the V2000 counts line or the V3000
+ * COUNTS line is read, and heavy atoms are counted from the atom block, before RDKit parses anything.
+ */
+export function checkMolblock(block: string): { atoms: number; heavyAtoms: number } {
+  const lines = block.split(/\r?\n/, 5);
+  const counts = lines[3] ?? "";
+  const v3 = /V3000/.test(counts);
+  const atoms = v3
+    ? Number(/M\s+V30\s+COUNTS\s+(\d+)/.exec(block)?.[1] ?? NaN)
+    : Number(counts.slice(0, 3).trim() || NaN);
+  if (!Number.isFinite(atoms)) {
+    throw new ChemAgentError("invalid_smiles", "The molfile has no readable counts line.");
+  }
+  if (atoms > LIMITS.molblockAtoms) {
+    throw tooComplex(
+      "the molfile atom count",
+      atoms,
+      LIMITS.molblockAtoms,
+      "molblockAtoms",
+      `${atoms} atoms`,
+    );
+  }
+  let heavy = 0;
+  if (v3) {
+    for (const m of block.matchAll(/^M\s+V30\s+\d+\s+(\S+)\s/gm)) if (m[1] !== "H" && m[1] !== "D") heavy++;
+  } else {
+    const all = block.split(/\r?\n/, 4 + atoms);
+    for (let i = 4; i < all.length; i++) {
+      const el = all[i].slice(31, 34).trim();
+      if (el !== "H" && el !== "D" && el !== "T") heavy++;
+    }
+  }
+  if (heavy > LIMITS.heavyAtoms) {
+    throw tooComplex("the heavy-atom count", heavy, LIMITS.heavyAtoms, "heavyAtoms", `${heavy} heavy atoms`);
+  }
+  return { atoms, heavyAtoms: heavy };
 }
 
 const clip = (s: string) => (s.length > 60 ? s.slice(0, 57) + "…" : s);

@@ -6,3 +6,4 @@ export type { SmilesChecker } from "./smiles_checker.ts";
 export * from "./fingerprint.ts";
 export * from "./rules.ts";
 export { formulaFromJson } from "./formula.ts";
+export { LIBRARY_DESCRIPTORS, type LibraryDescriptors, type RawStructure } from "./standardize.ts";

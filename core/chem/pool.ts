@@ -3,6 +3,18 @@ import { ChemAgentError, type ErrorBody } from "../errors.ts";
 import { checkPattern, checkSmiles } from "./bounds.ts";
 import type { Descriptors, MoleculeFacts } from "./engine.ts";
 import type { TokenVerdict, WorkerReply, WorkerRequest } from "./protocol.ts";
+import type { RawStructure } from "./standardize.ts";
+
+/** One standardised record (or why it was refused), in the order given. */
+export type StandardizedRow =
+  | { smiles: string; descriptors: number[]; changes: string[]; error?: undefined }
+  | { error: ErrorBody; smiles?: undefined };
+
+/** A standardised batch: rows plus their packed fingerprints (FP_WORDS words per row, zero for refusals). */
+export interface StandardizedBatch {
+  rows: StandardizedRow[];
+  fps: Uint32Array;
+}
 import { preScreen, smilesCandidates, type SmilesChecker, VerdictChecker } from "./smiles_checker.ts";
 
 /** Per-call options: a deadline (ms, default the pool's), a cancel signal, and whether the input is trusted. */
@@ -66,6 +78,13 @@ export interface ChemService {
   /** Library rows containing the pattern, ascending; searched in chunks, deadline and cancel checked between
    * chunks; with maxResults, the first maxResults rows. */
   substructureSearch(pattern: string, opts?: SubstructureOptions): Promise<number[]>;
+  /**
+   * Standardises uploaded records (limits first, largest fragment, neutralised, canonical SMILES, descriptors,
+   * fingerprint). A record that crashes RDKit is isolated and refused alone; the batch never fails for it.
+   */
+  standardize(records: RawStructure[], opts?: CallOptions): Promise<StandardizedBatch>;
+  /** Indices of trusted structures (a user's library) containing the pattern, searched in worker chunks. */
+  substructureOf(pattern: string, smiles: string[], opts?: CallOptions): Promise<number[]>;
   stats(): PoolStats;
   close(): void;
 }
@@ -480,6 +499,55 @@ export class ChemPool implements ChemService {
     }
     hits.sort((a, b) => a - b);
     return Number.isFinite(max) ? hits.slice(0, max) : hits;
+  }
+
+  async standardize(records: RawStructure[], opts: CallOptions = {}): Promise<StandardizedBatch> {
+    try {
+      return await this.run<StandardizedBatch>("standardize", records, opts);
+    } catch (e) {
+      if (!(e instanceof ChemAgentError) || e.code !== "input_too_complex" || records.length === 1) throw e;
+    }
+    // A record crashed its worker: one by one, so only the guilty record is refused.
+    const fps = new Uint32Array(records.length * 64);
+    const rows: StandardizedRow[] = [];
+    for (let i = 0; i < records.length; i++) {
+      try {
+        const one = await this.run<StandardizedBatch>("standardize", [records[i]], opts);
+        rows.push(one.rows[0]);
+        fps.set(one.fps, i * 64);
+      } catch (e) {
+        if (!(e instanceof ChemAgentError) || e.code !== "input_too_complex") throw e;
+        rows.push({ error: e.toBody() });
+      }
+    }
+    return { rows, fps };
+  }
+
+  async substructureOf(pattern: string, smiles: string[], opts: CallOptions = {}): Promise<number[]> {
+    await this.checkQuery(pattern, opts);
+    const chunk = this.chunkSize * 4;
+    const chunks = Math.ceil(smiles.length / chunk);
+    const hits: number[] = [];
+    let next = 0;
+    const lanes = Math.max(1, Math.min(this.size - 1, chunks));
+    const lane = async () => {
+      while (next < chunks) {
+        opts.signal?.throwIfAborted();
+        const c = next++;
+        const part = smiles.slice(c * chunk, (c + 1) * chunk);
+        for (const h of await this.run<number[]>("matchList", { pattern, smiles: part }, opts)) {
+          hits.push(h + c * chunk);
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: lanes }, lane));
+    } catch (e) {
+      next = chunks;
+      if (opts.signal?.aborted) throw cancelled();
+      throw e;
+    }
+    return hits.sort((a, b) => a - b);
   }
 
   stats(): PoolStats {

@@ -2,7 +2,9 @@
 /** @module One chemistry worker: loads RDKit once and answers the pool's requests; killable at any point. */
 import { ChemAgentError } from "../errors.ts";
 import { createChemEngine } from "./engine.ts";
-import { loadRDKit } from "./rdkit.ts";
+import { loadRDKit, type RDKitModule } from "./rdkit.ts";
+import { FP_WORDS } from "./fingerprint.ts";
+import { type RawStructure, standardize } from "./standardize.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 const engine = await createChemEngine();
@@ -121,6 +123,29 @@ const handlers: Record<string, Handler> = {
       q.delete();
     }
   },
+  /** A batch of uploaded records standardised (one fingerprint matrix back, transferred, not copied). */
+  standardize: (records: RawStructure[]) => {
+    const fps = new Uint32Array(records.length * FP_WORDS);
+    const rows = records.map((r, i) => {
+      const out = standardize(rd as unknown as RDKitModule, r);
+      if (!out.ok) return { error: out.error };
+      fps.set(out.fp, i * FP_WORDS);
+      return { smiles: out.smiles, descriptors: out.descriptors, changes: out.changes };
+    });
+    return { rows, fps };
+  },
+  /** Rows of a list of trusted structures that contain the pattern (a library's substructure search). */
+  matchList: (a: { pattern: string; smiles: string[] }) => {
+    const lib = new rd.SubstructLibrary();
+    const q = engine.parseQuery(a.pattern);
+    try {
+      for (const s of a.smiles) lib.add_trusted_smiles(s);
+      return JSON.parse(lib.get_matches(q, true, 1, 1_000_000)) as number[];
+    } finally {
+      q.delete();
+      lib.delete();
+    }
+  },
   /** Test hook: a call that never returns on its own (proves deadlines and cancel terminate work). */
   spin: (ms: number) => {
     const end = Date.now() + ms;
@@ -149,10 +174,9 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
       },
     };
   }
-  const transfer: Transferable[] =
-    reply.ok && reply.value instanceof Uint32Array && reply.value.buffer instanceof ArrayBuffer
-      ? [reply.value.buffer]
-      : [];
+  const value = reply.ok ? reply.value as { fps?: unknown } : null;
+  const words = value instanceof Uint32Array ? value : value?.fps instanceof Uint32Array ? value.fps : null;
+  const transfer: Transferable[] = words && words.buffer instanceof ArrayBuffer ? [words.buffer] : [];
   self.postMessage(reply, transfer);
 };
 

@@ -1,6 +1,7 @@
 /** @module compare_properties, filter_by_properties and rank: set operations over computed descriptors. */
 import { z } from "zod";
 import type { Compound } from "../data/model.ts";
+import { LIBRARY_DESCRIPTORS } from "../chem/standardize.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { ToolContext } from "./context.ts";
 import { defineTool, ref } from "./define.ts";
@@ -11,6 +12,7 @@ import {
   propertyValue,
 } from "./property_catalog.ts";
 import { resolveCompound } from "./resolve.ts";
+import { libraryCompound, libraryOf, searchSpace } from "./search_space.ts";
 import { compoundProvenance, dedupeProvenance, summarize } from "./views.ts";
 
 const property = z.enum(NUMERIC_PROPERTIES, { error: `must be one of ${NUMERIC_PROPERTIES.join(", ")}` });
@@ -22,11 +24,14 @@ export const filterSchema = z.object({
 });
 export type PropertyFilter = z.infer<typeof filterSchema>;
 
+/** The properties a library keeps per structure (plus Lipinski violations, computed from them). */
+const LIBRARY_PROPERTIES = new Set<string>([...LIBRARY_DESCRIPTORS, "lipinski_violations"]);
+
 async function withStructure(refs: string[], ctx: ToolContext): Promise<Compound[]> {
   const seen = new Set<string>();
   const out: Compound[] = [];
   for (const r of refs) {
-    const { compound } = await resolveCompound(r, ctx);
+    const compound = libraryCompound(r, ctx) ?? (await resolveCompound(r, ctx)).compound;
     if (seen.has(compound.id)) continue;
     seen.add(compound.id);
     out.push(compound);
@@ -128,11 +133,28 @@ export const filterByProperties = defineTool({
     /** Keep only compounds in this set (class members, another step's hits). */
     within: z.array(z.string()).max(20000).optional(),
     limit: ref.limit(5000, 50),
-  }).refine((a) => a.compounds || a.filters.length || a.phase || a.approval_year, {
+    /** Filter one of the caller's libraries (id or name) instead of the dataset. */
+    library: z.string().trim().min(1).max(200).optional(),
+  }).refine((a) => a.compounds || a.filters.length || a.phase || a.approval_year || a.library, {
     message: "give compounds, filters or a phase",
   }),
-  async run({ compounds, filters, phase, properties, within, approval_year: year, limit }, ctx) {
-    const pool = compounds ? await withStructure(compounds, ctx) : ctx.data.compounds;
+  async run({ compounds, filters, phase, properties, within, approval_year: year, limit, library }, ctx) {
+    const space = library ? searchSpace(library, ctx) : null;
+    const missing = space ? filters.filter((f) => !LIBRARY_PROPERTIES.has(f.property)) : [];
+    if (missing.length) {
+      throw new ChemAgentError(
+        "not_available",
+        `Libraries keep ${[...LIBRARY_PROPERTIES].join(", ")}; ${
+          missing.map((f) => f.property).join(", ")
+        } is not stored for library structures.`,
+      );
+    }
+    const given = compounds && space ? new Set(compounds) : null;
+    const pool = space
+      ? (given ? space.compounds.filter((c) => given.has(c.id)) : space.compounds)
+      : compounds
+      ? await withStructure(compounds, ctx)
+      : ctx.data.compounds;
     const inSet = within ? new Set(within) : null;
     const kept = pool.filter((c) =>
       passes(c, filters) && inPhase(c, phase) && inYears(c, year) &&
@@ -140,6 +162,7 @@ export const filterByProperties = defineTool({
     );
     const props = [...new Set([...filters.map((f) => f.property), ...(properties ?? [])])];
     return {
+      ...(space ? libraryOf(space) : {}),
       filters,
       ...(phase ? { phase } : {}),
       ...(within ? { within_size: within.length } : {}),
@@ -147,7 +170,11 @@ export const filterByProperties = defineTool({
       considered: pool.length,
       total: kept.length,
       compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),
-      provenance: [{ source: "ChEMBL 18 + DrugCentral", note: "descriptors computed with RDKit" }],
+      provenance: [
+        space
+          ? space.provenance
+          : { source: "ChEMBL 18 + DrugCentral", note: "descriptors computed with RDKit" },
+      ],
     };
   },
 });

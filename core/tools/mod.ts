@@ -3,6 +3,7 @@ import { compareProperties, filterByProperties, rank } from "./compare_filter_ra
 import { compoundLookup } from "./compound_lookup.ts";
 import type { AnyTool } from "./define.ts";
 import { classMembers } from "./class_members.ts";
+import { compareLibrary } from "./compare_library.ts";
 import { intersectLigands, intersectTargets } from "./intersect.ts";
 import { lipinski, properties } from "./properties.ts";
 import { similaritySearch } from "./similarity_search.ts";
@@ -25,6 +26,7 @@ export const TOOLS = {
   target_lookup: targetLookup,
   intersect_ligands: intersectLigands,
   class_members: classMembers,
+  compare_library: compareLibrary,
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;
@@ -37,6 +39,7 @@ export { invokeTool } from "./define.ts";
 export type { AnyTool, Tool, ToolOutput } from "./define.ts";
 export type { Provenance, ToolContext } from "./context.ts";
 export { SubstructureIndex } from "./substructure_index.ts";
+export { libraryCompound, type SearchSpace, searchSpace } from "./search_space.ts";
 export * from "./views.ts";
 export * from "./resolve.ts";
 export * from "./property_catalog.ts";

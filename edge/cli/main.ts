@@ -4,6 +4,8 @@
  *   deno task cli --json "targets of imatinib"                 → QueryResponse JSON
  *   deno task cli props "CCO"                                  → a tool directly (props, lookup, similar, …)
  *   deno task cli --request '{"query": "…", "options": {…}}'   → a QueryRequest as JSON (the schema every transport uses)
+ *   deno task cli import FILE --name NAME                      → import a compound library (SDF, SMILES, CSV, .gz)
+ *   deno task cli libraries                                    → list the imported libraries
  *   deno task cli                                              → interactive session
  * The agent is built by the same composition as the server (edge/compose.ts): cache, session memory and LLM
  * when configured. Exit codes: 0 success/partial, 1 query error, 2 usage error (an invalid request included).
@@ -12,9 +14,14 @@ import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import {
   type Agent,
+  ANYONE,
   ChemAgentError,
   ConfigError,
   createLogger,
+  importLibrary,
+  type ImportProgress,
+  LIBRARY_FORMATS,
+  type LibraryFormat,
   loadConfig,
   parseQueryRequest,
   type QueryRequest,
@@ -75,6 +82,8 @@ interface Opts {
   llm?: string;
   request?: string;
   help?: boolean;
+  name?: string;
+  format?: string;
 }
 
 const USAGE = `ChemAgent CLI
@@ -86,7 +95,9 @@ const USAGE = `ChemAgent CLI
   chemagent                         interactive session
   chemagent <command> ...           run a tool directly:
 ${Object.values(COMMANDS).map((c) => "    " + c.usage).join("\n")}
-  chemagent depict <SMILES> > out.svg`;
+  chemagent depict <SMILES> > out.svg
+  chemagent import FILE --name NAME [--format sdf|smiles|csv]   import a library (FILE may end in .gz)
+  chemagent libraries               list the imported libraries`;
 
 class UsageError extends Error {}
 
@@ -158,6 +169,8 @@ async function main(argv: string[]): Promise<number> {
         llm: { type: "string" },
         request: { type: "string" },
         help: { type: "boolean", short: "h" },
+        name: { type: "string" },
+        format: { type: "string" },
       },
     });
   } catch (e) {
@@ -173,7 +186,16 @@ async function main(argv: string[]): Promise<number> {
   const cmd = COMMANDS[pos[0]];
   // A question is validated before anything is loaded: a bad request costs no start-up time.
   let req: QueryRequest | undefined;
-  if ((!cmd && pos[0] !== "depict" && pos.length) || o.request !== undefined) {
+  const library = pos[0] === "import" || (pos[0] === "libraries" && pos.length === 1);
+  if (pos[0] === "import" && (pos.length !== 2 || !o.name)) {
+    console.error(`usage: import FILE --name NAME [--format ${LIBRARY_FORMATS.join("|")}]\n\n${USAGE}`);
+    return 2;
+  }
+  if (o.format !== undefined && !LIBRARY_FORMATS.includes(o.format as LibraryFormat)) {
+    console.error(`--format must be one of ${LIBRARY_FORMATS.join(", ")}`);
+    return 2;
+  }
+  if ((!cmd && !library && pos[0] !== "depict" && pos.length) || o.request !== undefined) {
     try {
       req = requestFrom(pos.length ? pos.join(" ") : undefined, o);
     } catch (e) {
@@ -203,6 +225,23 @@ async function main(argv: string[]): Promise<number> {
       console.log(await agent.chem.depict(known?.canonical_smiles ?? pos[1], { trusted: !!known }));
       return 0;
     }
+    if (pos[0] === "import") return await importFile(agent, pos[1], o);
+    if (library) {
+      const libs = agent.libraries?.list(ANYONE) ?? [];
+      if (o.json) {
+        console.log(
+          JSON.stringify({ success: true, result: { libraries: libs.map((l) => l.meta) } }, null, 2),
+        );
+      } else if (!libs.length) console.log("No libraries yet: deno task cli import FILE --name NAME");
+      else {
+        for (const l of libs) {
+          console.log(
+            `${l.meta.id}  ${l.meta.name}  ${l.size} structures  (${l.meta.created_at.slice(0, 10)})`,
+          );
+        }
+      }
+      return 0;
+    }
     if (cmd && pos.length > 1) {
       const out = await agent.runTool(cmd.tool, cmd.args(pos.slice(1), o));
       console.log(
@@ -228,6 +267,60 @@ async function main(argv: string[]): Promise<number> {
     if (!(e instanceof ChemAgentError)) console.error(e);
     return e instanceof ChemAgentError ? 1 : 1;
   }
+}
+
+/** `import FILE --name NAME`: streams the file through the same import as POST /api/libraries. */
+async function importFile(agent: Agent, path: string, o: Opts): Promise<number> {
+  if (!agent.libraries) throw new ChemAgentError("not_available", "Libraries are not enabled.");
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const size = (await file.stat()).size;
+  const tty = Deno.stderr.isTerminal();
+  let last = 0;
+  const show = (p: ImportProgress) => {
+    if (!tty && performance.now() - last < 2000) return;
+    last = performance.now();
+    const pct = size ? ` ${Math.min(100, Math.round((p.bytes / size) * 100))}%` : "";
+    const line = `importing${pct}: ${p.records} records, ${p.accepted} accepted, ${p.rejected} rejected, ` +
+      `${p.duplicates} duplicates (${p.molecules_per_s} molecules/s)`;
+    if (tty) Deno.stderr.writeSync(new TextEncoder().encode(`\r${line}\x1b[K`));
+    else console.error(line);
+  };
+  const { library, report } = await importLibrary(file.readable, {
+    name: o.name!,
+    filename: path.split("/").pop(),
+    ...(o.format ? { format: o.format as LibraryFormat } : {}),
+    maxBytes: Number.MAX_SAFE_INTEGER, // a local file: the operator's own disk is the limit
+    totalBytes: size,
+    viewer: ANYONE,
+    chem: agent.chem,
+    store: agent.libraries,
+    onProgress: show,
+  });
+  if (tty) console.error("");
+  if (o.json) {
+    console.log(JSON.stringify({ success: true, result: { library: library.meta, report } }, null, 2));
+    return 0;
+  }
+  console.log(
+    `Imported library **${library.meta.name}** (${library.meta.id}): ${report.accepted} structures from ` +
+      `${report.records} records (${report.format}); ${report.rejected} rejected, ${report.duplicates} duplicates, ` +
+      `${report.standardized} standardised; ${report.molecules_per_s} molecules/s.`,
+  );
+  for (const r of report.rejected_records.slice(0, 20)) {
+    console.log(`  rejected record ${r.record} (line ${r.line}): ${r.reason}`);
+  }
+  for (const d of report.duplicate_records.slice(0, 20)) {
+    console.log(`  duplicate record ${d.record} (line ${d.line}) of record ${d.duplicate_of}`);
+  }
+  const more = report.rejected + report.duplicates - Math.min(20, report.rejected_records.length) -
+    Math.min(20, report.duplicate_records.length);
+  if (more > 0) console.log(`  … ${more} more (--json prints the full report)`);
+  return 0;
 }
 
 async function interactive(agent: Agent, o: Opts): Promise<number> {

@@ -16,6 +16,7 @@ import { parseJsonText, readJsonText } from "../middleware/json-body/index.ts";
 import { type CachePolicy, encodedAnswer, sendEncoded } from "./encoded_answers.ts";
 import type { Access } from "../ws/access.ts";
 import { assertSessionAccess } from "./sessions.ts";
+import { viewerOf } from "./libraries.ts";
 
 /** Request-level failures answer 4xx/5xx; understood questions answer 200 whatever their outcome. */
 export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
@@ -62,12 +63,12 @@ export function queryRoutes(agent: Agent, maxBody: number, access?: Access, hits
     const hit = agent.cachedAnswer(req, { requestId: requestId(c) });
     if (hit) return sendEncoded(c, encodedAnswer(hit.shared, version), hit.response, policy);
     await assertSessionAccess(c, access, req.session_id);
-    const response = await agent.query(req, { requestId: requestId(c) });
+    const response = await agent.query(req, { requestId: requestId(c), viewer: viewerOf(c, access) });
     c.header("vary", policy.authenticated ? "Accept-Encoding, Authorization" : "Accept-Encoding");
     const status = httpStatusFor(response);
     c.header(
       "cache-control",
-      req.session_id
+      req.session_id || agent.namesLibrary(req.query)
         ? "private, no-store"
         : status >= 400
         ? "no-store"
@@ -102,6 +103,7 @@ export function queryRoutes(agent: Agent, maxBody: number, access?: Access, hits
       const pending: Promise<void>[] = [];
       await agent.query(req, {
         requestId: requestId(c),
+        viewer: viewerOf(c, access),
         signal: ac.signal,
         onEvent: (ev) =>
           pending.push(stream.writeSSE({ event: ev.type, id: ev.event_id, data: JSON.stringify(ev) })),

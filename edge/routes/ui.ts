@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 
 const CONSOLE = await Deno.readTextFile(new URL("../ui/console.html", import.meta.url));
+const LIBRARIES = await Deno.readTextFile(new URL("../ui/libraries.html", import.meta.url));
 // The SDK bundle built by `deno task sdk:build` (committed, so a fresh clone serves it without a build step).
 const SDK = await Deno.readTextFile(new URL("../../sdk/dist/chemagent-sdk.js", import.meta.url));
 const DASHBOARD = new URL("../../dashboard/dist/", import.meta.url);
@@ -33,6 +34,7 @@ const DASH = await loadDashboard();
 export function uiRoutes() {
   const app = new Hono();
   app.get("/", (c) => c.html(CONSOLE));
+  app.get("/libraries", (c) => c.html(LIBRARIES));
   app.get(
     "/sdk.js",
     (c) =>

@@ -92,6 +92,7 @@ export class QueryRunner {
       queryId,
       requestId: conn.id,
       control: run.control,
+      viewer: { sub: conn.principal?.sub, enforced: !!this.o.access?.enforced },
       onEvent: (ev) => {
         if (ev.type === "accepted") ev.data = { ...ev.data, ...stamp };
         void this.o.log.append(ev).catch(() => {});
