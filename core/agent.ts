@@ -322,7 +322,7 @@ export class Agent {
       },
       runTool: (tool, args, signal) => this.runTool(tool, args, signal, { cache: toolCache }),
       stepTimeoutMs: this.stepTimeoutMs,
-      datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
+      datasetLabel: `${this.data.version} (${this.data.source.info.label})`,
       clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
       ...(this.refiner && req.options?.llm !== "off" ? { refine: this.refiner } : {}),
     }, {

@@ -18,7 +18,19 @@ export {
 } from "./request.ts";
 
 // ── Data and chemistry: the embedded dataset, RDKit in a worker pool ─────────────────────────────────────────
-export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
+export {
+  type Activity,
+  type ActivityQuery,
+  type Capabilities,
+  Dataset,
+  type DataSource,
+  embeddedSource,
+  POTENCY_TYPES,
+  type PotencyType,
+  postgresSource,
+  type SourceInfo,
+  type SourceStore,
+} from "./data/mod.ts";
 export type { ChemEngine, ChemService, Descriptors, PoolStats } from "./chem/mod.ts";
 export {
   bulkTanimoto,

@@ -20,6 +20,7 @@ import {
   createSessionStore,
   EmailChannel,
   embeddedSource,
+  postgresSource,
   enableSpans,
   type EventListener,
   type Logger,
@@ -95,8 +96,11 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
       () => createSessionStore(config),
     )
     : undefined;
+  const source = config.CHEMAGENT_DATA === "postgres"
+    ? postgresSource({ url: config.DATABASE_URL!, max: config.DATABASE_POOL_MAX })
+    : embeddedSource();
   const [data, chem] = await Promise.all([
-    embeddedSource().load(),
+    source.load(),
     createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
   ]);
   const llm = await createRefinerFromConfig(config, data, chem, o.onLlmCall);
@@ -119,6 +123,7 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     async close() {
       await stack?.cache.close();
       await memory?.close().catch(() => {});
+      await data.source.close().catch(() => {});
       chem.close(); // idle workers would keep the process alive
     },
   };

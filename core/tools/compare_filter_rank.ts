@@ -147,7 +147,7 @@ export const filterByProperties = defineTool({
       considered: pool.length,
       total: kept.length,
       compounds: kept.slice(0, limit).map((c) => ({ ...summarize(c), values: valuesOf(c, props) })),
-      provenance: [{ source: "ChEMBL 18 + DrugCentral", note: "descriptors computed with RDKit" }],
+      provenance: [{ source: ctx.data.source.info.label, note: "descriptors computed with RDKit" }],
     };
   },
 });

@@ -4,6 +4,9 @@ import { bulkTanimoto } from "../chem/fingerprint.ts";
 import { defineTool, ref } from "./define.ts";
 import { resolveMolecule } from "./resolve.ts";
 import { compoundProvenance, summarize } from "./views.ts";
+import type { SimilarityHit } from "../data/source.ts";
+import type { ToolContext } from "./context.ts";
+import type { AdHocMolecule } from "./resolve.ts";
 
 export const similaritySearch = defineTool({
   name: "similarity_search",
@@ -18,34 +21,44 @@ export const similaritySearch = defineTool({
   }).refine((a) => a.compound || a.smiles, { message: "give compound or smiles" }),
   async run(args, ctx) {
     const mol = await resolveMolecule(args, ctx);
-    // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
-    const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
-      await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
-    const scores = bulkTanimoto(fp, ctx.data.fingerprints, ctx.data.fpCounts);
     const selfIndex = mol.compound ? ctx.data.indexOf(mol.compound) : -1;
-    const hits: { i: number; s: number }[] = [];
-    for (let i = 0; i < scores.length; i++) {
-      if (scores[i] >= args.threshold && ctx.data.fpCounts[i] && (args.include_self || i !== selfIndex)) {
-        hits.push({ i, s: scores[i] });
-      }
-    }
-    // Sorted by similarity; ties keep dataset order (stable sort), so results are reproducible.
-    hits.sort((a, b) => b.s - a.s);
-    const top = hits.slice(0, args.limit).map(({ i, s }) => ({
-      ...summarize(ctx.data.compounds[i]),
-      similarity: Math.round(s * 1e4) / 1e4,
+    const hits = ctx.data.source.similar
+      ? await ctx.data.source.similar(mol.smiles, args.threshold, ctx.signal)
+      : await inMemory(mol, args.threshold, ctx);
+    const kept = args.include_self ? hits : hits.filter((h) => h.index !== selfIndex);
+    const top = kept.slice(0, args.limit).map(({ index, similarity }) => ({
+      ...summarize(ctx.data.compounds[index]),
+      similarity: Math.round(similarity * 1e4) / 1e4,
     }));
+    const hitsLength = kept.length;
     return {
       query: mol.compound ? summarize(mol.compound) : { smiles: mol.smiles },
       threshold: args.threshold,
-      total_above_threshold: hits.length,
+      total_above_threshold: hitsLength,
       hits: top,
       method: "Morgan radius 2, 2048 bits, Tanimoto",
       provenance: [
         ...(mol.compound ? compoundProvenance(mol.compound) : []),
         { source: `RDKit ${ctx.chem.version}`, note: "Morgan fingerprints" },
-        { source: "ChEMBL 18 + DrugCentral", note: `searched ${ctx.data.stats.with_structure} structures` },
+        {
+          source: ctx.data.source.info.label,
+          note: `searched ${ctx.data.stats.with_structure} structures` +
+            (ctx.data.source.similar ? " (RDKit cartridge, `%` operator)" : ""),
+        },
       ],
     };
   },
 });
+
+/** The embedded search: packed bitsets in memory, best first, ties in dataset order (stable sort). */
+async function inMemory(mol: AdHocMolecule, threshold: number, ctx: ToolContext): Promise<SimilarityHit[]> {
+  // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
+  const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
+    await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
+  const scores = bulkTanimoto(fp, ctx.data.fingerprints, ctx.data.fpCounts);
+  const hits: SimilarityHit[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] >= threshold && ctx.data.fpCounts[i]) hits.push({ index: i, similarity: scores[i] });
+  }
+  return hits.sort((a, b) => b.similarity - a.similarity);
+}

@@ -8,16 +8,23 @@ export const substructureSearch = defineTool({
   description: "Compounds containing a substructure given as SMARTS or SMILES.",
   args: z.object({ query: ref.compound, limit: ref.limit(1000, 20) }),
   async run({ query, limit }, ctx) {
-    const rows = await ctx.substructures.matches(query, ctx.signal);
+    const store = ctx.data.source;
+    // The pattern is checked by RDKit (limits, syntax) before it reaches the database.
+    if (store.substructure) await ctx.chem.checkQuery(query, { signal: ctx.signal });
+    const rows = store.substructure
+      ? await store.substructure(query, ctx.signal)
+      : await ctx.substructures.matches(query, ctx.signal);
     return {
       query,
       total: rows.length,
       hits: rows.slice(0, limit).map((i) => summarize(ctx.data.compounds[i])),
       provenance: [{
-        source: `RDKit ${ctx.chem.version}`,
-        note: "SubstructLibrary match (pattern-fingerprint screen, chunked in workers)",
+        source: store.substructure ? "RDKit PostgreSQL cartridge" : `RDKit ${ctx.chem.version}`,
+        note: store.substructure
+          ? "`@>` match on rdk.mols (GiST index)"
+          : "SubstructLibrary match (pattern-fingerprint screen, chunked in workers)",
       }, {
-        source: "ChEMBL 18 + DrugCentral",
+        source: store.info.label,
         note: `searched ${ctx.data.stats.with_structure} structures`,
       }],
     };
