@@ -183,8 +183,7 @@ export function composeAnswer(
   } else if (status === "partial" && unserved.error && error) {
     error = { ...error, details: { ...error.details, not_available: unserved.error.details?.not_available } };
   }
-  const footer =
-    `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
+  const footer = `\n\n---\n_Source: ${datasetLabel}._`;
   const related = parsed.onlyUnavailable && ok.length
     ? `\n\nWhat the offline data does have:\n\n${sections.join("\n\n")}`
     : "";

@@ -5,6 +5,7 @@ import type { AnyTool } from "./define.ts";
 import { classMembers } from "./class_members.ts";
 import { intersectLigands, intersectTargets } from "./intersect.ts";
 import { lipinski, properties } from "./properties.ts";
+import { potency } from "./potency.ts";
 import { similaritySearch } from "./similarity_search.ts";
 import { substructureSearch } from "./substructure_search.ts";
 import { ligandsOfTarget, targetsOfCompound } from "./targets.ts";
@@ -25,6 +26,7 @@ export const TOOLS = {
   target_lookup: targetLookup,
   intersect_ligands: intersectLigands,
   class_members: classMembers,
+  potency,
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;
