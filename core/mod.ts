@@ -23,6 +23,7 @@ export {
   type ActivityQuery,
   type Capabilities,
   Dataset,
+  type DatasetFile,
   type DataSource,
   embeddedSource,
   POTENCY_TYPES,

@@ -49,7 +49,7 @@ function unservedNotes(parsed: Parsed): { notes: string[]; error?: ErrorBody } {
     notes.push(
       `Potency constraints (${
         potency.join(", ")
-      }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
+      }) were not applied: the offline dataset has no IC50/Ki values. A ChEMBL PostgreSQL database (CHEMAGENT_DATA=postgres) has them.`,
     );
   }
   if (other.length) {

@@ -43,11 +43,14 @@ export function potencyAsk(text: string): PotencyAsk {
 /** With a potency-capable source, a question whose unavailable part is potency asks the potency tool. */
 export function readPotency(parsed: Parsed, text: string): Parsed {
   const asks = parsed.unavailable ?? [];
-  if (parsed.error || !asks.some((a) => SERVED.has(a.name))) return parsed;
   const e = parsed.intent.entities;
+  const isPotency = (u: string) => new RegExp(String.raw`\b${TYPE}`, "i").test(u);
+  // A potency limit ("Ki below 10 nM") is an unsupported constraint; a bare "IC50 of …" an unavailable ask.
+  const asked = asks.some((a) => SERVED.has(a.name)) || (e.unsupported ?? []).some(isPotency);
+  if (parsed.error || !asked) return parsed;
   if (!e.compounds.length && !e.targets.length) return parsed;
   e.potency = potencyAsk(text);
-  const unsupported = (e.unsupported ?? []).filter((u) => !new RegExp(TYPE, "i").test(u));
+  const unsupported = (e.unsupported ?? []).filter((u) => !isPotency(u));
   if (unsupported.length) e.unsupported = unsupported;
   else delete e.unsupported;
   const rest = asks.filter((a) => !SERVED.has(a.name));

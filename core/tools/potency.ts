@@ -69,17 +69,18 @@ export const potency = defineTool({
     };
   },
   render(out) {
-    const what = [
-      out.filters.types.join("/"),
+    const limits = [
       out.filters.max_nm !== undefined ? `≤ ${out.filters.max_nm} nM` : "",
       out.filters.min_pchembl !== undefined ? `pChEMBL ≥ ${out.filters.min_pchembl}` : "",
     ].filter(Boolean).join(", ");
+    const what = `${out.filters.types.join("/")}${limits ? ` (${limits})` : ""}`;
     const on = [
       out.compounds.map((c) => name(c)).join(", "),
       out.targets.map((t) => `${t.name}${t.genes.length ? ` (${t.genes.join(", ")})` : ""}`).join(", "),
     ].filter(Boolean).join(" on ");
     if (!out.activities.length) return `No ${what} values recorded for ${on}.`;
-    return `${out.total} ${what} value${out.total === 1 ? "" : "s"} for ${on}` +
+    return `${out.total} ${out.filters.types.join("/")} value${out.total === 1 ? "" : "s"}` +
+      `${limits ? ` (${limits})` : ""} for ${on}` +
       (out.total > out.activities.length ? ` (best ${out.activities.length} shown)` : "") + ":\n\n" +
       table(
         ["Compound", "Target", "Type", "Value", "pChEMBL", "Source"],
