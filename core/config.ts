@@ -14,7 +14,8 @@ const schema = z.object({
     error: "CHEMAGENT_DATA must be embedded, postgres or chembl",
   }).default("embedded"),
   /** ChEMBL's PostgreSQL release with the RDKit cartridge (CHEMAGENT_DATA=postgres). */
-  DATABASE_URL: z.string().regex(/^postgres(?:ql)?:\/\//, "DATABASE_URL must be a postgres:// URL").optional(),
+  DATABASE_URL: z.string().regex(/^postgres(?:ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .optional(),
   DATABASE_POOL_MAX: z.coerce.number({ error: "DATABASE_POOL_MAX must be a whole number" }).int().min(1).max(
     1000,
   ).default(10),

@@ -26,9 +26,9 @@ export {
   type DatasetFile,
   type DataSource,
   embeddedSource,
+  postgresSource,
   POTENCY_TYPES,
   type PotencyType,
-  postgresSource,
   type SourceInfo,
   type SourceStore,
 } from "./data/mod.ts";

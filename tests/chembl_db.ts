@@ -23,7 +23,9 @@ async function templateName(): Promise<string> {
     Deno.readFile(new URL("../data/dataset.json", import.meta.url)).then((b) => b.length.toString()),
   ]);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\0")));
-  return `chemagent_tpl_${[...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `chemagent_tpl_${
+    [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("")
+  }`;
 }
 
 export interface TestDatabase {
@@ -41,7 +43,8 @@ export async function chemblDatabase(label: string): Promise<TestDatabase> {
     // One builder at a time across parallel test files; the others wait and then clone.
     await admin`select pg_advisory_lock(4217017)`;
     try {
-      const [{ exists }] = await admin`select exists(select 1 from pg_database where datname = ${template}) as exists`;
+      const [{ exists }] =
+        await admin`select exists(select 1 from pg_database where datname = ${template}) as exists`;
       if (!exists) {
         for (const r of await admin`select datname from pg_database where datname like 'chemagent\_tpl\_%'`) {
           await admin.unsafe(`drop database if exists "${r.datname}" with (force)`);

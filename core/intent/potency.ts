@@ -21,13 +21,18 @@ const TYPE_WORDS: [RegExp, PotencyType][] = [
 
 const UNIT_NM: Record<string, number> = { pm: 1e-3, nm: 1, um: 1e3, "µm": 1e3, "μm": 1e3, mm: 1e6, m: 1e9 };
 const TYPE = String.raw`(?:p?ic\s?50|p?ec\s?50|p?ki|p?kd|potency|affinity|activity)`;
-const BELOW = String.raw`(?:<=?|≤|below|under|less\s+than|lower\s+than|at\s+most|smaller\s+than|better\s+than)`;
+const BELOW = String
+  .raw`(?:<=?|≤|below|under|less\s+than|lower\s+than|at\s+most|smaller\s+than|better\s+than)`;
 const ABOVE = String.raw`(?:>=?|≥|above|over|greater\s+than|higher\s+than|at\s+least|more\s+than)`;
 const VALUE_BELOW = new RegExp(
-  String.raw`\b${TYPE}s?(?:\s+values?)?\s*(?:of\s+|is\s+)?${BELOW}\s*(\d+(?:\.\d+)?)\s*(pm|nm|um|µm|μm|mm|m)\b`,
+  String
+    .raw`\b${TYPE}s?(?:\s+values?)?\s*(?:of\s+|is\s+)?${BELOW}\s*(\d+(?:\.\d+)?)\s*(pm|nm|um|µm|μm|mm|m)\b`,
   "i",
 );
-const P_ABOVE = new RegExp(String.raw`\bp(?:ic\s?50|ec\s?50|ki|kd|chembl)(?:\s+values?)?\s*${ABOVE}\s*(\d+(?:\.\d+)?)`, "i");
+const P_ABOVE = new RegExp(
+  String.raw`\bp(?:ic\s?50|ec\s?50|ki|kd|chembl)(?:\s+values?)?\s*${ABOVE}\s*(\d+(?:\.\d+)?)`,
+  "i",
+);
 
 /** The potency the text asks for: types named (none named = all), a value ceiling in nM, a pChEMBL floor. */
 export function potencyAsk(text: string): PotencyAsk {

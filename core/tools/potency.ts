@@ -9,7 +9,8 @@ import { summarize } from "./views.ts";
 
 export const potency = defineTool({
   name: "potency",
-  description: "Measured potency (IC50, Ki, Kd, EC50 with relation, units and pChEMBL value) of compounds on " +
+  description:
+    "Measured potency (IC50, Ki, Kd, EC50 with relation, units and pChEMBL value) of compounds on " +
     "targets, best first; filters by value (nM) or pChEMBL. Needs a source with ChEMBL activities.",
   args: z.object({
     compounds: z.array(ref.compound).max(25).default([]),
@@ -27,7 +28,9 @@ export const potency = defineTool({
         `Not available: the data source (${store.info.label}) has no potency (IC50/Ki/Kd/EC50) values.`,
       );
     }
-    const compounds = await Promise.all(args.compounds.map(async (c) => (await resolveCompound(c, ctx)).compound));
+    const compounds = await Promise.all(
+      args.compounds.map(async (c) => (await resolveCompound(c, ctx)).compound),
+    );
     // A target name shared across species means the first-ranked (human) record, as everywhere else.
     const targets = args.targets.map((t) => resolveTargets(t, ctx)[0]);
     const { rows, total } = await store.activities({
@@ -64,7 +67,11 @@ export const potency = defineTool({
       activities,
       provenance: [
         { source: store.info.label, note: "activities → assays → target_dictionary (standard values)" },
-        ...rows.slice(0, 20).map((a) => ({ source: store.info.label, id: a.assay, note: `activity ${a.activity_id}` })),
+        ...rows.slice(0, 20).map((a) => ({
+          source: store.info.label,
+          id: a.assay,
+          note: `activity ${a.activity_id}`,
+        })),
       ],
     };
   },
@@ -88,7 +95,9 @@ export const potency = defineTool({
           name(a.compound),
           a.target.genes[0] ?? a.target.name,
           a.type,
-          a.value === null ? "—" : `${a.relation && a.relation !== "=" ? `${a.relation} ` : ""}${a.value} ${a.units ?? ""}`.trim(),
+          a.value === null
+            ? "—"
+            : `${a.relation && a.relation !== "=" ? `${a.relation} ` : ""}${a.value} ${a.units ?? ""}`.trim(),
           a.pchembl ?? "—",
           a.source,
         ]),

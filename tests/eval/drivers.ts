@@ -16,7 +16,15 @@ export interface Mismatch {
   postgres: unknown;
 }
 
-const SOURCE_KEYS = new Set(["provenance", "ms", "timing_ms", "query_id", "cached", "request_id", "trace_id"]);
+const SOURCE_KEYS = new Set([
+  "provenance",
+  "ms",
+  "timing_ms",
+  "query_id",
+  "cached",
+  "request_id",
+  "trace_id",
+]);
 
 /** The comparable part of a response: no timings, ids of the run, provenance or source line. */
 export function comparable(r: Record<string, unknown>): Record<string, unknown> {
@@ -42,7 +50,13 @@ export function differences(a: unknown, b: unknown, path = "", tol = 0.01, out: 
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) {
       if (SOURCE_KEYS.has(k)) continue;
-      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, tol, out);
+      differences(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${path}.${k}`,
+        tol,
+        out,
+      );
     }
   } else if (a !== b) out.push(path);
   return out;
@@ -55,7 +69,11 @@ const at = (v: unknown, path: string): unknown =>
   );
 
 /** Asks both agents every question (uncached) and returns what differs. */
-export async function compareDrivers(embedded: Agent, postgres: Agent, questions: string[]): Promise<Mismatch[]> {
+export async function compareDrivers(
+  embedded: Agent,
+  postgres: Agent,
+  questions: string[],
+): Promise<Mismatch[]> {
   const out: Mismatch[] = [];
   for (const q of questions) {
     const req = { query: q, options: { cache: false, llm: "off" as const } };
@@ -91,7 +109,9 @@ if (import.meta.main) {
   for (const d of diffs) console.log(JSON.stringify(d));
   const bad = new Set(diffs.map((d) => d.q)).size;
   console.log(
-    `${questions.length} questions, ${bad} with differences, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `${questions.length} questions, ${bad} with differences, ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s`,
   );
   await pg.data.source.close();
   chem.close();

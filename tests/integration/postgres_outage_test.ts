@@ -12,7 +12,8 @@ import type { DatasetFile } from "../../core/mod.ts";
 import { startPostgres } from "../services.ts";
 
 Deno.test({
-  name: "postgres source: database stopped mid-load → typed 503s and 503 readiness; answers again when it is back",
+  name:
+    "postgres source: database stopped mid-load → typed 503s and 503 readiness; answers again when it is back",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -25,7 +26,9 @@ Deno.test({
       const sql = postgres(url, { max: 1, onnotice: () => {} });
       await loadDataset(
         sql,
-        JSON.parse(await Deno.readTextFile(new URL("../../data/dataset.json", import.meta.url))) as DatasetFile,
+        JSON.parse(
+          await Deno.readTextFile(new URL("../../data/dataset.json", import.meta.url)),
+        ) as DatasetFile,
       );
       await sql.end();
       const agent = await createAgent({ source: postgresSource({ url, max: 4, connectTimeoutS: 2 }) });
@@ -57,7 +60,7 @@ Deno.test({
       const before = await similar(0.5);
       assert.equal(before.status, 200);
       assert.equal(before.body.result.hits[0].name, "Dipyrocetyl");
-      assert.equal((await fetch(`${base}/ready`).then((r) => r.body?.cancel().then(() => r.status))), 200);
+      assert.equal(await fetch(`${base}/ready`).then((r) => r.body?.cancel().then(() => r.status)), 200);
 
       // Requests in flight while the server is killed: each one ends as a success or a typed 503, never a 500.
       const inflight = Array.from({ length: 12 }, (_, i) => similar(0.3 + (i % 5) / 10));
@@ -77,7 +80,10 @@ Deno.test({
       assert.equal(q.body.error.code, "upstream_unavailable");
       const sub = await query("compounds containing a sulfonamide");
       assert.equal(sub.status, 503);
-      const ready = await fetch(`${base}/ready`).then(async (r) => ({ status: r.status, body: await r.json() }));
+      const ready = await fetch(`${base}/ready`).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
       assert.equal(ready.status, 503);
       assert.equal(ready.body.status, "data_source_unavailable");
       assert.equal(ready.body.dataset.source.ok, false);
@@ -89,7 +95,7 @@ Deno.test({
       assert.equal(after.status, 200, JSON.stringify(after.body));
       assert.deepEqual(after.body.result.hits, before.body.result.hits);
       assert.equal((await query("compounds similar to aspirin")).status, 200);
-      assert.equal((await fetch(`${base}/ready`).then((r) => r.body?.cancel().then(() => r.status))), 200);
+      assert.equal(await fetch(`${base}/ready`).then((r) => r.body?.cancel().then(() => r.status)), 200);
     } finally {
       await server?.shutdown();
       await close().catch(() => {});

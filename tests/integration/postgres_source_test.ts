@@ -27,7 +27,8 @@ const ask = async (agent: Agent, query: string) =>
   await agent.query({ query, options: { cache: false, llm: "off" } }) as any;
 
 Deno.test({
-  name: "postgres source: catalogue read from ChEMBL's schema equals the embedded records; source and release named",
+  name:
+    "postgres source: catalogue read from ChEMBL's schema equals the embedded records; source and release named",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -37,8 +38,15 @@ Deno.test({
     assert.deepEqual(pg.data.mechanisms, emb.data.mechanisms);
     // The fixture trade name is the one difference in the records.
     const imatinib = pg.data.compoundById("CHEMBL941")!;
-    assert.deepEqual(imatinib.synonyms.filter((s) => s !== "Gleevec"), emb.data.compoundById("CHEMBL941")!.synonyms);
-    assert.deepEqual(pg.data.source.info, { driver: "postgres", label: "ChEMBL_18 (PostgreSQL)", release: "ChEMBL_18" });
+    assert.deepEqual(
+      imatinib.synonyms.filter((s) => s !== "Gleevec"),
+      emb.data.compoundById("CHEMBL941")!.synonyms,
+    );
+    assert.deepEqual(pg.data.source.info, {
+      driver: "postgres",
+      label: "ChEMBL_18 (PostgreSQL)",
+      release: "ChEMBL_18",
+    });
     assert.deepEqual(pg.data.source.capabilities, { potency: true, tradeNames: true, structureSearch: true });
     assert.match(pg.data.version, /@postgres:ChEMBL_18$/);
     assert.notEqual(pg.data.version, emb.data.version); // cache keys of the two sources never collide
@@ -68,7 +76,11 @@ Deno.test({
       out.activities.map((a: Record<string, unknown>) => [a.type, a.relation, a.value, a.units, a.pchembl]),
       [["IC50", "=", 25, "nM", 7.6], ["IC50", "<", 400, "nM", null]],
     );
-    assert.ok(out.activities.every((a: { source: string }) => /ChEMBL_18 \(PostgreSQL\) activity \d+ \(assay FIXTURE_ASSAY_\d\)/.test(a.source)));
+    assert.ok(
+      out.activities.every((a: { source: string }) =>
+        /ChEMBL_18 \(PostgreSQL\) activity \d+ \(assay FIXTURE_ASSAY_\d\)/.test(a.source)
+      ),
+    );
     assert.match(r.answer, /25 nM/);
     assert.match(r.answer, /< 400 nM/);
     assert.doesNotMatch(r.answer, /Not available/);
@@ -88,15 +100,20 @@ Deno.test({
     const r = await ask(pg, "compounds with Ki below 10 nM for DRD2");
     assert.equal(r.status, "success", JSON.stringify(r.error));
     assert.deepEqual(r.intent.entities.potency, { types: ["Ki"], max_nm: 10 });
-    assert.deepEqual(r.result.potency.activities.map((a: { compound: { name: string } }) => a.compound.name), [
-      "Haloperidol",
-      "Risperidone",
-    ]);
+    assert.deepEqual(
+      r.result.potency.activities.map((a: { compound: { name: string } }) => a.compound.name),
+      [
+        "Haloperidol",
+        "Risperidone",
+      ],
+    );
     assert.match(r.answer, /1\.2 nM/);
     const micro = await ask(pg, "compounds with Ki under 0.2 uM on DRD2");
     assert.equal(micro.result.potency.total, 3); // 0.2 µM = 200 nM: clozapine's 160 nM is in
     const p = await ask(pg, "ligands of DRD2 with pKi > 8.5");
-    assert.deepEqual(p.result.potency.activities.map((a: { compound: { id: string } }) => a.compound.id), ["CHEMBL54"]);
+    assert.deepEqual(p.result.potency.activities.map((a: { compound: { id: string } }) => a.compound.id), [
+      "CHEMBL54",
+    ]);
     const none = await ask(pg, "Ki of aspirin on DRD2");
     assert.equal(none.status, "success");
     assert.equal(none.result.potency.total, 0);

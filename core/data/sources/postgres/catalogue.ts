@@ -39,7 +39,7 @@ export async function readCatalogue(sql: Sql, label: string): Promise<Catalogue>
   const release = String(version?.name ?? "unknown");
   const [{ side }] = await sql`select to_regclass('chemagent.compound_extra') is not null as side`;
   const meta = new Map<string, unknown>();
-  if (side) for (const r of await sql`select key, value from chemagent.meta`) meta.set(r.key, r.value);
+  if (side) { for (const r of await sql`select key, value from chemagent.meta`) meta.set(r.key, r.value); }
 
   const compoundRows = side
     ? await sql`select md.molregno, md.chembl_id, md.pref_name, md.max_phase, md.first_approval,

@@ -17,7 +17,11 @@ export function postgresSource(opts: PoolOptions): DataSource {
         const provisional = "ChEMBL (PostgreSQL)";
         const cat = await guarded("loading the catalogue", () => readCatalogue(sql, provisional));
         const [{ n }] = await sql`select to_regclass('activities') is not null as n`;
-        const info = { driver: "postgres" as const, label: `${cat.release} (PostgreSQL)`, release: cat.release };
+        const info = {
+          driver: "postgres" as const,
+          label: `${cat.release} (PostgreSQL)`,
+          release: cat.release,
+        };
         if (!cat.side) {
           for (const c of cat.file.compounds) c.sources = [info.label];
           for (const t of cat.file.targets) t.sources = [info.label];

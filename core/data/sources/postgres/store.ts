@@ -75,7 +75,11 @@ export function postgresStore(sql: Sql, cat: Catalogue, info: SourceInfo, potenc
 }
 
 /** Activity rows (ChEMBL activities → assays → target) for the compounds/targets asked, best potency first. */
-function activities(sql: Sql, cat: Catalogue, q: ActivityQuery): Promise<{ rows: Activity[]; total: number }> {
+function activities(
+  sql: Sql,
+  cat: Catalogue,
+  q: ActivityQuery,
+): Promise<{ rows: Activity[]; total: number }> {
   return guarded("activities", async () => {
     const types = q.types?.length ? q.types : [...POTENCY_TYPES];
     const mols = q.compounds?.map((id) => cat.molregnoOf.get(id)).filter((m) => m !== undefined);
