@@ -58,6 +58,13 @@ export interface Activity {
   activity_id: number;
 }
 
+export interface SimilarityQuery {
+  smiles: string;
+  threshold: number;
+  limit: number;
+  exclude?: number;
+}
+
 export interface SimilarityHit {
   /** Dataset index of the compound. */
   index: number;
@@ -68,10 +75,15 @@ export interface SimilarityHit {
 export interface SourceStore {
   readonly info: SourceInfo;
   readonly capabilities: Capabilities;
-  /** Compounds with Morgan r2/2048 Tanimoto ≥ threshold to `smiles`, best first (ties in dataset order). */
-  similar?(smiles: string, threshold: number, signal?: AbortSignal): Promise<SimilarityHit[]>;
-  /** Dataset indices of compounds containing the pattern (SMARTS or SMILES), in dataset order. */
-  substructure?(pattern: string, signal?: AbortSignal): Promise<number[]>;
+  /** The best `limit` compounds with Morgan r2/2048 Tanimoto ≥ threshold to `smiles` (ties in dataset order),
+   * leaving out dataset index `exclude`; `total` counts every compound above the threshold. */
+  similar?(q: SimilarityQuery, signal?: AbortSignal): Promise<{ hits: SimilarityHit[]; total: number }>;
+  /** The first `limit` dataset indices (dataset order) of compounds containing the pattern, and how many do. */
+  substructure?(
+    pattern: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ hits: number[]; total: number }>;
   activities?(q: ActivityQuery): Promise<{ rows: Activity[]; total: number }>;
   /** Throws `upstream_unavailable` when the source cannot answer (readiness). */
   check(): Promise<void>;

@@ -59,11 +59,17 @@ export function readPotency(parsed: Parsed, text: string): Parsed {
   if (unsupported.length) e.unsupported = unsupported;
   else delete e.unsupported;
   const rest = asks.filter((a) => !SERVED.has(a.name));
+  // "targets of X and their IC50 values": the targets are asked for too, so their plan stays and potency
+  // is added; "IC50 of X on Y" asks for potency alone.
+  if (!e.targets.length && /\b(?:targets?|receptors?|proteins?)\b/i.test(text)) {
+    return { ...parsed, unavailable: rest, onlyUnavailable: false };
+  }
   return {
     ...parsed,
     intent: { ...parsed.intent, type: e.compounds.length ? "target_query" : "reverse_target_query" },
     unavailable: rest,
     onlyUnavailable: false,
     actions: [],
+    potencyOnly: true,
   };
 }

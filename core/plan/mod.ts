@@ -39,8 +39,8 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
     molecules: named.slice(0, MAX_BATCH),
     limit: e.limit ?? defaults.limit,
   };
+  if (!parsed.potencyOnly) (PLANNERS[parsed.intent.type] ?? (() => {}))(input);
   if (e.potency) planPotency(input);
-  else (PLANNERS[parsed.intent.type] ?? (() => {}))(input);
   return {
     steps: input.b.steps,
     ...(named.length > MAX_BATCH ? { truncated: { given: named.length, used: MAX_BATCH } } : {}),

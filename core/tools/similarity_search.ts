@@ -22,19 +22,21 @@ export const similaritySearch = defineTool({
   async run(args, ctx) {
     const mol = await resolveMolecule(args, ctx);
     const selfIndex = mol.compound ? ctx.data.indexOf(mol.compound) : -1;
-    const hits = ctx.data.source.similar
-      ? await ctx.data.source.similar(mol.smiles, args.threshold, ctx.signal)
-      : await inMemory(mol, args.threshold, ctx);
-    const kept = args.include_self ? hits : hits.filter((h) => h.index !== selfIndex);
-    const top = kept.slice(0, args.limit).map(({ index, similarity }) => ({
+    const exclude = args.include_self ? undefined : selfIndex;
+    const { hits, total } = ctx.data.source.similar
+      ? await ctx.data.source.similar(
+        { smiles: mol.smiles, threshold: args.threshold, limit: args.limit, exclude },
+        ctx.signal,
+      )
+      : await inMemory(mol, args.threshold, exclude, ctx);
+    const top = hits.slice(0, args.limit).map(({ index, similarity }) => ({
       ...summarize(ctx.data.compounds[index]),
       similarity: Math.round(similarity * 1e4) / 1e4,
     }));
-    const hitsLength = kept.length;
     return {
       query: mol.compound ? summarize(mol.compound) : { smiles: mol.smiles },
       threshold: args.threshold,
-      total_above_threshold: hitsLength,
+      total_above_threshold: total,
       hits: top,
       method: "Morgan radius 2, 2048 bits, Tanimoto",
       provenance: [
@@ -51,14 +53,21 @@ export const similaritySearch = defineTool({
 });
 
 /** The embedded search: packed bitsets in memory, best first, ties in dataset order (stable sort). */
-async function inMemory(mol: AdHocMolecule, threshold: number, ctx: ToolContext): Promise<SimilarityHit[]> {
+async function inMemory(
+  mol: AdHocMolecule,
+  threshold: number,
+  exclude: number | undefined,
+  ctx: ToolContext,
+): Promise<{ hits: SimilarityHit[]; total: number }> {
   // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
   const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
     await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
   const scores = bulkTanimoto(fp, ctx.data.fingerprints, ctx.data.fpCounts);
   const hits: SimilarityHit[] = [];
   for (let i = 0; i < scores.length; i++) {
-    if (scores[i] >= threshold && ctx.data.fpCounts[i]) hits.push({ index: i, similarity: scores[i] });
+    if (scores[i] >= threshold && ctx.data.fpCounts[i] && i !== exclude) {
+      hits.push({ index: i, similarity: scores[i] });
+    }
   }
-  return hits.sort((a, b) => b.similarity - a.similarity);
+  return { hits: hits.sort((a, b) => b.similarity - a.similarity), total: hits.length };
 }

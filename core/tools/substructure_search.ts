@@ -11,13 +11,16 @@ export const substructureSearch = defineTool({
     const store = ctx.data.source;
     // The pattern is checked by RDKit (limits, syntax) before it reaches the database.
     if (store.substructure) await ctx.chem.checkQuery(query, { signal: ctx.signal });
-    const rows = store.substructure
-      ? await store.substructure(query, ctx.signal)
-      : await ctx.substructures.matches(query, ctx.signal);
+    const { hits, total } = store.substructure
+      ? await store.substructure(query, limit, ctx.signal)
+      : await ctx.substructures.matches(query, ctx.signal).then((rows) => ({
+        hits: rows,
+        total: rows.length,
+      }));
     return {
       query,
-      total: rows.length,
-      hits: rows.slice(0, limit).map((i) => summarize(ctx.data.compounds[i])),
+      total,
+      hits: hits.slice(0, limit).map((i) => summarize(ctx.data.compounds[i])),
       provenance: [{
         source: store.substructure ? "RDKit PostgreSQL cartridge" : `RDKit ${ctx.chem.version}`,
         note: store.substructure

@@ -22,43 +22,46 @@ export function postgresStore(sql: Sql, cat: Catalogue, info: SourceInfo, potenc
     info,
     capabilities: { potency, tradeNames: true, structureSearch: true },
 
-    similar(smiles, threshold, signal) {
+    similar({ smiles, threshold, limit, exclude }, signal) {
       return guarded("similarity search", async () => {
+        const skip = exclude === undefined ? -1 : cat.molregnos[exclude];
         // One transaction so the session settings (Morgan 2048 bits like the embedded fingerprints, the
-        // threshold the GiST index uses for `%`) apply to this query only.
+        // threshold the GiST index uses for `%`) apply to this query only. Ranking and the limit run in SQL;
+        // ties go by molregno, which is dataset order (the loader numbers compounds in that order; a plain
+        // ChEMBL's catalogue is read in molregno order).
         const rows = await sql.begin(async (tx) => {
           await tx`select set_config('rdkit.morgan_fp_size', '2048', true),
             set_config('rdkit.tanimoto_threshold', ${String(threshold)}, true)`;
           return await cancellable(
             tx`with q as (select morganbv_fp(mol_from_smiles(${smiles}::cstring)) as fp)
-              select f.molregno, tanimoto_sml(q.fp, f.mfp2) as s from rdk.fps f, q
-              where f.mfp2 % q.fp`,
+              select f.molregno, tanimoto_sml(q.fp, f.mfp2) as s, count(*) over () as total
+              from rdk.fps f, q where f.mfp2 % q.fp and f.molregno <> ${skip}
+              order by s desc, f.molregno limit ${limit}`,
             signal,
           );
         });
         const hits: SimilarityHit[] = [];
         for (const r of rows) {
           const i = index(r.molregno);
-          // `%` is ≥ threshold in the cartridge; keep the embedded rule exactly (same double comparison).
-          if (i !== undefined && r.s >= threshold) hits.push({ index: i, similarity: r.s });
+          if (i !== undefined) hits.push({ index: i, similarity: r.s });
         }
-        // Best first; ties in dataset order, as the embedded search orders them.
-        return hits.sort((a, b) => b.similarity - a.similarity || a.index - b.index);
+        return { hits, total: rows.length ? Number(rows[0].total) : 0 };
       });
     },
 
-    substructure(pattern, signal) {
+    substructure(pattern, limit, signal) {
       return guarded("substructure search", async () => {
         const rows = await cancellable(
-          sql`select molregno from rdk.mols where m @> qmol_from_smarts(${pattern}::cstring)`,
+          sql`select molregno, count(*) over () as total from rdk.mols
+            where m @> qmol_from_smarts(${pattern}::cstring) order by molregno limit ${limit}`,
           signal,
         );
-        const out: number[] = [];
+        const hits: number[] = [];
         for (const r of rows) {
           const i = index(r.molregno);
-          if (i !== undefined) out.push(i);
+          if (i !== undefined) hits.push(i);
         }
-        return out.sort((a, b) => a - b);
+        return { hits, total: rows.length ? Number(rows[0].total) : 0 };
       });
     },
 
