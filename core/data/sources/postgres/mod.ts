@@ -2,16 +2,19 @@
 import { Dataset } from "../../dataset.ts";
 import type { DataSource } from "../../source.ts";
 import { readCatalogue } from "./catalogue.ts";
-import { guarded, openPool, type PoolOptions } from "./pool.ts";
+import { guarded } from "./errors.ts";
+import type { PoolOptions } from "./pool.ts";
 import { postgresStore } from "./store.ts";
 
-export { isConnectionError } from "./pool.ts";
+export { isConnectionError } from "./errors.ts";
 
 /** Loads the catalogue from `DATABASE_URL` and keeps the pool for searches, potency and readiness. */
 export function postgresSource(opts: PoolOptions): DataSource {
   return {
     name: "postgres",
     async load() {
+      // The driver is imported on first use: the embedded default never loads it.
+      const { openPool } = await import("./pool.ts");
       const sql = openPool(opts);
       try {
         const provisional = "ChEMBL (PostgreSQL)";

@@ -2,7 +2,8 @@
 import type { Activity, ActivityQuery, SimilarityHit, SourceInfo, SourceStore } from "../../source.ts";
 import { POTENCY_TYPES } from "../../source.ts";
 import type { Catalogue } from "./catalogue.ts";
-import { guarded, type Sql } from "./pool.ts";
+import { guarded } from "./errors.ts";
+import type { Sql } from "./pool.ts";
 
 /** Cancels the running statement when the query's signal aborts. */
 async function cancellable<T>(q: Promise<T> & { cancel(): void }, signal?: AbortSignal): Promise<T> {
