@@ -40,6 +40,24 @@ const schema = z.object({
     "REDIS_SENTINELS must be host:port,host:port",
   ).optional(),
   REDIS_SENTINEL_NAME: z.string().default("mymaster"),
+  REDIS_CLUSTER_NODES: z.string().regex(
+    /^[\w.-]+(:\d+)?(,[\w.-]+(:\d+)?)*$/,
+    "REDIS_CLUSTER_NODES must be host:port,host:port",
+  ).optional(),
+  REDIS_USERNAME: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_TLS: bool.default(false),
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  REDIS_CONNECT_TIMEOUT_MS: z.coerce.number({ error: "REDIS_CONNECT_TIMEOUT_MS must be a number" }).int()
+    .min(50).max(60_000).default(2000),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number({ error: "REDIS_COMMAND_TIMEOUT_MS must be a number" }).int()
+    .min(50).max(60_000).default(5000),
+  REDIS_RETRY_DEADLINE_MS: z.coerce.number({ error: "REDIS_RETRY_DEADLINE_MS must be a number" }).int()
+    .min(0).max(300_000).default(15_000),
+  REDIS_WAIT_REPLICAS: z.coerce.number({ error: "REDIS_WAIT_REPLICAS must be a number" }).int().min(0).max(16)
+    .default(1),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number({ error: "REDIS_WAIT_TIMEOUT_MS must be a number" }).int().min(1)
+    .max(60_000).default(250),
   CACHE_ENABLED: bool.default(true),
   CACHE_TTL_S: z.coerce.number({ error: "CACHE_TTL_S must be a number of seconds" }).int().min(1).max(
     30 * 86400,
@@ -99,6 +117,8 @@ const schema = z.object({
   MCP_ALLOWED_ORIGINS: z.string().default("localhost"),
   /** Authorization servers named in /.well-known/oauth-protected-resource (comma-separated URLs). */
   MCP_AUTHORIZATION_SERVERS: z.string().default(""),
+  /** /mcp without sessions: every POST self-contained, any replica serves it (no resumability, no GET stream). */
+  MCP_STATELESS: bool.default(false),
   METRICS_DB_PATH: z.string().default(".chemagent/metrics.db"),
   ALERT_EVAL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(15),
   ALERT_WEBHOOK_URL: url("ALERT_WEBHOOK_URL").optional(),
@@ -128,6 +148,7 @@ const SECRET_VARS = new Set([
   "LLM_API_KEY",
   "UPSTASH_REDIS_REST_TOKEN",
   "REDIS_URL",
+  "REDIS_PASSWORD",
   "UPSTASH_REDIS_REST_URL",
   "ALERT_WEBHOOK_SECRET",
   "ALERT_SLACK_WEBHOOK_URL",
@@ -209,6 +230,19 @@ export function loadConfig(
   }
   if (c.CHEMAGENT_DATA === "postgres" && !c.DATABASE_URL) {
     throw new ConfigError("invalid configuration: CHEMAGENT_DATA=postgres needs DATABASE_URL");
+  }
+  const topologies = (["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES"] as const).filter((k) => c[k]);
+  if (topologies.length > 1) {
+    throw new ConfigError(
+      `invalid configuration: set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (got ${
+        topologies.join(" and ")
+      }); credentials go in REDIS_USERNAME/REDIS_PASSWORD`,
+    );
+  }
+  if (c.REDIS_TLS_CA_FILE && !c.REDIS_TLS && !c.REDIS_URL?.startsWith("rediss:")) {
+    throw new ConfigError(
+      "invalid configuration: REDIS_TLS_CA_FILE needs REDIS_TLS=true (or a rediss:// URL)",
+    );
   }
   if (c.UPSTASH_REDIS_REST_URL && !c.UPSTASH_REDIS_REST_TOKEN) {
     throw new ConfigError("invalid configuration: UPSTASH_REDIS_REST_URL needs UPSTASH_REDIS_REST_TOKEN");

@@ -60,6 +60,21 @@ export {
 } from "./memory/mod.ts";
 export { createSessionStore } from "./memory/factory.ts";
 
+// ── Redis: one provider (URL, Sentinel or Cluster) for every Redis-backed feature ───────────────────────────
+export {
+  createRedisProvider,
+  delKeys,
+  type Durable,
+  durableOf,
+  isCluster,
+  type RedisClient,
+  type RedisConfig,
+  redisConfigured,
+  RedisProvider,
+  type RedisStatus,
+  scanKeys,
+} from "./redis/mod.ts";
+
 // ── Cache: layered L1/L2 with its drivers; warming runs questions through the agent, above the cache ─────────
 export { cacheKey, createRedisClient, LayeredCache, RedisBus, RedisTier } from "./cache/mod.ts";
 export { type CacheStack, createCacheStack } from "./cache/factory.ts";

@@ -15,7 +15,7 @@ import {
   createCacheStack,
   createChemPool,
   createLogger,
-  createRedisClient,
+  createRedisProvider,
   createRefinerFromConfig,
   createSessionStore,
   EmailChannel,
@@ -28,6 +28,7 @@ import {
   PagerDutyChannel,
   postgresSource,
   queryLogger,
+  RedisProvider,
   RedisRollups,
   type SessionStore,
   setupTracing,
@@ -53,6 +54,8 @@ export interface AgentParts {
   agent: Agent;
   stack?: CacheStack;
   memory?: SessionStore;
+  /** The one Redis provider every Redis-backed feature uses (undefined without REDIS_URL/SENTINELS/CLUSTER). */
+  redis?: RedisProvider;
   llm?: Refiner;
   /** Closes what the parts opened (cache connections, session store). */
   close(): Promise<void>;
@@ -86,14 +89,18 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     );
   }
   const log = o.log ?? createLogger(config.LOG_LEVEL, { service: "chemagent" });
-  const stack = config.CACHE_ENABLED
-    ? await createCacheStack(config, (level, msg, fields) => log[level](msg, fields))
-    : undefined;
+  const logAt = (level: "warn" | "info", msg: string, fields?: Record<string, unknown>) =>
+    log[level](msg, fields);
+  const redis = createRedisProvider(config, logAt);
+  if (redis && !await redis.ready(2000)) {
+    log.warn("redis: not reachable at start; retrying", { topology: redis.topology });
+  }
+  const stack = config.CACHE_ENABLED ? await createCacheStack(config, logAt, redis) : undefined;
   const memory = config.MEMORY_ENABLED
     ? await openState(
-      config.REDIS_URL ? "REDIS_URL" : "MEMORY_SQLITE_PATH",
-      config.REDIS_URL ? "(redis)" : config.MEMORY_SQLITE_PATH,
-      () => createSessionStore(config),
+      redis ? "REDIS_URL" : "MEMORY_SQLITE_PATH",
+      redis ? "(redis)" : config.MEMORY_SQLITE_PATH,
+      () => createSessionStore(config, redis),
     )
     : undefined;
   const source = config.CHEMAGENT_DATA === "postgres"
@@ -119,11 +126,13 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     agent,
     stack,
     memory,
+    redis,
     llm,
     async close() {
       await stack?.cache.close();
       await memory?.close().catch(() => {});
       await data.source.close().catch(() => {});
+      await redis?.close();
       chem.close(); // idle workers would keep the process alive
     },
   };
@@ -174,15 +183,6 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     }
     return new MetricsStore(config.METRICS_DB_PATH);
   });
-  const redisClients: { disconnect(): void }[] = [];
-  const redis = () => {
-    const client = createRedisClient({ url: config.REDIS_URL!, offlineQueue: true });
-    client.on("error", () => {});
-    redisClients.push(client);
-    return client;
-  };
-  // Fleet-wide rollups: the metrics API and alert rules see every instance.
-  if (config.REDIS_URL) metricsStore.shared = new RedisRollups(redis());
   const alerts = new AlertEngine(metricsStore, alertChannels(config), undefined, {
     onError: (e, channel) => log.warn("alert delivery failed", { channel, error: String(e) }),
   });
@@ -213,14 +213,21 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     observers: [...observers, ...(o.observers ?? [])],
     onLlmCall: o.onLlmCall ?? metrics.llmObserver(),
   });
-  const { agent, stack, memory, llm } = parts;
+  const { agent, stack, memory, llm, redis } = parts;
+  // Fleet-wide rollups: the metrics API and alert rules see every instance.
+  if (redis) metricsStore.shared = new RedisRollups(redis.durable());
+  if (redis && instrumented) metrics.watchRedis(() => redis.status());
   if (stack && instrumented) metrics.watchCache(stack.cache);
   if (instrumented) metrics.watchChemPool(agent.chem);
   // Expired sessions are purged hourly (Redis expires them by itself).
   timers.push(setInterval(() => memory?.purgeExpired().catch(() => {}), 3_600_000));
   for (const t of timers) Deno.unrefTimer(t);
 
-  const lifecycle: Lifecycle = { draining: false, startedAt };
+  const lifecycle: Lifecycle = {
+    draining: false,
+    startedAt,
+    ...(redis ? { redis: () => redis.status() } : {}),
+  };
   const verifier = createVerifier({
     required: config.AUTH_REQUIRED,
     secret: config.JWT_SECRET,
@@ -229,8 +236,8 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     audience: config.JWT_AUDIENCE,
     rolesClaim: config.JWT_ROLES_CLAIM,
   });
-  const wsRedis = config.REDIS_URL ? redis() : undefined;
-  const wsSub = config.REDIS_URL ? redis() : undefined;
+  const wsRedis = redis?.durable();
+  const wsSub = redis?.subscriber();
   const access = new Access({
     enforced: config.AUTH_REQUIRED,
     sessions: memory,
@@ -239,14 +246,14 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
   const hub = new Hub({
     access,
     agent,
-    log: wsRedis ? new RedisEventLog(wsRedis) : new MemoryEventLog(),
+    log: redis ? new RedisEventLog(redis) : new MemoryEventLog(),
     bus: wsRedis && wsSub ? new RedisRoomBus(wsRedis, wsSub) : new LocalRoomBus(),
     verifier,
     authRequired: config.AUTH_REQUIRED,
     onMetric: (name, delta) => metrics.ws(name, delta),
   });
   agent.observers.push(hub.observer());
-  const limits = rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields));
+  const limits = rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields), redis);
   const mcp = mcpHttp({
     agent,
     access,
@@ -255,6 +262,10 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     verifier,
     authRequired: config.AUTH_REQUIRED,
     maxBodyBytes: config.CHEMAGENT_MAX_BODY_BYTES,
+    stateless: config.MCP_STATELESS,
+    // With Redis, MCP sessions and their resumable streams are shared by every replica (no affinity needed).
+    // Its own client without an offline queue: while Redis is away MCP falls back to this process at once.
+    ...(redis ? { redis: redis.client({ queue: false, timeoutMs: 500 }) } : {}),
     allowedOrigins: config.MCP_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     authorizationServers: config.MCP_AUTHORIZATION_SERVERS.split(",").map((s) => s.trim()).filter(Boolean),
     onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),
@@ -356,11 +367,10 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
       // responses before the kernel would answer its late packets with a reset (which discards unread data).
       await new Promise((r) => setTimeout(r, 200));
       for (const t of timers) clearInterval(t);
-      await parts.close();
       try {
         metricsStore.close();
       } catch { /* already closed */ }
-      for (const c of redisClients) c.disconnect();
+      await parts.close();
       await tracing?.shutdown();
       log.info("drained", {
         settled,

@@ -111,6 +111,335 @@ export function startUpstashServer(
   };
 }
 
+/** A free TCP port on 127.0.0.1 (and, for cluster nodes, its bus port +10000 too). */
+function freePort(withBus = false): number {
+  for (let i = 0; i < 100; i++) {
+    const port = 20000 + Math.floor(Math.random() * 25000);
+    try {
+      for (const p of withBus ? [port, port + 10000] : [port]) {
+        Deno.listen({ hostname: "127.0.0.1", port: p }).close();
+      }
+      return port;
+    } catch { /* taken: try another */ }
+  }
+  throw new Error("no free port");
+}
+
+async function waitFor(what: string, pred: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** One redis-cli call (the Debian tools the operators use too). */
+export async function redisCli(port: number, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("redis-cli", { args: ["-h", "127.0.0.1", "-p", String(port), ...args] })
+    .output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`redis-cli ${args.join(" ")}: ${text}`);
+  return text;
+}
+
+interface Proc {
+  port: number;
+  child?: Deno.ChildProcess;
+}
+
+function spawnRedis(bin: "redis-server" | "redis-sentinel", args: string[]): Deno.ChildProcess {
+  return new Deno.Command(bin, { args, stdout: "null", stderr: "null" }).spawn();
+}
+
+async function kill(p: Proc): Promise<void> {
+  if (!p.child) return;
+  try {
+    p.child.kill("SIGKILL");
+  } catch { /* gone */ }
+  await p.child.status;
+  p.child = undefined;
+}
+
+async function listening(port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface SentinelSet {
+  /** REDIS_SENTINELS value. */
+  sentinels: string;
+  name: string;
+  /** Ports of the primary and replicas as started (the primary moves on failover). */
+  servers: number[];
+  primaryPort(): Promise<number>;
+  /** SIGKILLs the current primary; resolves with its port. */
+  killPrimary(): Promise<number>;
+  /** Resolves with the new primary's port once Sentinel has promoted a replica other than `old`. */
+  waitFailover(old: number, ms?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One primary, two replicas and three sentinels (quorum 2) on free ports, in a temporary directory, with a
+ * short down-after (1 s) so a failover completes in a few seconds. Never touches the shared 6379.
+ */
+export async function startSentinelSet(opts: { downAfterMs?: number } = {}): Promise<SentinelSet> {
+  const dir = await Deno.makeTempDir({ prefix: "chemagent-sentinel-" });
+  const name = "chemagent";
+  const servers: Proc[] = [];
+  const sentinels: Proc[] = [];
+  const base = (port: number) => [
+    "--repl-diskless-sync-delay",
+    "0",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--loglevel",
+    "warning",
+  ];
+  for (let i = 0; i < 3; i++) {
+    const port = freePort();
+    const args = [...base(port), ...(i ? ["--replicaof", "127.0.0.1", String(servers[0].port)] : [])];
+    servers.push({ port, child: spawnRedis("redis-server", args) });
+    await waitFor(`redis-server :${port}`, () => listening(port));
+  }
+  for (let i = 0; i < 3; i++) {
+    const port = freePort();
+    const conf = `${dir}/sentinel-${port}.conf`;
+    await Deno.writeTextFile(
+      conf,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${servers[0].port} 2`,
+        `sentinel down-after-milliseconds ${name} ${opts.downAfterMs ?? 1000}`,
+        `sentinel failover-timeout ${name} 5000`,
+        `sentinel parallel-syncs ${name} 2`,
+        "",
+      ].join("\n"),
+    );
+    sentinels.push({ port, child: spawnRedis("redis-sentinel", [conf, "--loglevel", "warning"]) });
+  }
+  const primaryPort = async () => {
+    for (const s of sentinels) {
+      if (!s.child) continue;
+      const out = await redisCli(s.port, "SENTINEL", "get-master-addr-by-name", name).catch(() => "");
+      const port = Number(out.trim().split("\n")[1]);
+      if (port) return port;
+    }
+    throw new Error("no sentinel answers");
+  };
+  // Ready: every sentinel knows both replicas and the other sentinels; the primary streams to both replicas.
+  await waitFor("sentinels to discover the set", async () => {
+    for (const s of sentinels) {
+      const info = await redisCli(s.port, "SENTINEL", "master", name);
+      const field = (f: string) =>
+        Number(info.split("\n").map((l) => l.trim()).find((_, i, a) => a[i - 1] === f));
+      if (field("num-slaves") < 2 || field("num-other-sentinels") < 2) return false;
+    }
+    for (const r of servers.slice(1)) {
+      if (!/master_link_status:up/.test(await redisCli(r.port, "INFO", "replication"))) return false;
+    }
+    return /connected_slaves:2/.test(await redisCli(servers[0].port, "INFO", "replication"));
+  });
+  return {
+    sentinels: sentinels.map((s) => `127.0.0.1:${s.port}`).join(","),
+    name,
+    servers: servers.map((s) => s.port),
+    primaryPort,
+    async killPrimary() {
+      const port = await primaryPort();
+      const p = servers.find((s) => s.port === port);
+      if (p) await kill(p);
+      return port;
+    },
+    async waitFailover(old, ms = 30_000) {
+      let now = old;
+      await waitFor("sentinel failover", async () => {
+        now = await primaryPort();
+        return now !== old && /role:master/.test(await redisCli(now, "INFO", "replication"));
+      }, ms);
+      return now;
+    },
+    async stop() {
+      for (const p of [...sentinels, ...servers]) await kill(p);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+export interface ClusterNode {
+  port: number;
+  id: string;
+  role: "master" | "slave";
+  /** For a replica: its primary's id. */
+  primary?: string;
+  slots: number;
+  /** For a killed primary: its replicas' ports when it was killed. */
+  replicas?: number[];
+}
+
+export interface RedisCluster {
+  /** REDIS_CLUSTER_NODES value (every node as started). */
+  nodes: string;
+  ports: number[];
+  /** The cluster as a live node sees it. */
+  topology(): Promise<ClusterNode[]>;
+  /** SIGKILLs a primary (the one on `port` when given, else the first); resolves with it and its replicas. */
+  killPrimary(port?: number): Promise<ClusterNode>;
+  /** Resolves once a replica of `killed` is primary and the cluster state is ok again. */
+  waitFailover(killed: ClusterNode, ms?: number): Promise<ClusterNode>;
+  /** Moves `slots` slots between two primaries with redis-cli --cluster reshard (live migration). */
+  reshard(from: ClusterNode, to: ClusterNode, slots: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Three primaries and three replicas (`redis-cli --cluster create … --cluster-replicas 1`) on free ports. */
+export async function startCluster(opts: { nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
+  const dir = await Deno.makeTempDir({ prefix: "chemagent-cluster-" });
+  const procs: Proc[] = [];
+  for (let i = 0; i < 6; i++) {
+    const port = freePort(true);
+    procs.push({
+      port,
+      child: spawnRedis("redis-server", [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        "--repl-diskless-sync-delay",
+        "0",
+        "--cluster-config-file",
+        `${dir}/nodes-${port}.conf`,
+        "--cluster-node-timeout",
+        String(opts.nodeTimeoutMs ?? 1000),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--loglevel",
+        "warning",
+      ]),
+    });
+    await waitFor(`cluster node :${port}`, () => listening(port));
+  }
+  await redisCli(
+    procs[0].port,
+    "--cluster",
+    "create",
+    ...procs.map((p) => `127.0.0.1:${p.port}`),
+    "--cluster-replicas",
+    "1",
+    "--cluster-yes",
+  );
+  const live = () => procs.filter((p) => p.child);
+  const topology = async (): Promise<ClusterNode[]> => {
+    for (const p of live()) {
+      const out = await redisCli(p.port, "CLUSTER", "NODES").catch(() => "");
+      if (!out.trim()) continue;
+      return out.trim().split("\n").map((line) => {
+        const f = line.split(" ");
+        const role = f[2].includes("master") ? "master" : "slave";
+        const slots = f.slice(8).filter((s) => !s.startsWith("[")).reduce((n, r) => {
+          const [a, b] = r.split("-").map(Number);
+          return n + (b === undefined ? 1 : b - a + 1);
+        }, 0);
+        return {
+          port: Number(f[1].split(":")[1].split("@")[0]),
+          id: f[0],
+          role,
+          ...(role === "slave" ? { primary: f[3] } : {}),
+          slots,
+        } as ClusterNode;
+      }).filter((n) => !lineFailed(out, n.id));
+    }
+    throw new Error("no cluster node answers");
+  };
+  const ok = async () => {
+    for (const p of live()) {
+      if (!/cluster_state:ok/.test(await redisCli(p.port, "CLUSTER", "INFO"))) return false;
+    }
+    const t = await topology();
+    if (
+      t.filter((n) => n.role === "master" && n.slots > 0).length !== 3 ||
+      t.filter((n) => n.role === "slave").length < 3
+    ) return false;
+    // Replicas that never synced cannot be promoted.
+    for (const n of t.filter((n) => n.role === "slave")) {
+      if (!/master_link_status:up/.test(await redisCli(n.port, "INFO", "replication"))) return false;
+    }
+    return true;
+  };
+  await waitFor("cluster to be ready", ok, 30_000);
+  return {
+    nodes: procs.map((p) => `127.0.0.1:${p.port}`).join(","),
+    ports: procs.map((p) => p.port),
+    topology,
+    async killPrimary(port) {
+      const t = await topology();
+      const victim = t.find((n) =>
+        n.role === "master" && n.slots > 0 && (port === undefined || n.port === port)
+      );
+      if (!victim) throw new Error("no such primary");
+      await kill(procs.find((p) => p.port === victim.port)!);
+      return { ...victim, replicas: t.filter((n) => n.primary === victim.id).map((n) => n.port) };
+    },
+    async waitFailover(killed, ms = 30_000) {
+      let promoted: ClusterNode | undefined;
+      await waitFor("cluster failover", async () => {
+        const t = await topology();
+        promoted = t.find((n) => n.role === "master" && n.slots > 0 && killed.replicas?.includes(n.port));
+        if (!promoted) return false;
+        for (const p of live()) {
+          if (!/cluster_state:ok/.test(await redisCli(p.port, "CLUSTER", "INFO"))) return false;
+        }
+        return true;
+      }, ms);
+      return promoted!;
+    },
+    async reshard(from, to, slots) {
+      await redisCli(
+        to.port,
+        "--cluster",
+        "reshard",
+        `127.0.0.1:${to.port}`,
+        "--cluster-from",
+        from.id,
+        "--cluster-to",
+        to.id,
+        "--cluster-slots",
+        String(slots),
+        "--cluster-yes",
+      );
+    },
+    async stop() {
+      for (const p of procs) await kill(p);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+// A node line flagged "fail" or "noaddr" is a dead node the cluster still remembers.
+const lineFailed = (out: string, id: string) =>
+  out.split("\n").some((l) => l.startsWith(id) && /\b(fail|noaddr)\b/.test(l.split(" ")[2]));
+
 /** Where Debian's PostgreSQL 15 server binaries live (package postgresql-15). */
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
@@ -145,13 +474,6 @@ async function run(cmd: string, args: string[], what: string): Promise<string> {
   const out = await new Deno.Command(c, { args: a, stdout: "piped", stderr: "piped" }).output();
   if (!out.success) throw new Error(`${what} failed: ${decode(out.stderr).slice(-800)}`);
   return decode(out.stdout);
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 /** Starts a private PostgreSQL 15 cluster (initdb in a temp dir, random free port, unix socket in the temp dir,

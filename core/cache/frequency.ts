@@ -1,5 +1,5 @@
 /** @module Recent query frequency (Redis sorted set) so warming can start from what users actually ask. */
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../redis/provider.ts";
 import { NAMESPACE } from "./keys.ts";
 
 export interface QueryFrequency {

@@ -3,6 +3,7 @@ import client from "prom-client";
 import process from "node:process";
 import { FastCounter, FastHistogram } from "./fast_metrics.ts";
 import type { PoolStats } from "../chem/pool.ts";
+import type { RedisStatus } from "../redis/provider.ts";
 import type { ObservableCache, QueryEvent } from "../types.ts";
 import { outcomeOf } from "./outcome.ts";
 
@@ -150,6 +151,65 @@ export class Metrics {
       "method",
       "status",
     ], this.registry);
+  }
+
+  /** The Redis provider at scrape time: up, incidents, failovers, retries, WAIT shortfalls, recovery time. */
+  watchRedis(status: () => RedisStatus): void {
+    const r = [this.registry];
+    const seen = new Map<string, number>();
+    const mirror = (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
+      const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
+      const delta = total - (seen.get(key) ?? 0);
+      if (delta > 0) {
+        counter.inc(labels, delta);
+        seen.set(key, total);
+      }
+    };
+    const gauge = (name: string, help: string, read: (s: RedisStatus) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ["topology"],
+        registers: r,
+        collect() {
+          const s = status();
+          this.set({ topology: s.topology }, read(s));
+        },
+      });
+    const counter = (name: string, help: string, read: (s: RedisStatus) => number) =>
+      new client.Counter({
+        name,
+        help,
+        labelNames: ["topology"],
+        registers: r,
+        collect() {
+          const s = status();
+          mirror(this, { topology: s.topology }, read(s));
+        },
+      });
+    gauge(
+      "chemagent_redis_up",
+      "1 when Redis answers (0 during an incident)",
+      (s) => s.state === "ok" ? 1 : 0,
+    );
+    gauge("chemagent_redis_replicas", "Replicas following the primaries", (s) => s.replicas);
+    gauge(
+      "chemagent_redis_last_recovery_seconds",
+      "Duration of the last Redis incident, first error to first success",
+      (s) => (s.last_recovery_ms ?? 0) / 1000,
+    );
+    counter("chemagent_redis_incidents_total", "Redis incidents (connection lost)", (s) => s.incidents);
+    counter(
+      "chemagent_redis_failovers_total",
+      "Primary changes seen (failovers, promotions)",
+      (s) => s.failovers,
+    );
+    counter("chemagent_redis_retries_total", "Durable Redis operations retried", (s) => s.retries);
+    counter(
+      "chemagent_redis_wait_timeouts_total",
+      "Durable writes not acknowledged by a replica within REDIS_WAIT_TIMEOUT_MS",
+      (s) => s.wait_timeouts,
+    );
   }
 
   /** Chemistry workers: busy/idle, queue, calls and replacements by reason, read from the pool at scrape time. */

@@ -1,26 +1,30 @@
 /** @module Fleet-wide rollups in Redis: every instance adds its per-minute aggregates (HINCRBY), so the
  * metrics API and alerts see all instances. Minute hashes live 2 days, hour hashes 31 days. */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/provider.ts";
 import type { Agg, Row, SharedRollups } from "./metrics_store.ts";
 
 const HOUR = 3_600_000;
 const key = (res: "m" | "h", t: number) => `chemagent:rollup:${res}:${t}`;
 
 export class RedisRollups implements SharedRollups {
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: RedisClient) {}
 
   async add(minute: number, origin: string, intent: string, status: string, a: Agg): Promise<void> {
     const hour = Math.floor(minute / HOUR) * HOUR;
-    const p = this.client.pipeline();
-    for (const [k, ttl] of [[key("m", minute), 2 * 86_400], [key("h", hour), 31 * 86_400]] as const) {
-      const f = `${origin}|${intent}|${status}|`;
-      p.hincrby(k, f + "count", a.count).hincrby(k, f + "errors", a.errors)
-        .hincrby(k, f + "user_errors", a.userErrors).hincrby(k, f + "cached", a.cached)
-        .hincrbyfloat(k, f + "sum_ms", a.sumMs);
-      a.hist.forEach((v, i) => v && p.hincrby(k, `${f}h${i}`, v));
-      p.expire(k, ttl);
-    }
-    await p.exec();
+    // One pipeline per hash: the two hashes may live on different cluster slots.
+    const writes = ([[key("m", minute), 2 * 86_400], [key("h", hour), 31 * 86_400]] as const).map(
+      ([k, ttl]) => {
+        const p = this.client.pipeline();
+        const f = `${origin}|${intent}|${status}|`;
+        p.hincrby(k, f + "count", a.count).hincrby(k, f + "errors", a.errors)
+          .hincrby(k, f + "user_errors", a.userErrors).hincrby(k, f + "cached", a.cached)
+          .hincrbyfloat(k, f + "sum_ms", a.sumMs);
+        a.hist.forEach((v, i) => v && p.hincrby(k, `${f}h${i}`, v));
+        p.expire(k, ttl);
+        return p.exec();
+      },
+    );
+    await Promise.all(writes);
   }
 
   /** Minute resolution for windows up to 2 days, hour resolution beyond. */
@@ -30,9 +34,10 @@ export class RedisRollups implements SharedRollups {
     const start = Math.floor(from / step) * step;
     const times: number[] = [];
     for (let t = start; t < to; t += step) times.push(t);
-    const p = this.client.pipeline();
-    for (const t of times) p.hgetall(key(useHours ? "h" : "m", t));
-    const res = (await p.exec()) ?? [];
+    // One HGETALL per hash (sent back to back on the connection; on a cluster each goes to its own node).
+    const res = await Promise.all(
+      times.map((t) => this.client.hgetall(key(useHours ? "h" : "m", t)).then((h) => [null, h] as const)),
+    );
     const rows: Row[] = [];
     res.forEach(([, h], idx) => {
       const byGroup = new Map<string, Row & { histArr: number[] }>();

@@ -1,6 +1,6 @@
 /** @module Liveness and readiness; readiness runs a real chemistry call through the worker pool. */
 import { Hono } from "hono";
-import type { Agent } from "../../core/mod.ts";
+import type { Agent, RedisStatus } from "../../core/mod.ts";
 
 export interface Lifecycle {
   draining: boolean;
@@ -11,6 +11,8 @@ export interface Lifecycle {
   indicesReady?: boolean;
   /** Cache warming finished. */
   warmed?: boolean;
+  /** The Redis provider's state (topology, incidents, primaries), when Redis is configured. */
+  redis?: () => RedisStatus;
 }
 
 /** Identifies this process in /ready (load-balancing checks, debugging which replica answered). */
@@ -94,6 +96,9 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
       instance: INSTANCE,
       indices_ready: !!life.indicesReady,
       cache_warmed: !!life.warmed,
+      // Reported, not gating: the cache is fail-soft and durable writes retry through a failover, so a Redis
+      // incident must not pull every instance out of the load balancer at once.
+      ...(life.redis ? { redis: life.redis() } : {}),
       uptime_s: Math.round((performance.now() - life.startedAt) / 1000),
     };
     return c.json(body, ready ? 200 : 503);

@@ -1,7 +1,6 @@
 /** @module Who may touch what when authentication is on: sessions and queries belong to the token's `sub`,
  * operator rooms and endpoints need the admin role. Off (single-user/dev mode), everything is allowed. */
-import type { Redis } from "ioredis";
-import { ChemAgentError, type ErrorBody, type SessionStore } from "../../core/mod.ts";
+import { ChemAgentError, type ErrorBody, type RedisClient, type SessionStore } from "../../core/mod.ts";
 import type { Principal } from "./auth.ts";
 import type { ClientMessage } from "./protocol.ts";
 
@@ -9,7 +8,7 @@ import type { ClientMessage } from "./protocol.ts";
 export class QueryOwners {
   readonly #local = new Map<string, string>();
   constructor(
-    private readonly redis?: Redis,
+    private readonly redis?: RedisClient,
     private readonly ttlSeconds = 3600,
     private readonly maxLocal = 20_000,
   ) {}

@@ -1,7 +1,12 @@
 /** @module Every query's event log, for replay and recovery: in-memory ring (default) or Redis Streams
  * (shared by all instances). Bounded: a number of queries in memory, MAXLEN + TTL in Redis. */
-import type { Redis } from "ioredis";
-import type { QueryEvent } from "../../core/mod.ts";
+import {
+  type Durable,
+  durableOf,
+  type QueryEvent,
+  type RedisClient,
+  type RedisProvider,
+} from "../../core/mod.ts";
 
 export interface EventLog {
   append(ev: QueryEvent): Promise<void>;
@@ -31,24 +36,50 @@ export class MemoryEventLog implements EventLog {
   }
 }
 
+/**
+ * Redis Streams, one stream per query (`chemagent:events:{<query id>}`: one key, one slot). Appends are sent at
+ * once (in order on the connection), retried through a failover and acknowledged by a replica (`WAIT`) when the
+ * provider is given. A retry may store an event twice or after a later one: reads order by seq and keep one
+ * copy of each, so readers see every event exactly once, in order.
+ */
 export class RedisEventLog implements EventLog {
+  readonly #d: Durable;
+  /** Appends of each query still in flight on this instance (a read waits for them). */
+  readonly #pending = new Map<string, Set<Promise<void>>>();
   constructor(
-    private readonly client: Redis,
+    redis: RedisClient | RedisProvider,
     private readonly ttlSeconds = 3600,
     private readonly maxLen = 1000,
-  ) {}
-  #key = (q: string) => `chemagent:events:${q}`;
+  ) {
+    this.#d = durableOf(redis);
+  }
+  #key = (q: string) => `chemagent:events:{${q}}`;
 
-  async append(ev: QueryEvent): Promise<void> {
-    const k = this.#key(ev.query_id);
-    await this.client.multi().xadd(k, "MAXLEN", "~", this.maxLen, "*", "e", JSON.stringify(ev)).expire(
-      k,
-      this.ttlSeconds,
-    ).exec();
+  append(ev: QueryEvent): Promise<void> {
+    const q = ev.query_id;
+    const k = this.#key(q);
+    const write = this.#d.write((p) =>
+      p.xadd(k, "MAXLEN", "~", this.maxLen, "*", "e", JSON.stringify(ev)).expire(k, this.ttlSeconds)
+    ).then(() => {});
+    let set = this.#pending.get(q);
+    if (!set) this.#pending.set(q, set = new Set());
+    set.add(write);
+    void write.catch(() => {}).finally(() => {
+      set.delete(write);
+      if (!set.size && this.#pending.get(q) === set) this.#pending.delete(q);
+    });
+    return write;
   }
 
   async since(queryId: string, afterSeq: number): Promise<QueryEvent[]> {
-    const rows = await this.client.xrange(this.#key(queryId), "-", "+");
-    return rows.map(([, fields]) => JSON.parse(fields[1]) as QueryEvent).filter((e) => e.seq > afterSeq);
+    // Appends this instance has not finished yet are part of the log: wait for them.
+    await Promise.allSettled([...this.#pending.get(queryId) ?? []]);
+    const rows = await this.#d.retry(() => this.#d.client.xrange(this.#key(queryId), "-", "+"));
+    const bySeq = new Map<number, QueryEvent>();
+    for (const [, fields] of rows) {
+      const ev = JSON.parse(fields[1]) as QueryEvent;
+      if (ev.seq > afterSeq && !bySeq.has(ev.seq)) bySeq.set(ev.seq, ev);
+    }
+    return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
   }
 }

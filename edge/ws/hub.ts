@@ -78,7 +78,11 @@ export class Hub {
         this.#limits.authTimeoutMs,
       );
     }
-    ws.onmessage = (m) => void this.#onMessage(conn, m.data);
+    // A store that fails (Redis gone for longer than the provider's retry deadline) answers with a notice.
+    ws.onmessage = (m) =>
+      void this.#onMessage(conn, m.data).catch(() =>
+        conn.open && conn.fail("upstream_unavailable", "The event store is unavailable; try again shortly.")
+      );
     ws.onclose = () => this.#detach(conn);
     ws.onerror = () => {};
     return conn;

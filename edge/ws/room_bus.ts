@@ -1,6 +1,7 @@
-/** @module Cross-instance fan-out of query events to rooms (Redis pub/sub); a no-op locally. */
-import type { Redis } from "ioredis";
-import type { QueryEvent } from "../../core/mod.ts";
+/** @module Cross-instance fan-out of query events to rooms (Redis pub/sub; sharded pub/sub on a cluster); a
+ * no-op locally. Pub/sub is at-most-once: a message published during a failover may be lost, so clients that
+ * reconnect resume from the event log (replay), which is durable. */
+import { isCluster, type QueryEvent, type RedisClient } from "../../core/mod.ts";
 
 export interface RoomBus {
   publish(rooms: string[], ev: QueryEvent): void;
@@ -22,20 +23,23 @@ const CHANNEL = "chemagent:ws:events";
 
 export class RedisRoomBus implements RoomBus {
   readonly origin = crypto.randomUUID().slice(0, 8);
-  constructor(private readonly pub: Redis, private readonly sub: Redis) {}
+  constructor(private readonly pub: RedisClient, private readonly sub: RedisClient) {}
 
   publish(rooms: string[], ev: QueryEvent): void {
-    this.pub.publish(CHANNEL, JSON.stringify({ o: this.origin, r: rooms, e: ev })).catch(() => {});
+    const m = JSON.stringify({ o: this.origin, r: rooms, e: ev });
+    (isCluster(this.pub) ? this.pub.spublish(CHANNEL, m) : this.pub.publish(CHANNEL, m)).catch(() => {});
   }
 
   async subscribe(handler: (rooms: string[], ev: QueryEvent) => void): Promise<void> {
-    this.sub.on("message", (_c: string, raw: string) => {
+    const sharded = isCluster(this.sub);
+    this.sub.on(sharded ? "smessage" : "message", (c: string, raw: string) => {
+      if (c !== CHANNEL) return;
       try {
         const m = JSON.parse(raw) as { o: string; r: string[]; e: QueryEvent };
         if (m.o !== this.origin) handler(m.r, m.e);
       } catch { /* not ours */ }
     });
-    await this.sub.subscribe(CHANNEL);
+    await (sharded ? this.sub.ssubscribe(CHANNEL) : this.sub.subscribe(CHANNEL));
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../../core/mod.ts";
+import { type Config, ConfigError, createRedisProvider, loadConfig } from "../../core/mod.ts";
 
 Deno.test("defaults run everything offline", () => {
   const c = loadConfig({});
@@ -34,6 +34,14 @@ const bad: [Record<string, string>, RegExp][] = [
   [{ RATE_LIMIT_BURST: "1.5" }, /RATE_LIMIT_BURST/],
   [{ RATE_LIMIT_ENABLED: "sometimes" }, /RATE_LIMIT_ENABLED/],
   [{ CHEMAGENT_MAX_URL_BYTES: "100" }, /CHEMAGENT_MAX_URL_BYTES/],
+  [{ REDIS_CLUSTER_NODES: "a:1;b:2" }, /REDIS_CLUSTER_NODES must be host:port,host:port/],
+  [
+    { REDIS_URL: "redis://x:6379", REDIS_CLUSTER_NODES: "a:1" },
+    /set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES/,
+  ],
+  [{ REDIS_SENTINELS: "s:26379", REDIS_CLUSTER_NODES: "a:1" }, /REDIS_SENTINELS and REDIS_CLUSTER_NODES/],
+  [{ REDIS_TLS_CA_FILE: "/ca.pem", REDIS_URL: "redis://x:6379" }, /REDIS_TLS_CA_FILE needs REDIS_TLS=true/],
+  [{ REDIS_WAIT_TIMEOUT_MS: "soon" }, /REDIS_WAIT_TIMEOUT_MS must be a number/],
 ];
 
 Deno.test("request limits and rate limit defaults: on, generous, loopback exempt unless configured", () => {
@@ -66,6 +74,27 @@ Deno.test("secret values are never echoed in config errors", () => {
   assert.throws(
     () => loadConfig({ REDIS_URL: "redis://user:pa55word@" }),
     (e: Error) => !e.message.includes("pa55word"),
+  );
+});
+
+Deno.test("Redis: one topology, its settings, and a CA file that cannot be read named at start", () => {
+  const c = loadConfig({ REDIS_CLUSTER_NODES: "10.0.0.1:7000,redis-2:7001", REDIS_PASSWORD: "pw" });
+  const p = createRedisProvider(c)!;
+  assert.equal(p.topology, "cluster");
+  assert.equal(p.waitReplicas, 1);
+  assert.equal(createRedisProvider(loadConfig({}) as Config), undefined);
+  assert.equal(createRedisProvider(loadConfig({ REDIS_SENTINELS: "s1:26379,s2" }))!.topology, "sentinel");
+  assert.throws(
+    () =>
+      createRedisProvider(
+        loadConfig({ REDIS_URL: "rediss://x:6380", REDIS_TLS_CA_FILE: "/nonexistent/ca.pem" }),
+      ),
+    (e: Error) =>
+      e instanceof ConfigError && /REDIS_TLS_CA_FILE: cannot read \/nonexistent\/ca\.pem/.test(e.message),
+  );
+  assert.throws(
+    () => loadConfig({ REDIS_PASSWORD: "hunter2-pw", REDIS_WAIT_REPLICAS: "x" }),
+    (e: Error) => !e.message.includes("hunter2"),
   );
 });
 

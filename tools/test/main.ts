@@ -15,8 +15,15 @@ const root = new URL("../../", import.meta.url).pathname;
 const log = (line: string) => console.log(`test: ${line}`);
 // Tests resolve through the dev/test config: runtime imports plus test-only packages, its own lockfile.
 const base = ["test", "--allow-all", "--config", "tests/deno.json"];
-// Timing-sensitive (browser) and load-heavy (cluster, fuzz) files run after the rest, one at a time.
-const serial = ["tests/e2e", "tests/integration/cluster_nginx_test.ts", "tests/fuzz"];
+// Timing-sensitive (browser) and load-heavy (cluster, fuzz, Redis failover with its 6-9 redis processes) files
+// run after the rest, one at a time.
+const serial = [
+  "tests/e2e",
+  "tests/integration/cluster_nginx_test.ts",
+  "tests/integration/redis_failover_test.ts",
+  "tests/integration/redis_topologies_test.ts",
+  "tests/fuzz",
+];
 const phaseTimeoutMs = Number(Deno.env.get("TEST_PHASE_TIMEOUT_S") ?? 1800) * 1000;
 
 interface Phase {
@@ -31,7 +38,7 @@ const phases: Phase[] = paths.length > 0 ? [{ name: paths.join(" "), args: [...f
     name: "unit + integration, in parallel",
     args: ["--parallel", `--ignore=${serial.join(",")}`, ...flags, "tests/"],
   },
-  { name: "browser e2e, the cluster test and fuzzing, one file at a time", args: [...flags, ...serial] },
+  { name: "browser e2e, the cluster tests and fuzzing, one file at a time", args: [...flags, ...serial] },
 ];
 
 /** Runs one `deno test` phase, streaming its output, and returns its counts (a crash counts as a failure). */

@@ -25,6 +25,11 @@ export const SYSTEM_TOOLS: SystemTool[] = [
     pkg: "postgresql-15",
     why: "throwaway PostgreSQL clusters (tests/services.ts)",
   },
+  {
+    tool: "redis-sentinel",
+    pkg: "redis-sentinel",
+    why: "Sentinel failover test (tests/integration/redis_failover_test.ts)",
+  },
 ];
 
 // nginx lives in /usr/sbin, which is not on every user's PATH.

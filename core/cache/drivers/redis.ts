@@ -1,5 +1,8 @@
-/** @module L2 on Redis via npm:ioredis: msgpack bytes with PX TTL, tag sets, SCAN flush, lock and pub/sub bus. */
+/** @module L2 on Redis via npm:ioredis (one server, Sentinel or Cluster): msgpack bytes with PX TTL, tag sets,
+ * SCAN flush, lock and pub/sub bus. On a cluster no command spans two slots: entries, tag sets and locks are
+ * written one key per command, and the bus uses sharded pub/sub. */
 import { Redis, type RedisOptions } from "ioredis";
+import { delKeys, isCluster, type RedisClient, scanKeys } from "../../redis/provider.ts";
 import { NAMESPACE, tagKey } from "../keys.ts";
 import type { BusMessage, CacheBus, DistributedLock, L2Driver } from "../types.ts";
 
@@ -17,7 +20,8 @@ export interface RedisConnectOptions {
   offlineQueue?: boolean;
 }
 
-/** Creates a fail-fast ioredis client: no offline queue, quick reconnects, bounded command time. */
+/** Creates a fail-fast ioredis client: no offline queue, quick reconnects, bounded command time. The server
+ * builds its connections through the Redis provider (core/redis); this stays for tools and tests. */
 export function createRedisClient(opts: RedisConnectOptions): Redis {
   const common: RedisOptions = {
     enableOfflineQueue: opts.offlineQueue ?? false,
@@ -42,7 +46,7 @@ export function createRedisClient(opts: RedisConnectOptions): Redis {
 
 export class RedisTier implements L2Driver, DistributedLock {
   readonly name = "redis";
-  constructor(readonly client: Redis) {}
+  constructor(readonly client: RedisClient) {}
 
   /** Resolves true once connected (false after the timeout: the cache then starts degraded and recovers). */
   ready(timeoutMs = 1000): Promise<boolean> {
@@ -66,52 +70,50 @@ export class RedisTier implements L2Driver, DistributedLock {
   }
 
   async set(key: string, value: Uint8Array, ttlMs: number, tags: string[]): Promise<void> {
-    const p = this.client.pipeline().set(
-      key,
-      Buffer.from(value.buffer, value.byteOffset, value.byteLength),
-      "PX",
-      Math.max(1, Math.round(ttlMs)),
-    );
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const px = Math.max(1, Math.round(ttlMs));
     // A tag set lives a little longer than the newest entry it names.
-    for (const t of tags) p.sadd(tagKey(t), key).pexpire(tagKey(t), Math.round(ttlMs) + 60_000);
-    const res = await p.exec();
-    const err = res?.find(([e]) => e)?.[0];
-    if (err) throw err;
+    const tagTtl = Math.round(ttlMs) + 60_000;
+    if (isCluster(this.client)) {
+      // Entry and tag sets hash to different slots: one command (or same-key pipeline) each.
+      await Promise.all([
+        this.client.set(key, bytes, "PX", px),
+        ...tags.map((t) => checked(this.client.pipeline().sadd(tagKey(t), key).pexpire(tagKey(t), tagTtl))),
+      ]);
+      return;
+    }
+    const p = this.client.pipeline().set(key, bytes, "PX", px);
+    for (const t of tags) p.sadd(tagKey(t), key).pexpire(tagKey(t), tagTtl);
+    await checked(p);
   }
 
   async delete(keys: string[]): Promise<number> {
-    return keys.length ? await this.client.del(...keys) : 0;
+    return await delKeys(this.client, keys);
   }
 
   async deleteTag(tag: string): Promise<string[]> {
     const keys = await this.client.smembers(tagKey(tag));
-    if (keys.length) await this.client.del(...keys);
+    await delKeys(this.client, keys);
     await this.client.del(tagKey(tag));
     return keys;
   }
 
   async clear(prefix: string): Promise<number> {
-    let cursor = "0";
     let n = 0;
-    do {
-      const [next, keys] = await this.client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length) n += await this.client.del(...keys);
-    } while (cursor !== "0");
+    await scanKeys(this.client, `${prefix}*`, async (keys) => {
+      n += await delKeys(this.client, keys);
+    });
     return n;
   }
 
   async size(): Promise<number> {
-    let cursor = "0";
     let n = 0;
-    do {
-      const [next, keys] = await this.client.scan(cursor, "MATCH", `${NAMESPACE}:*`, "COUNT", 1000);
-      cursor = next;
+    await scanKeys(this.client, `${NAMESPACE}:*`, (keys) => {
       n += keys.filter((k) =>
         !k.startsWith(`${NAMESPACE}:tag:`) && !k.startsWith(`${NAMESPACE}:lock:`) &&
         !k.startsWith(`${NAMESPACE}:freq`)
       ).length;
-    } while (cursor !== "0");
+    });
     return n;
   }
 
@@ -131,35 +133,48 @@ export class RedisTier implements L2Driver, DistributedLock {
   }
 }
 
-/** Pub/sub bus on a dedicated subscriber connection (a subscribed connection cannot run other commands). */
+/** Pub/sub bus on a dedicated subscriber connection (a subscribed connection cannot run other commands);
+ * sharded pub/sub (SPUBLISH/SSUBSCRIBE) on a cluster, so invalidations reach one shard instead of all. */
 export class RedisBus implements CacheBus {
   readonly #channel: string;
-  #sub?: Redis;
+  #sub?: RedisClient;
   constructor(
-    private readonly pub: Redis,
-    private readonly makeSub: () => Redis,
+    private readonly pub: RedisClient,
+    private readonly makeSub: () => RedisClient,
     channel = `${NAMESPACE}:cache:bus`,
   ) {
     this.#channel = channel;
   }
 
   async publish(msg: BusMessage): Promise<void> {
-    await this.pub.publish(this.#channel, JSON.stringify(msg));
+    if (isCluster(this.pub)) await this.pub.spublish(this.#channel, JSON.stringify(msg));
+    else await this.pub.publish(this.#channel, JSON.stringify(msg));
   }
 
   async subscribe(handler: (msg: BusMessage) => void): Promise<void> {
     this.#sub = this.makeSub();
-    this.#sub.on("message", (_ch: string, raw: string) => {
+    const sharded = isCluster(this.#sub);
+    this.#sub.on(sharded ? "smessage" : "message", (ch: string, raw: string) => {
+      if (ch !== this.#channel) return;
       try {
         handler(JSON.parse(raw) as BusMessage);
       } catch { /* foreign message on our channel: ignore */ }
     });
     // Subscriptions are re-established by ioredis after reconnects (autoResubscribe).
-    await this.#sub.subscribe(this.#channel).catch(() => {});
+    await (sharded ? this.#sub.ssubscribe(this.#channel) : this.#sub.subscribe(this.#channel)).catch(
+      () => {},
+    );
   }
 
   close(): Promise<void> {
     this.#sub?.disconnect();
     return Promise.resolve();
   }
+}
+
+/** Throws the first error of a pipeline's replies. */
+async function checked(p: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<void> {
+  const res = await p.exec();
+  const err = res?.find(([e]) => e)?.[0];
+  if (err) throw err;
 }

@@ -1,5 +1,5 @@
 /** @module Token buckets for the HTTP rate limit: in-process (one instance) or in Redis (shared by all). */
-import type { Redis } from "ioredis";
+import { isCluster, type RedisClient } from "../../../core/mod.ts";
 
 /** Takes one token from `key`'s bucket: 0 when allowed, else the milliseconds until a token is available. */
 export interface BucketStore {
@@ -93,7 +93,7 @@ export class RedisBuckets implements BucketStore {
   readonly #onError: (err: unknown) => void;
   #timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly client: Redis, opts: RedisBucketsOptions = {}) {
+  constructor(private readonly client: RedisClient, opts: RedisBucketsOptions = {}) {
     this.#syncMs = opts.syncMs ?? 20;
     this.#prefix = opts.prefix ?? "chemagent:ratelimit:";
     this.#maxKeys = opts.maxKeys ?? 100_000;
@@ -123,10 +123,21 @@ export class RedisBuckets implements BucketStore {
     );
     if (!batch.length) return;
     for (const [, b] of batch) b.pending = 0;
-    const pipe = this.client.pipeline() as unknown as Pipeline & { chemagentRateTakeN: TakeN };
-    for (const [k, b, n] of batch) pipe.chemagentRateTakeN(this.#prefix + k, b.rate, b.burst, n);
+    const pipe = () => this.client.pipeline() as unknown as Pipeline & { chemagentRateTakeN: TakeN };
     try {
-      const replies = await pipe.exec();
+      let replies: [Error | null, unknown][] | null;
+      if (isCluster(this.client)) {
+        // Buckets hash to different slots: one script call each (sent together, each to its node).
+        replies = await Promise.all(batch.map(([k, b, n]) => {
+          const p = pipe();
+          p.chemagentRateTakeN(this.#prefix + k, b.rate, b.burst, n);
+          return p.exec().then((r) => r?.[0] ?? [new Error("no reply"), null] as [Error | null, unknown]);
+        }));
+      } else {
+        const p = pipe();
+        for (const [k, b, n] of batch) p.chemagentRateTakeN(this.#prefix + k, b.rate, b.burst, n);
+        replies = await p.exec();
+      }
       const now = performance.now();
       batch.forEach(([, b], i) => {
         const [err, left] = replies?.[i] ?? [new Error("no reply"), null];

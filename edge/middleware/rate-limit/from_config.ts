@@ -1,5 +1,6 @@
-/** @module The HTTP rate limit as configured (RATE_LIMIT_*): Redis buckets when REDIS_URL is set, else in-process. */
-import { type Config, createRedisClient } from "../../../core/mod.ts";
+/** @module The HTTP rate limit as configured (RATE_LIMIT_*): Redis buckets when a Redis is configured, else
+ * in-process. */
+import { type Config, type RedisProvider } from "../../../core/mod.ts";
 import { type BucketStore, MemoryBuckets, RedisBuckets } from "./buckets.ts";
 import type { RateLimitOptions } from "./index.ts";
 
@@ -10,9 +11,6 @@ type RateLimitConfig = Pick<
   | "RATE_LIMIT_BURST"
   | "RATE_LIMIT_LOOPBACK"
   | "RATE_LIMIT_TRUST_PROXY"
-  | "REDIS_URL"
-  | "REDIS_SENTINELS"
-  | "REDIS_SENTINEL_NAME"
 >;
 
 /**
@@ -27,20 +25,15 @@ type RateLimitConfig = Pick<
 export function rateLimitFromConfig(
   c: RateLimitConfig,
   warn: (msg: string, fields: Record<string, unknown>) => void,
+  /** The process' Redis provider (URL, Sentinel or Cluster), when one is configured. */
+  redis?: RedisProvider,
 ): RateLimitOptions | undefined {
   if (!c.RATE_LIMIT_ENABLED) return undefined;
   let store: BucketStore;
-  if (c.REDIS_URL || c.REDIS_SENTINELS) {
+  if (redis) {
     // No offline queue: while Redis is away the limiter fails open at once. Syncs run in the background, so a
     // generous timeout costs no request anything (a short one kept failing while start-up work kept the loop busy).
-    const client = createRedisClient({
-      url: c.REDIS_URL,
-      sentinels: c.REDIS_SENTINELS,
-      sentinelName: c.REDIS_SENTINEL_NAME,
-      offlineQueue: false,
-      commandTimeoutMs: 1000,
-    });
-    client.on("error", () => {});
+    const client = redis.client({ queue: false, timeoutMs: 1000 });
     store = new RedisBuckets(client, { onError: (err) => onStoreError(err) });
   } else {
     store = new MemoryBuckets();
