@@ -358,7 +358,7 @@ export class Agent {
       runTool: (tool, args, signal) =>
         this.runTool(tool, args, signal, { cache: toolCache, viewer: opts.viewer }),
       stepTimeoutMs: this.stepTimeoutMs,
-      datasetLabel: `${this.data.version} (ChEMBL 18 + DrugCentral)`,
+      datasetLabel: sourceLine(this.data),
       clarify: (parsed, text) => clarificationFor(parsed, text, this.data),
       ...(this.libraries
         ? {
@@ -556,6 +556,18 @@ function queryTags(r: QueryResponse, version: string): string[] {
     ...new Set(r.plan.steps.map((s) => `tool:${s.tool}`)),
     ...compoundTags([r.intent.entities, r.result]),
   ];
+}
+
+/** The answer's source line: which data source and release answered, and what it cannot answer. */
+function sourceLine(data: Dataset): string {
+  const { info, capabilities } = data.source;
+  if (info.driver === "embedded") {
+    return `${data.version} (${info.label}); descriptors and similarity computed with RDKit. ` +
+      "Offline data: no potency (IC50/Ki) values";
+  }
+  return `${info.label}, catalogue ${data.version}; similarity and substructure searched with the RDKit ` +
+    "cartridge, descriptors computed with RDKit" +
+    (capabilities.potency ? "; potency from ChEMBL activities" : "; no activities table: no potency values");
 }
 
 /** A checker that fails every question with the error that prevented checking it. */

@@ -10,8 +10,15 @@ const schema = z.object({
   CHEMAGENT_PORT: z.coerce.number({ error: "CHEMAGENT_PORT must be a number" }).int().min(0).max(65535)
     .default(8000),
   CHEMAGENT_HOST: z.string().default("0.0.0.0"),
-  CHEMAGENT_DATA: z.enum(["embedded", "chembl"], { error: "CHEMAGENT_DATA must be embedded or chembl" })
-    .default("embedded"),
+  CHEMAGENT_DATA: z.enum(["embedded", "postgres", "chembl"], {
+    error: "CHEMAGENT_DATA must be embedded, postgres or chembl",
+  }).default("embedded"),
+  /** ChEMBL's PostgreSQL release with the RDKit cartridge (CHEMAGENT_DATA=postgres). */
+  DATABASE_URL: z.string().regex(/^postgres(?:ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number({ error: "DATABASE_POOL_MAX must be a whole number" }).int().min(1).max(
+    1000,
+  ).default(10),
   CHEMAGENT_ENV: z.enum(["dev", "staging", "prod"], { error: "CHEMAGENT_ENV must be dev, staging or prod" })
     .default("dev"),
   CHEMAGENT_FEATURES: z.string().default(""),
@@ -146,6 +153,7 @@ const schema = z.object({
 });
 
 const SECRET_VARS = new Set([
+  "DATABASE_URL",
   "JWT_SECRET",
   "LLM_API_KEY",
   "UPSTASH_REDIS_REST_TOKEN",
@@ -229,6 +237,9 @@ export function loadConfig(
     throw new ConfigError(
       `invalid configuration: LLM_PROVIDER=${c.LLM_PROVIDER} needs LLM_API_KEY (or LLM_BASE_URL for a compatible server)`,
     );
+  }
+  if (c.CHEMAGENT_DATA === "postgres" && !c.DATABASE_URL) {
+    throw new ConfigError("invalid configuration: CHEMAGENT_DATA=postgres needs DATABASE_URL");
   }
   const topologies = (["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES"] as const).filter((k) => c[k]);
   if (topologies.length > 1) {

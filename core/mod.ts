@@ -18,7 +18,20 @@ export {
 } from "./request.ts";
 
 // ── Data and chemistry: the embedded dataset, RDKit in a worker pool ─────────────────────────────────────────
-export { Dataset, type DataSource, embeddedSource } from "./data/mod.ts";
+export {
+  type Activity,
+  type ActivityQuery,
+  type Capabilities,
+  Dataset,
+  type DatasetFile,
+  type DataSource,
+  embeddedSource,
+  postgresSource,
+  POTENCY_TYPES,
+  type PotencyType,
+  type SourceInfo,
+  type SourceStore,
+} from "./data/mod.ts";
 export {
   ANYONE,
   checkLibraryName,

@@ -39,6 +39,8 @@ export interface Entities {
   comparison?: { property: string; direction: "higher" | "lower" };
   /** Ordered follow-up actions joined by connectors ("… and get their targets"). */
   then?: string[];
+  /** Potency asked of a source with bioactivities: standard types, value ceiling (nM), pChEMBL floor. */
+  potency?: { types: ("IC50" | "Ki" | "Kd" | "EC50")[]; max_nm?: number; min_pchembl?: number };
   /** Raw constraints that cannot be answered offline (e.g. IC50 < 50 nM). */
   unsupported?: string[];
   /** Drug classes named ("NSAIDs", "kinase inhibitors"). */

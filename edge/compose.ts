@@ -27,6 +27,7 @@ import {
   Metrics,
   MetricsStore,
   PagerDutyChannel,
+  postgresSource,
   queryLogger,
   RedisProvider,
   RedisRollups,
@@ -104,8 +105,11 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
       () => createSessionStore(config, redis),
     )
     : undefined;
+  const source = config.CHEMAGENT_DATA === "postgres"
+    ? postgresSource({ url: config.DATABASE_URL!, max: config.DATABASE_POOL_MAX })
+    : embeddedSource();
   const [data, chem] = await Promise.all([
-    embeddedSource().load(),
+    source.load(),
     createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
   ]);
   const llm = await createRefinerFromConfig(config, data, chem, o.onLlmCall);
@@ -139,6 +143,7 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     async close() {
       await stack?.cache.close();
       await memory?.close().catch(() => {});
+      await data.source.close().catch(() => {});
       await redis?.close();
       chem.close(); // idle workers would keep the process alive
     },

@@ -50,7 +50,7 @@ function unservedNotes(parsed: Parsed): { notes: string[]; error?: ErrorBody } {
     notes.push(
       `Potency constraints (${
         potency.join(", ")
-      }) were not applied: the offline dataset has no IC50/Ki values. Set CHEMAGENT_DATA=chembl to query live ChEMBL.`,
+      }) were not applied: the offline dataset has no IC50/Ki values. A ChEMBL PostgreSQL database (CHEMAGENT_DATA=postgres) has them.`,
     );
   }
   if (other.length) {
@@ -184,8 +184,7 @@ export function composeAnswer(
   } else if (status === "partial" && unserved.error && error) {
     error = { ...error, details: { ...error.details, not_available: unserved.error.details?.not_available } };
   }
-  const footer =
-    `\n\n---\n_Source: ${datasetLabel}; descriptors and similarity computed with RDKit. Offline data: no potency (IC50/Ki) values._`;
+  const footer = `\n\n---\n_Source: ${datasetLabel}._`;
   const related = parsed.onlyUnavailable && ok.length
     ? `\n\nWhat the offline data does have:\n\n${sections.join("\n\n")}`
     : "";

@@ -4,6 +4,7 @@ import { FingerprintIndex } from "../search/fp_index.ts";
 import { ClassIndex, prominence } from "./classes.ts";
 import type { ClassDefinition, Compound, DatasetFile, Mechanism, Target } from "./model.ts";
 import { normalizeName, stripSaltForm } from "./normalize.ts";
+import { embeddedStore, type SourceStore } from "./source.ts";
 import { SuggestionIndex } from "./suggest.ts";
 
 /** A loaded dataset with lookups by id, name, InChIKey, gene, alias and mechanism. */
@@ -22,6 +23,8 @@ export class Dataset {
   readonly classDefinitions: ClassDefinition[];
   /** ATC level code → WHO name. */
   readonly atcLevels: Record<string, string>;
+  /** Where the records come from and what else it answers (potency, structure searches in the database). */
+  readonly source: SourceStore;
 
   readonly #index = new Map<string, number>();
   readonly #byChembl = new Map<string, Compound>();
@@ -37,7 +40,9 @@ export class Dataset {
   #classes?: ClassIndex;
   readonly #aliases: { alias: string; gene: string }[];
 
-  constructor(file: DatasetFile, fingerprints: Uint32Array) {
+  /** `fingerprints` may be empty when the source searches structures itself (capabilities.structureSearch). */
+  constructor(file: DatasetFile, fingerprints: Uint32Array, source?: SourceStore) {
+    this.source = source ?? embeddedStore(file.version);
     this.version = file.version;
     this.rdkitVersion = file.rdkit;
     this.compounds = file.compounds;
@@ -48,7 +53,8 @@ export class Dataset {
     this.atcLevels = file.atc_levels ?? {};
     this.fingerprints = fingerprints;
     this.fpCounts = new Uint16Array(this.compounds.length);
-    if (fingerprints.length !== this.compounds.length * FP_WORDS) {
+    const hasFingerprints = fingerprints.length > 0 || !this.source.capabilities.structureSearch;
+    if (hasFingerprints && fingerprints.length !== this.compounds.length * FP_WORDS) {
       throw new Error(
         `fingerprints.bin holds ${
           fingerprints.length / FP_WORDS
@@ -57,7 +63,7 @@ export class Dataset {
     }
     this.compounds.forEach((c, i) => {
       this.#index.set(c.id, i);
-      this.fpCounts[i] = popcount(fingerprints, i * FP_WORDS);
+      if (hasFingerprints) this.fpCounts[i] = popcount(fingerprints, i * FP_WORDS);
       this.#byChembl.set(c.id.toUpperCase(), c);
       for (const id of c.chembl_ids) if (!this.#byChembl.has(id)) this.#byChembl.set(id, c);
       for (const name of [c.name, ...c.synonyms, ...c.research_codes]) {

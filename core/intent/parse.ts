@@ -18,6 +18,7 @@ import type { ParseContext, Parsed, Reading } from "./reading.ts";
 import { type RelativeConstraint, relativeConstraints } from "./relative.ts";
 import { approvalYears, routeMention } from "./scope.ts";
 import { unavailableAsks, unavailableSpans } from "./unavailable.ts";
+import { readPotency } from "./potency.ts";
 import { usesFor } from "./uses.ts";
 
 export type { Action } from "./actions.ts";
@@ -164,7 +165,7 @@ export function parseQuestion(raw: string, ctx: ParseContext): Parsed {
     // Words we could not place lower the confidence, so an LLM (when configured) gets a say first.
     parsed.intent.confidence = Math.min(parsed.intent.confidence, 0.7);
   }
-  return parsed;
+  return ctx.data.source.capabilities.potency ? readPotency(parsed, text) : parsed;
 }
 
 /** The last name in a piece of text: a compound, target or structure, else an unknown name-like word. */

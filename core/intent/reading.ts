@@ -40,6 +40,8 @@ export interface Parsed {
   pick?: number;
   /** Everything the question asked for is data the source lacks (only related data can be shown). */
   onlyUnavailable?: boolean;
+  /** The question asks for potency values only (a source with bioactivities plans one potency step). */
+  potencyOnly?: boolean;
 }
 
 /** Everything read from the text before deciding the intent. */

@@ -39,7 +39,8 @@ export function planFor(parsed: Parsed, defaults: { limit?: number } = {}): Plan
     molecules: named.slice(0, MAX_BATCH),
     limit: e.limit ?? defaults.limit,
   };
-  (PLANNERS[parsed.intent.type] ?? (() => {}))(input);
+  if (!parsed.potencyOnly) (PLANNERS[parsed.intent.type] ?? (() => {}))(input);
+  if (e.potency) planPotency(input);
   return {
     steps: input.b.steps,
     ...(named.length > MAX_BATCH ? { truncated: { given: named.length, used: MAX_BATCH } } : {}),
@@ -227,4 +228,15 @@ function planClass(p: PlanInput) {
       for_each: { $from: last, path, as: "compound", max: limit ?? MAX_FANOUT },
     });
   }
+}
+
+/** Potency (a source with bioactivities): one query over the named compounds and targets. */
+function planPotency(p: PlanInput): void {
+  const e = p.parsed.intent.entities;
+  p.b.add("potency", {
+    compounds: p.molecules.map((m) => m.compound ?? m.smiles!),
+    targets: e.targets.map(refText),
+    ...e.potency,
+    ...(p.limit ? { limit: p.limit } : {}),
+  }, "potency values");
 }

@@ -173,7 +173,7 @@ export const filterByProperties = defineTool({
       provenance: [
         space
           ? space.provenance
-          : { source: "ChEMBL 18 + DrugCentral", note: "descriptors computed with RDKit" },
+          : { source: ctx.data.source.info.label, note: "descriptors computed with RDKit" },
       ],
     };
   },

@@ -6,6 +6,7 @@ import { classMembers } from "./class_members.ts";
 import { compareLibrary } from "./compare_library.ts";
 import { intersectLigands, intersectTargets } from "./intersect.ts";
 import { lipinski, properties } from "./properties.ts";
+import { potency } from "./potency.ts";
 import { similaritySearch } from "./similarity_search.ts";
 import { substructureSearch } from "./substructure_search.ts";
 import { ligandsOfTarget, targetsOfCompound } from "./targets.ts";
@@ -27,6 +28,7 @@ export const TOOLS = {
   intersect_ligands: intersectLigands,
   class_members: classMembers,
   compare_library: compareLibrary,
+  potency,
 } as const satisfies Record<string, AnyTool>;
 
 export type ToolName = keyof typeof TOOLS;

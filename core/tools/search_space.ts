@@ -17,39 +17,71 @@ export interface SearchSpace {
   fpCounts: Uint16Array;
   library?: Library;
   provenance: Provenance;
-  /** Rows with Tanimoto ≥ threshold, most similar first (ties in row order). */
-  similar(fp: Uint32Array, threshold: number, signal?: AbortSignal): Promise<{ i: number; s: number }[]>;
-  /** Rows containing the pattern, in row order. */
-  substructure(pattern: string, signal?: AbortSignal): Promise<number[]>;
+  /** True when similarity and substructure run inside the data source (the RDKit PostgreSQL cartridge). */
+  pushdown: boolean;
+  /** The best `limit` rows with Tanimoto ≥ threshold, most similar first (ties in row order), leaving out row
+   * `exclude`; `total` counts every row above the threshold. */
+  similar(
+    q: SimilarQuery,
+    signal?: AbortSignal,
+  ): Promise<{ hits: { i: number; s: number }[]; total: number }>;
+  /** The first `limit` rows containing the pattern (row order), and how many do. */
+  substructure(
+    pattern: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ hits: number[]; total: number }>;
+}
+
+export interface SimilarQuery {
+  /** The query's fingerprint (computed only when the search runs in memory). */
+  fp: () => Promise<Uint32Array>;
+  smiles: string;
+  threshold: number;
+  limit: number;
+  exclude?: number;
 }
 
 /** Same hits and order as a full scan (ties in row order); rows without a structure (empty fingerprint) never hit. */
-async function similar(
-  index: FingerprintIndex,
-  counts: Uint16Array,
-  fp: Uint32Array,
-  threshold: number,
-  signal?: AbortSignal,
-) {
-  const found = await index.threshold(fp, threshold, { signal });
-  return found.filter(({ row }) => counts[row]).map(({ row, similarity }) => ({ i: row, s: similarity }));
+async function similar(index: FingerprintIndex, counts: Uint16Array, q: SimilarQuery, signal?: AbortSignal) {
+  const found = await index.threshold(await q.fp(), q.threshold, { signal });
+  const hits = found.filter(({ row }) => counts[row] && row !== q.exclude).map(({ row, similarity }) => ({
+    i: row,
+    s: similarity,
+  }));
+  return { hits: hits.slice(0, q.limit), total: hits.length };
+}
+
+async function substructure(rows: Promise<number[]>, limit: number) {
+  const all = await rows;
+  return { hits: all.slice(0, limit), total: all.length };
 }
 
 /** The library named by `ref` (an id or a name the caller owns), or the dataset when no library is given. */
 export function searchSpace(ref: string | undefined, ctx: ToolContext): SearchSpace {
   if (!ref) {
     const d = ctx.data;
+    const store = d.source;
     return {
       label: "the dataset",
       compounds: d.compounds,
       fingerprints: d.fingerprints,
       fpCounts: d.fpCounts,
-      provenance: {
-        source: "ChEMBL 18 + DrugCentral",
-        note: `searched ${d.stats.with_structure} structures`,
-      },
-      similar: (fp, t, signal) => similar(d.fpIndex, d.fpCounts, fp, t, signal),
-      substructure: (p, signal) => ctx.substructures.matches(p, signal),
+      provenance: { source: store.info.label, note: `searched ${d.stats.with_structure} structures` },
+      pushdown: !!(store.similar && store.substructure),
+      similar: store.similar
+        ? async (q, signal) => {
+          const { hits, total } = await store.similar!(q, signal);
+          return { hits: hits.map(({ index, similarity }) => ({ i: index, s: similarity })), total };
+        }
+        : (q, signal) => similar(d.fpIndex, d.fpCounts, q, signal),
+      substructure: store.substructure
+        ? async (p, limit, signal) => {
+          // The pattern is checked by RDKit (limits, syntax) before it reaches the database.
+          await ctx.chem.checkQuery(p, { signal });
+          return await store.substructure!(p, limit, signal);
+        }
+        : (p, limit, signal) => substructure(ctx.substructures.matches(p, signal), limit),
     };
   }
   if (!ctx.libraries) {
@@ -69,8 +101,10 @@ export function searchSpace(ref: string | undefined, ctx: ToolContext): SearchSp
       id: lib.meta.id,
       note: `searched ${lib.size} structures`,
     },
-    similar: (fp, t, signal) => similar(lib.fpIndex, lib.fpCounts, fp, t, signal),
-    substructure: (p, signal) => ctx.chem.substructureOf(p, lib.smiles, { signal }),
+    pushdown: false,
+    similar: (q, signal) => similar(lib.fpIndex, lib.fpCounts, q, signal),
+    substructure: (p, limit, signal) =>
+      substructure(ctx.chem.substructureOf(p, lib.smiles, { signal }), limit),
   };
 }
 

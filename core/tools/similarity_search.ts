@@ -1,4 +1,4 @@
-/** @module similarity_search: Morgan r2/2048 Tanimoto over the whole dataset (packed bitsets). */
+/** @module similarity_search: Morgan r2/2048 Tanimoto over the dataset or a library (see search_space.ts). */
 import { z } from "zod";
 import { defineTool, ref } from "./define.ts";
 import { resolveMolecule } from "./resolve.ts";
@@ -20,16 +20,19 @@ export const similaritySearch = defineTool({
   }).refine((a) => a.compound || a.smiles, { message: "give compound or smiles" }),
   async run(args, ctx) {
     const mol = await resolveMolecule(args, ctx);
-    // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
-    const fp = (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
-      await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
     const space = searchSpace(args.library, ctx);
     const selfIndex = mol.compound && !space.library ? ctx.data.indexOf(mol.compound) : -1;
-    // Sorted by similarity; ties keep row order, so results are reproducible.
-    const hits = (await space.similar(fp, args.threshold, ctx.signal)).filter(({ i }) =>
-      args.include_self || i !== selfIndex
-    );
-    const top = hits.slice(0, args.limit).map(({ i, s }) => ({
+    const { hits, total } = await space.similar({
+      // Dataset compounds use their precomputed fingerprint; a user's structure is fingerprinted in a worker.
+      fp: async () =>
+        (mol.compound && ctx.data.fingerprintOf(mol.compound)) ||
+        await ctx.chem.fingerprint(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound }),
+      smiles: mol.smiles,
+      threshold: args.threshold,
+      limit: args.limit,
+      exclude: args.include_self || selfIndex < 0 ? undefined : selfIndex,
+    }, ctx.signal);
+    const top = hits.map(({ i, s }) => ({
       ...summarize(space.compounds[i]),
       similarity: Math.round(s * 1e4) / 1e4,
     }));
@@ -37,13 +40,15 @@ export const similaritySearch = defineTool({
       query: mol.compound ? summarize(mol.compound) : { smiles: mol.smiles },
       ...libraryOf(space),
       threshold: args.threshold,
-      total_above_threshold: hits.length,
+      total_above_threshold: total,
       hits: top,
       method: "Morgan radius 2, 2048 bits, Tanimoto",
       provenance: [
         ...(mol.compound ? compoundProvenance(mol.compound) : []),
         { source: `RDKit ${ctx.chem.version}`, note: "Morgan fingerprints" },
-        space.provenance,
+        space.pushdown
+          ? { ...space.provenance, note: `${space.provenance.note} (RDKit cartridge, \`%\` operator)` }
+          : space.provenance,
       ],
     };
   },

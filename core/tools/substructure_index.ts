@@ -10,6 +10,8 @@ export class SubstructureIndex {
 
   /** Hands the dataset's structures to the pool (pattern fingerprints are computed in a worker, once). */
   build(): Promise<void> {
+    // A source that searches structures itself (the cartridge) needs no library in the workers.
+    if (this.data.source.capabilities.structureSearch) return Promise.resolve();
     this.#ready ??= (() => {
       const rows: number[] = [];
       const smiles: string[] = [];

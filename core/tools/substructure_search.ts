@@ -15,15 +15,17 @@ export const substructureSearch = defineTool({
   }),
   async run({ query, limit, library }, ctx) {
     const space = searchSpace(library, ctx);
-    const rows = await space.substructure(query, ctx.signal);
+    const { hits, total } = await space.substructure(query, limit, ctx.signal);
     return {
       query,
       ...libraryOf(space),
-      total: rows.length,
-      hits: rows.slice(0, limit).map((i) => summarize(space.compounds[i])),
+      total,
+      hits: hits.map((i) => summarize(space.compounds[i])),
       provenance: [{
-        source: `RDKit ${ctx.chem.version}`,
-        note: "SubstructLibrary match (pattern-fingerprint screen, chunked in workers)",
+        source: space.pushdown ? "RDKit PostgreSQL cartridge" : `RDKit ${ctx.chem.version}`,
+        note: space.pushdown
+          ? "`@>` match on rdk.mols (GiST index)"
+          : "SubstructLibrary match (pattern-fingerprint screen, chunked in workers)",
       }, space.provenance],
     };
   },

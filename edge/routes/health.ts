@@ -69,14 +69,21 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/ready", async (c) => {
-    const chem = await probe();
-    const ready = !life.draining && chem.ok;
+    const [chem, db] = await Promise.all([probe(), dataProbe(agent)]);
+    const ready = !life.draining && chem.ok && db.ok;
     const body = {
-      status: life.draining ? "draining" : chem.ok ? "ready" : "chemistry_unavailable",
+      status: life.draining
+        ? "draining"
+        : !chem.ok
+        ? "chemistry_unavailable"
+        : !db.ok
+        ? "data_source_unavailable"
+        : "ready",
       dataset: {
         version: agent.data.version,
         compounds: agent.data.compounds.length,
         targets: agent.data.targets.length,
+        source: { ...agent.data.source.info, ...db },
       },
       rdkit: agent.chem.version,
       chemistry: {
@@ -114,3 +121,13 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The data source answers (the database for `postgres`; always ok for the embedded files). */
+async function dataProbe(agent: Agent): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await agent.data.source.check();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}

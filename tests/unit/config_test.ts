@@ -12,7 +12,7 @@ Deno.test("defaults run everything offline", () => {
 const bad: [Record<string, string>, RegExp][] = [
   [{ CHEMAGENT_PORT: "eighty" }, /CHEMAGENT_PORT/],
   [{ CHEMAGENT_PORT: "70000" }, /CHEMAGENT_PORT/],
-  [{ CHEMAGENT_DATA: "pubchem" }, /CHEMAGENT_DATA must be embedded or chembl/],
+  [{ CHEMAGENT_DATA: "pubchem" }, /CHEMAGENT_DATA must be embedded, postgres or chembl/],
   [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
   [{ REDIS_URL: "not a url" }, /REDIS_URL/],
   [{ LLM_PROVIDER: "gpt" }, /LLM_PROVIDER/],

@@ -8,6 +8,7 @@
  * With paths, runs just those (one phase); flags (e.g. --coverage=dir, --filter x) go to every phase.
  */
 import { provision } from "./system_packages.ts";
+import { ensureCartridge } from "../../data/postgres/cartridge.ts";
 import { type Counts, finalLine, ignoredTest, parseSummary } from "./summary.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -89,6 +90,12 @@ if (!ready.ok) {
   Deno.exit(1);
 }
 if (ready.installed.length > 0) log(`installed ${ready.installed.join(" ")}`);
+// The RDKit PostgreSQL cartridge (postgres data source tests): installed and its extension script fixed.
+if (!await ensureCartridge(log)) {
+  log("the RDKit PostgreSQL cartridge is not usable (see above)");
+  console.log(finalLine({ passed: 0, failed: 1, ignored: 0 }));
+  Deno.exit(1);
+}
 
 const total: Counts = { passed: 0, failed: 0, ignored: 0 };
 const skipped: string[] = [];

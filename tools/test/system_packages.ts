@@ -19,6 +19,12 @@ export const SYSTEM_TOOLS: SystemTool[] = [
   { tool: "shellcheck", pkg: "shellcheck", why: "deploy scripts" },
   { tool: "kubectl", pkg: "kubernetes-client", why: "Kubernetes manifests (kustomize)" },
   { tool: "redis-server", pkg: "redis-server", why: "cache, rooms and memory drivers against real Redis" },
+  { tool: "psql", pkg: "postgresql-client-15", why: "throwaway PostgreSQL clusters (tests/services.ts)" },
+  {
+    tool: "/usr/lib/postgresql/15/bin/initdb",
+    pkg: "postgresql-15",
+    why: "throwaway PostgreSQL clusters (tests/services.ts)",
+  },
   {
     tool: "redis-sentinel",
     pkg: "redis-sentinel",
