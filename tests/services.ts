@@ -110,3 +110,133 @@ export function startUpstashServer(
     },
   };
 }
+
+/** Where Debian's PostgreSQL 15 server binaries live (package postgresql-15). */
+export const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+export interface PostgresProcess {
+  port: number;
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` (trust auth). */
+  url: string;
+  /** The cluster's own directory: data in `data/`, the unix socket and `server.log` beside it. */
+  dir: string;
+  /** The same cluster, another database: `urlFor("chembl")`. */
+  urlFor(database: string): string;
+  /** Runs SQL with psql (ON_ERROR_STOP) and returns its unaligned output. */
+  psql(sql: string, database?: string): Promise<string>;
+  /** Shuts the server down (data kept); `immediate` is a crash: no checkpoint, clients cut off. */
+  stop(mode?: "fast" | "immediate"): Promise<void>;
+  /** Starts the stopped server again on the same port with the same data. */
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops the server and deletes its directory. */
+  destroy(): Promise<void>;
+}
+
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** initdb and postgres refuse to run as root: as root they run as the `postgres` OS user. */
+function asServerUser(cmd: string, args: string[]): [string, string[]] {
+  return Deno.uid() === 0 ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+}
+
+async function run(cmd: string, args: string[], what: string): Promise<string> {
+  const [c, a] = asServerUser(cmd, args);
+  const out = await new Deno.Command(c, { args: a, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) throw new Error(`${what} failed: ${decode(out.stderr).slice(-800)}`);
+  return decode(out.stdout);
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Starts a private PostgreSQL 15 cluster (initdb in a temp dir, random free port, unix socket in the temp dir,
+ * trust auth, fsync off) that tests may stop and start at will. The RDKit cartridge is available when
+ * postgresql-15-rdkit is installed (`CREATE EXTENSION rdkit`). Fails, never skips, when the binaries are missing. */
+export async function startPostgres(): Promise<PostgresProcess> {
+  const dir = await Deno.makeTempDir({ prefix: "chemagent-pg-" });
+  // As root the server runs as `postgres`, which must own its directory.
+  if (Deno.uid() === 0) {
+    const own = await new Deno.Command("chown", { args: ["postgres:", dir], stderr: "piped" }).output();
+    if (!own.success) throw new Error(`chown postgres ${dir}: ${decode(own.stderr)}`);
+  }
+  const data = `${dir}/data`;
+  const log = () => Deno.readTextFile(`${dir}/server.log`).then((l) => l.slice(-800), () => "");
+  await run(`${PG_BIN}/initdb`, [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C",
+    "--no-sync",
+  ], "initdb");
+  let port = 0;
+  const ctl = (args: string[], what: string) => run(`${PG_BIN}/pg_ctl`, ["-D", data, ...args], what);
+  const server = [
+    "-c listen_addresses=127.0.0.1",
+    `-c unix_socket_directories=${dir}`,
+    "-c fsync=off",
+    "-c synchronous_commit=off",
+    "-c full_page_writes=off",
+    "-c max_connections=60",
+  ];
+  let running = false;
+  const start = async () => {
+    if (running) return;
+    const opts = [`-p ${port}`, ...server].join(" ");
+    await ctl(["-l", `${dir}/server.log`, "-w", "-t", "60", "-o", opts, "start"], "pg_ctl start")
+      .catch(async (e) => {
+        throw new Error(`${(e as Error).message}\n${await log()}`);
+      });
+    running = true;
+  };
+  // A free port may be taken between picking and binding: try another one (only before anyone knows the URL).
+  for (let attempt = 1;; attempt++) {
+    port = freePort();
+    try {
+      await start();
+      break;
+    } catch (e) {
+      if (attempt < 3) continue;
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      throw e;
+    }
+  }
+  const urlFor = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  const stop = async (mode: "fast" | "immediate" = "fast") => {
+    if (!running) return;
+    await ctl(["-m", mode, "-w", "-t", "60", "stop"], "pg_ctl stop");
+    running = false;
+  };
+  return {
+    port,
+    url: urlFor("postgres"),
+    dir,
+    urlFor,
+    async psql(sql, database = "postgres") {
+      const out = await new Deno.Command("psql", {
+        args: ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", urlFor(database), "-c", sql],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (!out.success) throw new Error(`psql: ${decode(out.stderr).trim()}`);
+      return decode(out.stdout).trim();
+    },
+    stop,
+    start,
+    async restart() {
+      await stop();
+      await start();
+    },
+    async destroy() {
+      await stop("immediate").catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
