@@ -8,6 +8,8 @@ export interface SystemTool {
   pkg: string;
   /** Which tests need it, for the message. */
   why: string;
+  /** A plain file (a server extension), checked for existence rather than for being executable. */
+  file?: boolean;
 }
 
 export const SYSTEM_TOOLS: SystemTool[] = [
@@ -19,6 +21,18 @@ export const SYSTEM_TOOLS: SystemTool[] = [
   { tool: "shellcheck", pkg: "shellcheck", why: "deploy scripts" },
   { tool: "kubectl", pkg: "kubernetes-client", why: "Kubernetes manifests (kustomize)" },
   { tool: "redis-server", pkg: "redis-server", why: "cache, rooms and memory drivers against real Redis" },
+  { tool: "psql", pkg: "postgresql-client-15", why: "throwaway PostgreSQL clusters (tests/services.ts)" },
+  {
+    tool: "/usr/lib/postgresql/15/bin/initdb",
+    pkg: "postgresql-15",
+    why: "throwaway PostgreSQL clusters (tests/services.ts)",
+  },
+  {
+    tool: "/usr/lib/postgresql/15/lib/rdkit.so",
+    pkg: "postgresql-15-rdkit",
+    why: "the RDKit cartridge (CHEMAGENT_DATA=postgres)",
+    file: true,
+  },
 ];
 
 // nginx lives in /usr/sbin, which is not on every user's PATH.
@@ -42,8 +56,16 @@ export async function findTool(tool: string, path = Deno.env.get("PATH") ?? ""):
   return undefined;
 }
 
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 export async function missingTools(tools = SYSTEM_TOOLS): Promise<SystemTool[]> {
-  const found = await Promise.all(tools.map((t) => findTool(t.tool)));
+  const found = await Promise.all(tools.map((t) => t.file ? isFile(t.tool) : findTool(t.tool)));
   return tools.filter((_, i) => !found[i]);
 }
 
