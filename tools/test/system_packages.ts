@@ -8,8 +8,6 @@ export interface SystemTool {
   pkg: string;
   /** Which tests need it, for the message. */
   why: string;
-  /** A plain file (a server extension), checked for existence rather than for being executable. */
-  file?: boolean;
 }
 
 export const SYSTEM_TOOLS: SystemTool[] = [
@@ -26,12 +24,6 @@ export const SYSTEM_TOOLS: SystemTool[] = [
     tool: "/usr/lib/postgresql/15/bin/initdb",
     pkg: "postgresql-15",
     why: "throwaway PostgreSQL clusters (tests/services.ts)",
-  },
-  {
-    tool: "/usr/lib/postgresql/15/lib/rdkit.so",
-    pkg: "postgresql-15-rdkit",
-    why: "the RDKit cartridge (CHEMAGENT_DATA=postgres)",
-    file: true,
   },
 ];
 
@@ -56,16 +48,8 @@ export async function findTool(tool: string, path = Deno.env.get("PATH") ?? ""):
   return undefined;
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
 export async function missingTools(tools = SYSTEM_TOOLS): Promise<SystemTool[]> {
-  const found = await Promise.all(tools.map((t) => t.file ? isFile(t.tool) : findTool(t.tool)));
+  const found = await Promise.all(tools.map((t) => findTool(t.tool)));
   return tools.filter((_, i) => !found[i]);
 }
 
