@@ -14,7 +14,8 @@ const canConnect = async (port: number) => {
 };
 
 Deno.test({
-  name: "startPostgres: a private cluster with the RDKit cartridge that survives a restart and frees its port",
+  name:
+    "startPostgres: a private cluster with the RDKit cartridge that survives a restart and frees its port",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
