@@ -9,6 +9,7 @@ import { benchMcp } from "./mcp.ts";
 import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
 import { benchRateLimit } from "./rate_limit.ts";
+import { benchPostgres } from "./postgres.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const reportAt = Deno.args.indexOf("--report");
@@ -28,6 +29,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["WebSocket streaming", benchWs],
   ["Observability overhead", () => benchObservability(seconds)],
   ["Rate limit overhead", () => benchRateLimit()],
+  ["ChEMBL on PostgreSQL: RDKit cartridge vs embedded engine (issue 17)", benchPostgres],
 ];
 const report: string[] = [];
 for (const [title, run] of sections) {
