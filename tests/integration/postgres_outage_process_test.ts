@@ -1,4 +1,4 @@
-/** Issue 17: the ChEMBL PostgreSQL database goes away while questions are being answered → every answer is either
+/** Issue 17, as operators run it: the ChEMBL PostgreSQL database goes away while questions are being answered → every answer is either
  * a normal one or the typed 503 `upstream_unavailable` envelope, the server does not crash, and it answers again
  * once the database is back, without a restart. A throwaway PostgreSQL 15 cluster (tests/services.ts, never the
  * shared instance) loaded by `deno task data:postgres`; a real server process with CHEMAGENT_DATA=postgres; real
@@ -42,7 +42,10 @@ async function loadChembl(pg: PostgresProcess): Promise<string> {
 Deno.test({
   name: "the database stopped mid-load: typed 503s, no crash, answers again when it is back (no restart)",
   // PENDING (reported as skipped by `deno task test`): needs CHEMAGENT_DATA=postgres, the driver of branch `pg`,
-  // which is not on main yet. Remove this line when merging main with the driver.
+  // not on main when this was written. Remove both `ignore` lines once it is. Against branch pg (08:27) this test
+  // fails until openPool (core/data/sources/postgres/pool.ts) sets `backoff: (n) => Math.min(0.05 * 2 ** n, 1)`:
+  // postgres.js's default reconnect backoff grows to 20 s, so queries during an outage outlive the 10 s step
+  // deadline (200 timeout / 500 internal instead of 503). With that line it passes.
   ignore: true,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -169,5 +172,42 @@ Deno.test({
       }
       await pg.destroy();
     }
+  },
+});
+
+Deno.test({
+  name: "start-up with the ChEMBL database unreachable stops with one clear line and exit 1 (no stack trace)",
+  ignore: true, // PENDING with the test above: CHEMAGENT_DATA=postgres needs the driver of branch `pg`.
+  async fn() {
+    // A port nothing listens on: the catalogue cannot be read, so nothing could be answered.
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--allow-env",
+        "--allow-write=.chemagent",
+        "--allow-sys",
+        "main.ts",
+      ],
+      cwd: ROOT,
+      env: {
+        CHEMAGENT_PORT: "0",
+        CHEMAGENT_DATA: "postgres",
+        DATABASE_URL: `postgres://chemagent_ro:not-logged@127.0.0.1:${port}/chembl`,
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const lines = (new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr)).trim().split(
+      "\n",
+    );
+    assert.equal(out.code, 1, lines.join("\n"));
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^cannot start: The ChEMBL database is unavailable/);
+    assert.doesNotMatch(lines[0], /\bat file:|Uncaught|not-logged/);
   },
 });
