@@ -138,7 +138,7 @@ async function round(seconds: number, pin: boolean) {
 export async function hitPathLayers(n = 20_000): Promise<string[]> {
   const config = loadConfig({ CACHE_WARM: "false", LOG_LEVEL: "warn" });
   const [data, chem] = await Promise.all([embeddedSource().load(), createChemPool()]);
-  const build = async (observed: boolean) => {
+  const build = async (observed: boolean, fastPath = true) => {
     const metrics = new Metrics();
     const store = new MetricsStore(":memory:");
     const stack = await createCacheStack(config);
@@ -154,12 +154,13 @@ export async function hitPathLayers(n = 20_000): Promise<string[]> {
       config,
       ...(observed ? { metrics } : {}),
       observability: { store, showStacks: false },
+      fastPath,
     });
     return { agent, app, close: () => (store.close(), stack.cache.close()) };
   };
-  const on = await build(true), off = await build(false);
+  const on = await build(true), off = await build(false), routed = await build(true, false);
   const url = "http://bench" + getPath(BIG);
-  for (const s of [on, off]) {
+  for (const s of [on, off, routed]) {
     for (let i = 0; i < 3; i++) await (await s.app.fetch(new Request(url))).arrayBuffer();
   }
   const bytes = new Uint8Array(await (await on.app.fetch(new Request(url))).arrayBuffer());
@@ -180,7 +181,7 @@ export async function hitPathLayers(n = 20_000): Promise<string[]> {
   const shared = on.agent.cachedAnswer(req)!.shared;
   const rows: [string, number][] = [
     [
-      "whole cached GET through app.fetch",
+      "whole cached GET through app.fetch (fast path)",
       await time(async () => await (await on.app.fetch(new Request(url))).arrayBuffer()),
     ],
     [
@@ -203,20 +204,33 @@ export async function hitPathLayers(n = 20_000): Promise<string[]> {
     ["key + L1 lookup + events, no observers", await time(() => off.agent.cachedAnswer(req))],
     ["key + L1 lookup + events + observers", await time(() => on.agent.cachedAnswer(req))],
     ["encoded bytes lookup (WeakMap)", await time(() => encodedAnswer(shared, data.version))],
+    [
+      "whole cached GET, routed through Hono",
+      await time(async () => await (await routed.app.fetch(new Request(url))).arrayBuffer()),
+    ],
+    [
+      "ChemAgent /health, routed through Hono",
+      await time(async () =>
+        await (await routed.app.fetch(new Request("http://bench/health"))).arrayBuffer()
+      ),
+    ],
   ];
   on.close();
   off.close();
+  routed.close();
   chem.close(); // the worker pool
   const [whole, bareUs, health, bareHealth] = rows.slice(0, 4).map((r) => r[1]);
   return [
     "hit path layer by layer, in process (µs per request; no sockets):",
     ...rows.map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v, 2)} µs`),
-    `  → middleware + routing + response building ≈ ${
+    `  → fast path: response building + bookkeeping beyond bare ≈ ${
       fmt(whole - bareUs - rows[7][1] - rows[4][1] - rows[8][1], 2)
     } µs;` +
-    ` observers ≈ ${fmt(rows[7][1] - rows[6][1], 2)} µs; /health middleware ≈ ${
+    ` observers ≈ ${fmt(rows[7][1] - rows[6][1], 2)} µs; /health beyond bare ≈ ${
       fmt(health - bareHealth, 2)
-    } µs`,
+    } µs (routed: ${fmt(rows[10][1] - bareHealth, 2)} µs); routed GET hit costs ${
+      fmt(rows[9][1] - whole, 2)
+    } µs more than the fast path`,
   ];
 }
 

@@ -92,6 +92,8 @@ const schema = z.object({
   MCP_ALLOWED_ORIGINS: z.string().default("localhost"),
   /** Authorization servers named in /.well-known/oauth-protected-resource (comma-separated URLs). */
   MCP_AUTHORIZATION_SERVERS: z.string().default(""),
+  /** /mcp without sessions: every POST self-contained, any replica serves it (no resumability, no GET stream). */
+  MCP_STATELESS: bool.default(false),
   METRICS_DB_PATH: z.string().default(".chemagent/metrics.db"),
   ALERT_EVAL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(15),
   ALERT_WEBHOOK_URL: url("ALERT_WEBHOOK_URL").optional(),

@@ -24,14 +24,16 @@ import { jwtAuth } from "./middleware/auth/index.ts";
 import { bodyLimit } from "./middleware/body-limit/index.ts";
 import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit/index.ts";
 import { requireRole } from "./middleware/require-role/index.ts";
-import { urlLimit } from "./middleware/url-limit/index.ts";
+import { toolEtag } from "./middleware/etag/index.ts";
+import { URL_LIMIT_DEFAULT, urlLimit } from "./middleware/url-limit/index.ts";
 import type { Access } from "./ws/access.ts";
 import type { Verifier } from "./ws/auth.ts";
 import type { Hub } from "./ws/hub.ts";
 import { chemistryRoutes } from "./routes/chemistry.ts";
 import { compoundRoutes } from "./routes/compounds.ts";
 import { healthRoutes, type Lifecycle } from "./routes/health.ts";
-import { queryRoutes } from "./routes/query.ts";
+import { queryHits, queryRoutes } from "./routes/query.ts";
+import { withFastPath } from "./fast_path.ts";
 import { targetRoutes } from "./routes/targets.ts";
 import type { McpHttp } from "./mcp/http.ts";
 
@@ -57,6 +59,8 @@ export interface AppOptions {
   onUnexpected?: (err: unknown, requestId: string | undefined) => void;
   /** The MCP server (Streamable HTTP at /mcp, protected-resource metadata under /.well-known). */
   mcp?: McpHttp;
+  /** Answer /health and cache hits of /api/query before routing (edge/fast_path.ts); on by default. */
+  fastPath?: boolean;
 }
 
 export const VERSION = "0.1.0";
@@ -76,6 +80,7 @@ export function createApp(
     accessLog,
     tracing,
     mcp,
+    fastPath = true,
   }: AppOptions,
 ) {
   const app = new Hono();
@@ -157,7 +162,11 @@ export function createApp(
   app.route("/", healthRoutes(agent, life));
   if (ws) app.route("/ws", wsRoutes({ ...ws, origins: config.corsOrigins }));
   if (mcp) app.route("/", mcp.app);
-  app.route("/api/query", queryRoutes(agent, maxBody, access));
+  const hits = queryHits(access);
+  app.route("/api/query", queryRoutes(agent, maxBody, access, hits));
+  // Tool GETs carry validators (ETag from dataset version + content; 304 on If-None-Match).
+  const tagged = toolEtag({ datasetVersion: agent.data.version, authenticated: !!access?.enforced });
+  for (const path of ["/api/compounds/*", "/api/targets/*", "/api/depict"]) app.use(path, tagged);
   app.route("/api/compounds", compoundRoutes(agent));
   app.route("/api/targets", targetRoutes(agent));
   app.route("/api/cache", cacheRoutes(agent, maxBody));
@@ -176,5 +185,20 @@ export function createApp(
   app.route("/ui", uiRoutes());
   app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/", (c) => c.redirect("/ui"));
+  // Tracing wraps every request in a span: with it on, every request takes the routed path.
+  if (fastPath && !tracing) {
+    app.fetch = withFastPath(app.fetch, {
+      agent,
+      hits,
+      lifecycle: life,
+      metrics,
+      accessLog,
+      corsOrigins: config.corsOrigins,
+      maxUrlBytes: config.CHEMAGENT_MAX_URL_BYTES ?? URL_LIMIT_DEFAULT,
+      maxBodyBytes: maxBody,
+      apiAuth: !!(auth?.verifier || auth?.required),
+      rateLimit: limits,
+    }) as typeof app.fetch;
+  }
   return app;
 }

@@ -241,6 +241,12 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     onMetric: (name, delta) => metrics.ws(name, delta),
   });
   agent.observers.push(hub.observer());
+  const mcpRedis = () => {
+    const client = createRedisClient({ url: config.REDIS_URL!, offlineQueue: false, commandTimeoutMs: 500 });
+    client.on("error", () => {});
+    redisClients.push(client);
+    return client;
+  };
   const limits = rateLimitFromConfig(config, (msg, fields) => log.warn(msg, fields));
   const mcp = mcpHttp({
     agent,
@@ -250,6 +256,10 @@ export async function buildServer(config: Config, o: BuildOverrides = {}): Promi
     verifier,
     authRequired: config.AUTH_REQUIRED,
     maxBodyBytes: config.CHEMAGENT_MAX_BODY_BYTES,
+    stateless: config.MCP_STATELESS,
+    // With Redis, MCP sessions and their resumable streams are shared by every replica (no affinity needed).
+    // Its own client without an offline queue: while Redis is away MCP falls back to this process at once.
+    ...(config.REDIS_URL ? { redis: mcpRedis() } : {}),
     allowedOrigins: config.MCP_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     authorizationServers: config.MCP_AUTHORIZATION_SERVERS.split(",").map((s) => s.trim()).filter(Boolean),
     onUnexpected: (err) => log.error("unexpected MCP error", { error: err }),

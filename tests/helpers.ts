@@ -6,7 +6,7 @@ import { createLogger, type Level } from "../core/obs/log.ts";
 import { Metrics } from "../core/obs/metrics.ts";
 import { MetricsStore } from "../core/obs/metrics_store.ts";
 import { queryLogger } from "../core/obs/query_log.ts";
-import { createApp } from "../edge/app.ts";
+import { type AppOptions, createApp } from "../edge/app.ts";
 
 let agentPromise: Promise<Agent> | undefined;
 
@@ -145,7 +145,15 @@ export async function runCli(
  * The app with every observer wired as main.ts wires them (metrics, rollup store, query log into `lines`) over a
  * fresh cache; `alerts` adds an alert engine with no rules, `accessLog` logs each HTTP request too.
  */
-export async function observedStack(opts: { level?: Level; alerts?: boolean; accessLog?: boolean } = {}) {
+export async function observedStack(
+  opts: {
+    level?: Level;
+    alerts?: boolean;
+    accessLog?: boolean;
+    app?: Partial<Pick<AppOptions, "fastPath" | "auth" | "rateLimit" | "lifecycle">>;
+    corsOrigins?: string[];
+  } = {},
+) {
   const base = await testAgent();
   const lines: Record<string, unknown>[] = [];
   const log = createLogger(opts.level ?? "info", { service: "test" }, (l) => lines.push(JSON.parse(l)));
@@ -159,8 +167,9 @@ export async function observedStack(opts: { level?: Level; alerts?: boolean; acc
   });
   const app = createApp({
     agent,
-    config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: ["*"] },
+    config: { CHEMAGENT_MAX_BODY_BYTES: 65536, corsOrigins: opts.corsOrigins ?? ["*"] },
     metrics,
+    ...opts.app,
     observability: {
       store,
       ...(opts.alerts ? { alerts: new AlertEngine(store, []) } : {}),

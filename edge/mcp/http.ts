@@ -4,7 +4,6 @@
  * protected-resource metadata (RFC 9728) and `WWW-Authenticate: Bearer resource_metadata=…` on 401.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { WebStandardStreamableHTTPServerTransport } from "./sdk.ts";
 import type { Server } from "./sdk.ts";
 import type { Agent } from "../../core/mod.ts";
 import type { Access } from "../ws/access.ts";
@@ -12,6 +11,10 @@ import { type Principal, tokenFromRequest, type Verifier } from "../ws/auth.ts";
 import { MemoryEventStore } from "./event_store.ts";
 import { hostCheck } from "./origin.ts";
 import { createMcpServer } from "./server.ts";
+import { McpTransport } from "./transport.ts";
+import { RedisEventStore, type RedisMcpOptions, RedisSessionOwners } from "./redis_store.ts";
+import type { Redis } from "ioredis";
+import { type Parsed, readRpcBody, wantsJson } from "./body.ts";
 
 export interface McpHttpOptions {
   agent: Agent;
@@ -32,14 +35,30 @@ export interface McpHttpOptions {
   maxSessions?: number;
   /** A session unused this long is closed. */
   idleMs?: number;
+  /**
+   * No sessions (MCP_STATELESS): every POST is self-contained, served by a pooled server over a transport of its
+   * own, so any replica can take any request (no load-balancer affinity). No GET stream, no resumability, no
+   * cancellation of a call from another request.
+   */
+  stateless?: boolean;
+  /**
+   * Shared state for replicas without load-balancer affinity: the resumability event store (Redis Streams) and
+   * session ownership, so any replica takes any session's request. Without it both stay in this process.
+   */
+  redis?: Redis;
+  redisOptions?: RedisMcpOptions;
   onUnexpected?: (err: unknown) => void;
 }
 
+type AuthInfo = NonNullable<Parameters<McpTransport["handleRequest"]>[1]>["authInfo"];
+
 interface Session {
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: McpTransport;
   server: Server;
   sub?: string;
   lastSeen: number;
+  /** When Redis last heard of it (its expiry is refreshed at most once a minute). */
+  touched: number;
 }
 
 export interface McpHttp {
@@ -58,7 +77,9 @@ const METADATA_PATH = "/.well-known/oauth-protected-resource";
 
 export function mcpHttp(o: McpHttpOptions): McpHttp {
   const sessions = new Map<string, Session>();
-  const eventStore = new MemoryEventStore();
+  const eventStore = o.redis ? new RedisEventStore(o.redis, o.redisOptions) : new MemoryEventStore();
+  const owners = o.redis ? new RedisSessionOwners(o.redis, o.redisOptions) : undefined;
+  const TOUCH_MS = 60_000;
   const checkHost = hostCheck(o.allowedOrigins);
   const maxSessions = o.maxSessions ?? 1_000;
   const idleMs = o.idleMs ?? 30 * 60_000;
@@ -71,9 +92,14 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     sessions.delete(id);
     await s?.transport.close().catch(() => {});
   };
+  // `sessions` is kept in least-recently-used order (a use moves the session to the end): the sweep stops at
+  // the first live session, and eviction takes the first one.
   const sweep = setInterval(() => {
     const cutoff = performance.now() - idleMs;
-    for (const [id, s] of sessions) if (s.lastSeen < cutoff) void closeSession(id);
+    for (const [id, s] of sessions) {
+      if (s.lastSeen >= cutoff) break;
+      void closeSession(id);
+    }
   }, 60_000);
   Deno.unrefTimer(sweep);
 
@@ -130,44 +156,150 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
 
   if (o.limiter) app.use("/mcp", o.limiter);
 
+  /** A server and its session transport; the session is registered once `initialize` (or adoption) names it. */
+  const sessionPair = (sub: string | undefined) => {
+    const server = newServer();
+    const transport: McpTransport = new McpTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      eventStore,
+      retryInterval: 1_000,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
+      onsessioninitialized: async (sid) => {
+        // Only a real new session makes room (junk requests without a session never evict anyone).
+        if (sessions.size >= maxSessions) void closeSession(sessions.keys().next().value!);
+        const now = performance.now();
+        sessions.set(sid, { transport, server, sub, lastSeen: now, touched: now });
+        // Before the answer leaves: the client's next request may reach another replica.
+        // Redis unreachable: the session still works on this replica.
+        await owners?.claim(sid, sub).catch(() => {});
+      },
+      onsessionclosed: async (sid) => {
+        sessions.delete(sid);
+        await owners?.drop(sid).catch(() => {});
+      },
+    });
+    transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
+    return { server, transport };
+  };
+
+  /** Takes over a session another replica opened, when Redis says it exists and belongs to this caller. */
+  const adopt = async (id: string, sub: string | undefined): Promise<Session | undefined> => {
+    if (!owners) return undefined;
+    const owner = await owners.owner(id).catch(() => undefined);
+    if (owner === undefined || owner !== (sub ?? "")) return undefined;
+    const known = sessions.get(id); // another request adopted it meanwhile
+    if (known) return known;
+    const { server, transport } = sessionPair(sub);
+    transport.resume(id);
+    await server.connect(transport);
+    if (sessions.size >= maxSessions) void closeSession(sessions.keys().next().value!);
+    const now = performance.now();
+    const s = { transport, server, sub, lastSeen: now, touched: now };
+    sessions.set(id, s);
+    return s;
+  };
+
+  // The caller rides on each request (authInfo.extra.principal), so a server is not tied to one user.
+  const newServer = () =>
+    createMcpServer(o.agent, { access: o.access, onCall, onUnexpected: o.onUnexpected });
+  /** Stateless mode: servers connected to a sessionless transport, each serving one request at a time. */
+  interface Pooled {
+    server: Server;
+    transport: McpTransport;
+  }
+  const pool: Pooled[] = [];
+  const POOL_MAX = 64;
+  const busy = new Set<Pooled>();
+  const pooled = async (): Promise<Pooled> => {
+    const p = pool.pop();
+    if (p) return p;
+    const server = newServer();
+    const transport = new McpTransport({
+      sessionIdGenerator: undefined,
+      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
+    });
+    await server.connect(transport);
+    return { server, transport };
+  };
+  const discard = (p: Pooled) => {
+    busy.delete(p);
+    void p.server.close().catch(() => {});
+  };
+
+  /**
+   * Stateless: one self-contained exchange on a pooled server and transport. A JSON answer (or a 202) completes
+   * the exchange, and the pair goes back to the pool as it is: no per-request server, transport or connect.
+   * A streamed answer's pair is discarded when the stream ends (a call may still run if the client left).
+   */
+  const statelessRequest = async (req: Request, authInfo: AuthInfo | undefined): Promise<Response> => {
+    if (req.method !== "POST") {
+      return rpcError(405, -32000, "Method not allowed: this server is stateless (POST only).", {
+        allow: "POST",
+      });
+    }
+    const body = await readRpcBody(req, o.maxBodyBytes);
+    if (body instanceof Response) return body;
+    const p = await pooled();
+    busy.add(p);
+    let res: Response;
+    try {
+      p.transport.nextExchange();
+      res = await p.transport.handle(
+        req,
+        body ? { authInfo, parsedBody: body.message, json: wantsJson(body) } : { authInfo },
+      );
+    } catch (e) {
+      discard(p);
+      throw e;
+    }
+    if (!res.body || res.headers.get("content-type") !== "text/event-stream") {
+      busy.delete(p);
+      if (pool.length < POOL_MAX && p.transport.idle) pool.push(p);
+      else discard(p);
+      return res;
+    }
+    return new Response(onEnd(res.body, () => discard(p)), res);
+  };
+
   app.all("/mcp", async (c) => {
     const req = c.req.raw;
     const principal = c.get("principal" as never) as Principal | undefined;
     const sub = principal?.sub;
-    const authInfo = sub ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [] } : undefined;
+    const authInfo = sub
+      ? { token: tokenFromRequest(req.headers)!, clientId: sub, scopes: [], extra: { principal } }
+      : undefined;
+    if (o.stateless) return await statelessRequest(req, authInfo);
     const id = req.headers.get("mcp-session-id");
-    if (id) {
-      const s = sessions.get(id);
-      // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
-      if (!s || s.sub !== sub) return rpcError(404, -32001, "Session not found");
+    // A session another replica opened (Redis knows its owner) is taken over here: no affinity needed.
+    const s = id ? sessions.get(id) ?? await adopt(id, sub) : undefined;
+    // Someone else's session is reported exactly like an unknown one: its existence is not disclosed.
+    if (id && (!s || s.sub !== sub)) return rpcError(404, -32001, "Session not found");
+    if (s && owners && performance.now() - s.touched > TOUCH_MS) {
+      s.touched = performance.now();
+      owners.touch(id!).catch(() => {});
+    }
+    // The body is read and bounded here (size, nesting depth) before the SDK sees it; the SDK keeps its own
+    // answers for a wrong method, Accept or Content-Type.
+    let parsed: Parsed | undefined;
+    if (req.method === "POST") {
+      const body = await readRpcBody(req, o.maxBodyBytes);
+      if (body instanceof Response) return body;
+      parsed = body;
+    }
+    const options = parsed ? { authInfo, parsedBody: parsed.message, json: wantsJson(parsed) } : { authInfo };
+    if (s) {
       s.lastSeen = performance.now();
-      return await s.transport.handleRequest(req, { authInfo });
+      sessions.delete(id!);
+      sessions.set(id!, s);
+      return await s.transport.handle(req, options);
     }
     if (req.method !== "POST") {
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     }
     // A request without a session may only be `initialize`; the transport refuses anything else.
-    const server = createMcpServer(o.agent, {
-      principal,
-      access: o.access,
-      onCall,
-      onUnexpected: o.onUnexpected,
-    });
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
-      eventStore,
-      retryInterval: 1_000,
-      ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
-      onsessioninitialized: (sid) => {
-        // Only a real new session makes room (junk requests without a session never evict anyone).
-        if (sessions.size >= maxSessions) void closeSession(oldestSession(sessions)!);
-        sessions.set(sid, { transport, server, sub, lastSeen: performance.now() });
-      },
-      onsessionclosed: (sid) => void sessions.delete(sid),
-    });
-    transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
+    const { server, transport } = sessionPair(sub);
     await server.connect(transport);
-    const res = await transport.handleRequest(req, { authInfo });
+    const res = await transport.handle(req, options);
     if (!transport.sessionId) await server.close().catch(() => {}); // not an initialize: nothing to keep
     return res;
   });
@@ -180,20 +312,44 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     },
     async drain(timeoutMs) {
       const deadline = performance.now() + timeoutMs;
-      while (running > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      return running === 0;
+      // A call's handler returns before its answer is written (the SDK sends it afterwards, through the event
+      // store): wait for the answers too, or closing the sessions could drop one.
+      const busyNow = () =>
+        running > 0 || busy.size > 0 || [...sessions.values()].some((s) => s.transport.answering);
+      while (busyNow() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      return !busyNow();
     },
     async close() {
       clearInterval(sweep);
+      await Promise.all([...busy, ...pool].map((p) => p.server.close().catch(() => {})));
+      busy.clear();
+      pool.length = 0;
       await Promise.all([...sessions.keys()].map(closeSession));
     },
   };
 }
 
-function oldestSession(sessions: Map<string, Session>): string | undefined {
-  let oldest: [string, number] | undefined;
-  for (const [id, s] of sessions) if (!oldest || s.lastSeen < oldest[1]) oldest = [id, s.lastSeen];
-  return oldest?.[0];
+/** The same bytes, calling `done` once when the stream ends, fails or is cancelled by the client. */
+function onEnd(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { value, done: end } = await reader.read();
+        if (end) {
+          controller.close();
+          done();
+        } else controller.enqueue(value);
+      } catch (e) {
+        controller.error(e);
+        done();
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason).catch(() => {});
+      done();
+    },
+  });
 }
 
 /** The server's public origin as the client sees it (X-Forwarded-* from a proxy in front, else the URL). */

@@ -3,8 +3,8 @@
  * logging over the shared agent. Transports (Streamable HTTP, stdio) connect to it; it knows neither.
  */
 import { Server } from "./sdk.ts";
+import { z } from "zod";
 import {
-  CallToolRequestSchema,
   type CallToolResult,
   CompleteRequestSchema,
   ErrorCode,
@@ -34,7 +34,10 @@ import { callChemTool, chemToolList, isChemTool } from "./tools.ts";
 export const SERVER_INFO = { name: "chemagent", title: "ChemAgent", version: "0.1.0" };
 
 export interface McpServerOptions {
-  /** The verified caller, when the transport authenticated one. */
+  /**
+   * The verified caller for every request (stdio). Over HTTP each request carries its own, in
+   * `authInfo.extra.principal`, so one server can serve many callers (stateless mode pools servers).
+   */
   principal?: Principal;
   /** Ownership rules shared with the HTTP API and WebSocket (sessions belong to the token's `sub`). */
   access?: Access;
@@ -62,16 +65,23 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     instructions: INSTRUCTIONS,
   });
   const tools = [ASK_TOOL, ...chemToolList()];
+  const principalOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
+    (extra.authInfo?.extra?.principal as Principal | undefined) ?? o.principal;
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
-    const { name, arguments: args = {} } = req.params;
+  // tools/call is registered below the SDK Server's wrapper, which re-validates the request and then the
+  // result with zod on every call (our results are built here, from typed values): the protocol layer gets a
+  // method-only schema, and the params are checked by hand, with the same InvalidParams error.
+  registerUnwrapped(server, TOOLS_CALL, async (req, extra): Promise<CallToolResult> => {
+    const { name, arguments: args = {} } = callParams(req.params);
     o.onCall?.(1);
     try {
       if (name === "ask") {
         return await ask(agent, args, {
-          ...(o.access ? { claimSession: (id: string) => o.access!.claimSession(o.principal, id) } : {}),
+          ...(o.access
+            ? { claimSession: (id: string) => o.access!.claimSession(principalOf(extra), id) }
+            : {}),
           signal: extra.signal,
           progressToken: extra._meta?.progressToken,
           sendNotification: extra.sendNotification,
@@ -128,6 +138,36 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
   });
 
   return server;
+}
+
+const TOOLS_CALL = z.looseObject({ method: z.literal("tools/call"), params: z.unknown() });
+
+type Handler = Parameters<Server["setRequestHandler"]>[1];
+
+/** Server.setRequestHandler minus the Server's tools/call validation wrapper (the Protocol's own method). */
+function registerUnwrapped(server: Server, schema: typeof TOOLS_CALL, handler: Handler): void {
+  const protocolSet = Object.getPrototypeOf(Server.prototype).setRequestHandler as (
+    this: Server,
+    s: typeof TOOLS_CALL,
+    h: Handler,
+  ) => void;
+  protocolSet.call(server, schema, handler);
+}
+
+/** The tools/call params CallToolRequestSchema would accept: a name, and arguments as an object when given. */
+function callParams(params: unknown): { name: string; arguments?: Record<string, unknown> } {
+  const p = params as { name?: unknown; arguments?: unknown } | undefined;
+  const args = p?.arguments;
+  if (!p || typeof p !== "object" || typeof p.name !== "string") {
+    throw new McpError(ErrorCode.InvalidParams, "Invalid tools/call request: params.name must be a string.");
+  }
+  if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      "Invalid tools/call request: params.arguments must be an object.",
+    );
+  }
+  return p as { name: string; arguments?: Record<string, unknown> };
 }
 
 /** ChemAgent errors outside tool calls become JSON-RPC errors carrying the ChemAgent code in `data`. */

@@ -22,9 +22,14 @@ export const depictArgs = z.strictObject({
   highlight: z.string().max(1000).optional().describe("A SMARTS pattern to highlight"),
 });
 
-/** tools/list entries for the ChemAgent tools and `depict` (`ask` is listed by ask.ts). */
+let toolList: McpTool[] | undefined;
+
+/**
+ * tools/list entries for the ChemAgent tools and `depict` (`ask` is listed by ask.ts). Built once per process:
+ * generating the JSON Schemas is the costly part of opening a session.
+ */
 export function chemToolList(): McpTool[] {
-  return [
+  return toolList ??= [
     ...Object.entries(TOOLS as Record<string, AnyTool>).map(([name, tool]) => ({
       name,
       title: name.replace(/_/g, " "),

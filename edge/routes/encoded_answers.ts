@@ -43,23 +43,33 @@ export function encodedAnswer(shared: QueryResponse, datasetVersion: string): En
   return e;
 }
 
-/** br, then gzip, when the client accepts them (a q=0 refuses); identity otherwise. */
-export function negotiate(acceptEncoding: string | undefined): "br" | "gzip" | undefined {
+const negotiated = new Map<string, "br" | "gzip" | undefined>();
+
+/** br, then gzip, when the client accepts them (a q=0 refuses); identity otherwise. Memoised per header value
+ * (clients send a handful of distinct values; the memo is cleared when it grows past 256). */
+export function negotiate(acceptEncoding: string | null | undefined): "br" | "gzip" | undefined {
   if (!acceptEncoding) return undefined;
-  const accepts = (coding: string) => {
-    const m = new RegExp(`(?:^|,)\\s*${coding}\\s*(?:;\\s*q=([0-9.]+))?\\s*(?:,|$)`, "i").exec(
-      acceptEncoding,
-    );
-    return !!m && (m[1] === undefined || Number(m[1]) > 0);
-  };
-  return accepts("br") ? "br" : accepts("gzip") ? "gzip" : undefined;
+  let coding = negotiated.get(acceptEncoding);
+  if (coding === undefined && !negotiated.has(acceptEncoding)) {
+    const accepts = (name: string) => {
+      const m = new RegExp(`(?:^|,)\\s*${name}\\s*(?:;\\s*q=([0-9.]+))?\\s*(?:,|$)`, "i").exec(
+        acceptEncoding,
+      );
+      return !!m && (m[1] === undefined || Number(m[1]) > 0);
+    };
+    coding = accepts("br") ? "br" : accepts("gzip") ? "gzip" : undefined;
+    if (negotiated.size >= 256) negotiated.clear();
+    negotiated.set(acceptEncoding, coding);
+  }
+  return coding;
 }
 
-/** True when an If-None-Match header names this ETag (or `*`). */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+/** True when an If-None-Match header names this ETag (or `*`); weak comparison, as RFC 9110 §13.1.2 asks. */
+export function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
-  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+  const opaque = etag.replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === opaque);
 }
 
 export interface CachePolicy {
@@ -71,29 +81,59 @@ export interface CachePolicy {
 
 const encoder = new TextEncoder();
 
+/** A cached answer's response, independent of the framework: status, headers (lower-case names), body. */
+export type HitResponse =
+  & { headers: Record<string, string> }
+  & ({ status: 200; body: Uint8Array<ArrayBuffer> } | { status: 304; body: null });
+
 /**
- * Sends a cached answer. GET: the entry's shared bytes (strong ETag, 304 on a matching If-None-Match, the
+ * A cached answer as sent. GET: the entry's shared bytes (strong ETag, 304 on a matching If-None-Match, the
  * negotiated br/gzip variant). POST (not cacheable by HTTP): this request's own head — its query id, timing —
  * followed by the entry's pre-encoded common bytes.
  */
-export function sendEncoded(c: Context, e: EncodedAnswer, response: QueryResponse, policy: CachePolicy) {
-  c.header("x-query-id", response.query_id);
-  c.header("vary", policy.authenticated ? "Accept-Encoding, Authorization" : "Accept-Encoding");
-  c.header("content-type", "application/json");
-  if (c.req.method !== "GET") {
+export function hitResponse(
+  e: EncodedAnswer,
+  response: QueryResponse,
+  policy: CachePolicy,
+  isGet: boolean,
+  ifNoneMatch: string | null | undefined,
+  acceptEncoding: string | null | undefined,
+): HitResponse {
+  const vary = policy.authenticated ? "Accept-Encoding, Authorization" : "Accept-Encoding";
+  if (!isGet) {
     const head = encoder.encode(volatileHead(response));
     const body = new Uint8Array(head.byteLength + e.tail.byteLength);
     body.set(head);
     body.set(e.tail, head.byteLength);
-    return c.body(body, 200);
+    return {
+      status: 200,
+      headers: { "x-query-id": response.query_id, vary, "content-type": "application/json" },
+      body,
+    };
   }
-  c.header("etag", e.etag);
-  c.header(
-    "cache-control",
-    `${policy.authenticated ? "private" : "public"}, max-age=${policy.maxAge ?? 300}`,
+  const headers: Record<string, string> = {
+    "x-query-id": response.query_id,
+    vary,
+    "content-type": "application/json",
+    etag: e.etag,
+    "cache-control": `${policy.authenticated ? "private" : "public"}, max-age=${policy.maxAge ?? 300}`,
+  };
+  if (etagMatches(ifNoneMatch, e.etag)) return { status: 304, headers, body: null };
+  const coding = negotiate(acceptEncoding);
+  if (coding) headers["content-encoding"] = coding;
+  return { status: 200, headers, body: coding === "br" ? e.br : coding === "gzip" ? e.gzip : e.identity };
+}
+
+/** hitResponse through Hono's context (the routed path; edge/fast_path.ts builds the Response itself). */
+export function sendEncoded(c: Context, e: EncodedAnswer, response: QueryResponse, policy: CachePolicy) {
+  const r = hitResponse(
+    e,
+    response,
+    policy,
+    c.req.method === "GET",
+    c.req.header("if-none-match"),
+    c.req.header("accept-encoding"),
   );
-  if (etagMatches(c.req.header("if-none-match"), e.etag)) return c.body(null, 304);
-  const coding = negotiate(c.req.header("accept-encoding"));
-  if (coding) c.header("content-encoding", coding);
-  return c.body(coding === "br" ? e.br : coding === "gzip" ? e.gzip : e.identity, 200);
+  for (const k in r.headers) c.header(k, r.headers[k]);
+  return r.status === 304 ? c.body(null, 304) : c.body(r.body, 200);
 }

@@ -35,23 +35,34 @@ export function httpStatusFor(r: QueryResponse): ContentfulStatusCode {
   }
 }
 
-export function queryRoutes(agent: Agent, maxBody: number, access?: Access) {
+/** What the query routes and the pre-routing fast path (edge/fast_path.ts) share: the answers' cache policy and
+ * the requests already validated. */
+export interface QueryHits {
+  policy: CachePolicy;
+  /** Raw query string ("G…") / body ("P…") → its validated request, for requests without a session: a repeated
+   * request is not parsed or validated again (the text is the key, so equal text means an equal, valid request). */
+  known: LRUCache<string, QueryRequest>;
+}
+
+export function queryHits(access?: Access): QueryHits {
+  return { policy: { authenticated: !!access?.enforced }, known: new LRUCache({ max: 2_000 }) };
+}
+
+export function queryRoutes(agent: Agent, maxBody: number, access?: Access, hits = queryHits(access)) {
   const app = new Hono();
-  const policy: CachePolicy = { authenticated: !!access?.enforced };
+  const { policy, known } = hits;
   const version = agent.data.version;
-  // Raw query string / body → its validated request, for requests without a session: a repeated request is
-  // not parsed or validated again (the text is the key, so equal text means an equal, already valid request).
-  const known = new LRUCache<string, QueryRequest>({ max: 2_000 });
   const requestId = (c: Context) => c.get("requestId" as never) as string | undefined;
 
   const answer = async (c: Context, req: QueryRequest, rawKey: string) => {
+    // Parsed and valid: a repeat of this text skips both (and the fast path can recognise it as a hit).
+    if (!req.session_id) known.set(rawKey, req);
     // The hit path: an answer fresh in L1 is sent as the bytes encoded beside it (session-bound questions
     // never take it: their answers depend on the conversation and are checked for ownership below).
     const hit = agent.cachedAnswer(req, { requestId: requestId(c) });
     if (hit) return sendEncoded(c, encodedAnswer(hit.shared, version), hit.response, policy);
     await assertSessionAccess(c, access, req.session_id);
     const response = await agent.query(req, { requestId: requestId(c) });
-    if (!req.session_id) known.set(rawKey, req);
     c.header("vary", policy.authenticated ? "Accept-Encoding, Authorization" : "Accept-Encoding");
     const status = httpStatusFor(response);
     c.header(

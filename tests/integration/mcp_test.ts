@@ -294,9 +294,15 @@ Deno.test({
               jsonrpc: "2.0",
               id: 7,
               method: "tools/call",
-              params: { name: "properties", arguments: { compound: "ibuprofen" } },
+              // A progress token makes the call stream (a call nobody streams is answered as plain JSON).
+              params: {
+                name: "properties",
+                arguments: { compound: "ibuprofen" },
+                _meta: { progressToken: "p7" },
+              },
             }),
           });
+          assert.equal(call.headers.get("content-type"), "text/event-stream");
           // Take the priming event only, then drop the connection.
           const [priming] = await readSse(call.body!, (e) => e.id !== undefined);
           assert.ok(priming.id);
@@ -309,6 +315,99 @@ Deno.test({
           const msg = JSON.parse(replay.at(-1)!.data);
           assert.equal(msg.id, 7);
           assert.equal(msg.result.structuredContent.compound.name, "Ibuprofen");
+        },
+      );
+
+      await t.step(
+        "a call nobody streams is answered as one JSON body; ask and progress-token calls stream as SSE",
+        async () => {
+          const init = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers: MCP_HEADERS,
+            body: JSON.stringify(initialize("2025-11-25")),
+          });
+          const session = init.headers.get("mcp-session-id")!;
+          await init.body?.cancel();
+          const headers = { ...MCP_HEADERS, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
+          const call = (id: number, params: Json) =>
+            fetch(`${server.url}/mcp`, {
+              method: "POST",
+              headers,
+              body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }),
+            });
+          for (let id = 1; id <= 20; id++) {
+            const res = await call(id, { name: "properties", arguments: { compound: "aspirin" } });
+            assert.equal(res.headers.get("content-type"), "application/json");
+            assert.equal(res.headers.get("mcp-session-id"), session);
+            const msg = await res.json();
+            assert.equal(msg.id, id);
+            assert.equal(msg.result.structuredContent.compound.id, "CHEMBL25");
+          }
+          const ping = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ jsonrpc: "2.0", id: 99, method: "ping" }),
+          });
+          assert.deepEqual(await ping.json(), { jsonrpc: "2.0", id: 99, result: {} });
+          // The SDK keeps one entry per open response stream; answered JSON calls must leave none behind.
+          const transport = server.app.mcp.sessions.get(session)!.transport as unknown as {
+            _streamMapping: Map<string, unknown>;
+          };
+          assert.equal(transport._streamMapping.size, 0);
+          const streamed = await call(30, {
+            name: "properties",
+            arguments: { compound: "aspirin" },
+            _meta: { progressToken: 1 },
+          });
+          assert.equal(streamed.headers.get("content-type"), "text/event-stream");
+          const events = await readSse(streamed.body!, (e) => e.data.includes('"id":30'));
+          assert.equal(JSON.parse(events.at(-1)!.data).result.structuredContent.compound.id, "CHEMBL25");
+          const asked = await call(31, {
+            name: "ask",
+            arguments: { query: "What is the molecular weight of aspirin?" },
+          });
+          assert.equal(asked.headers.get("content-type"), "text/event-stream");
+          const answer = await readSse(asked.body!, (e) => e.data.includes('"id":31'));
+          assert.equal(JSON.parse(answer.at(-1)!.data).result.structuredContent.status, "success");
+          // Malformed params keep the SDK's answer: JSON-RPC invalid params.
+          const bad = await (await call(32, { arguments: {} })).json();
+          assert.equal(bad.error.code, -32602);
+        },
+      );
+
+      await t.step(
+        "hostile bodies: nesting deeper than the bound, or not JSON, get typed JSON-RPC errors",
+        async () => {
+          const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+          const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"properties",` +
+            `"arguments":{"compound":${deep(20_000)}}}}`;
+          const res = await fetch(`${server.url}/mcp`, { method: "POST", headers: MCP_HEADERS, body });
+          assert.equal(res.status, 400);
+          const msg = await res.json();
+          assert.equal(msg.error.code, -32600);
+          assert.equal(msg.error.data.code, "invalid_request");
+          assert.match(msg.error.message, /nests deeper than 32 levels/);
+          // Brackets inside strings are text, not nesting.
+          const ok = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers: MCP_HEADERS,
+            body: JSON.stringify({
+              ...initialize("2025-11-25"),
+              params: {
+                ...initialize("2025-11-25").params,
+                clientInfo: { name: "[".repeat(100), version: "1" },
+              },
+            }),
+          });
+          assert.equal(ok.status, 200);
+          await ok.body?.cancel();
+          const syntax = await fetch(`${server.url}/mcp`, {
+            method: "POST",
+            headers: MCP_HEADERS,
+            body: "{oops",
+          });
+          assert.equal(syntax.status, 400);
+          assert.equal((await syntax.json()).error.code, -32700);
         },
       );
 
@@ -415,6 +514,70 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "MCP_STATELESS: no sessions, the SDK client works, ask streams progress, the caller rides on each request",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startMcpServer({ MCP_STATELESS: "true", JWT_SECRET: SECRET, AUTH_REQUIRED: "true" });
+    try {
+      const alice = await connect(server.url, await token("alice"));
+      const r = await alice.callTool({ name: "properties", arguments: { compound: "aspirin" } });
+      assert.equal((r.structuredContent as { compound: Json }).compound.id, "CHEMBL25");
+      assert.equal(server.app.mcp.sessions.size, 0);
+      const progress: number[] = [];
+      const answer = await alice.callTool(
+        {
+          name: "ask",
+          arguments: { query: "What is the molecular weight of aspirin?", session_id: "s_alice_sl" },
+        },
+        undefined,
+        { onprogress: (p) => void progress.push(p.progress) },
+      );
+      assert.equal((answer.structuredContent as { status: string }).status, "success");
+      assert.ok(progress.length >= 3, `progress notifications: ${progress.length}`);
+      // Servers are pooled across callers: the caller comes with each request, so Bob cannot continue Alice's
+      // conversation even on the server instance that just served her.
+      const bob = await connect(server.url, await token("bob"));
+      const theirs = await bob.callTool({
+        name: "ask",
+        arguments: { query: "and its targets?", session_id: "s_alice_sl" },
+      });
+      assert.equal((theirs.structuredContent as { error: Json }).error.code, "not_found");
+      const mine = await alice.callTool({
+        name: "ask",
+        arguments: { query: "and its targets?", session_id: "s_alice_sl" },
+      });
+      assert.ok(!mine.isError, JSON.stringify(mine.content));
+      await Promise.all([alice.close(), bob.close()]);
+      const headers = {
+        ...MCP_HEADERS,
+        authorization: `Bearer ${await token("carol")}`,
+        "mcp-protocol-version": "2025-11-25",
+      };
+      // Any POST stands alone: no initialize, no session id.
+      const raw = await fetch(`${server.url}/mcp`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 5,
+          method: "tools/call",
+          params: { name: "properties", arguments: { compound: "ibuprofen" } },
+        }),
+      });
+      assert.equal(raw.headers.get("mcp-session-id"), null);
+      assert.equal((await raw.json()).result.structuredContent.compound.name, "Ibuprofen");
+      const get = await fetch(`${server.url}/mcp`, { headers: { ...headers, accept: "text/event-stream" } });
+      assert.equal(get.status, 405);
+      await get.body?.cancel();
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
   name: "shutdown waits for a running MCP tool call to answer before closing its session",
   sanitizeOps: false,
   sanitizeResources: false,
@@ -484,6 +647,97 @@ Deno.test({
       const gone = await post({ jsonrpc: "2.0", id: 2, method: "ping" }, a);
       assert.equal(gone.status, 404);
       await gone.body?.cancel();
+    } finally {
+      await mcp.close();
+      await server.shutdown();
+    }
+  },
+});
+
+Deno.test({
+  name: "a JSON-answered call whose session is deleted meanwhile gets 404 at once instead of hanging",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const agent = await testAgent();
+    const mcp = mcpHttp({ agent, authRequired: false, allowedOrigins: ["localhost"] });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, mcp.app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/mcp`;
+    const runTool = agent.runTool.bind(agent);
+    const release = Promise.withResolvers<void>();
+    agent.runTool = async (name, args, signal, opts) => {
+      await release.promise;
+      return await runTool(name, args, signal, opts);
+    };
+    try {
+      const init = await fetch(url, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: JSON.stringify(initialize("2025-11-25")),
+      });
+      const session = init.headers.get("mcp-session-id")!;
+      await init.body?.cancel();
+      const headers = { ...MCP_HEADERS, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
+      const call = fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: { name: "properties", arguments: { compound: "aspirin" } },
+        }),
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const del = await fetch(url, { method: "DELETE", headers });
+      assert.equal(del.status, 200);
+      await del.body?.cancel();
+      const res = await call; // the tool is still blocked: only the closing session can answer this
+      assert.equal(res.status, 404);
+      assert.equal((await res.json()).error.code, -32001);
+    } finally {
+      release.resolve();
+      agent.runTool = runTool;
+      await mcp.close();
+      await server.shutdown();
+    }
+  },
+});
+
+Deno.test({
+  name: "MCP bodies over the size bound get 413 with payload_too_large, declared or streamed (chunked)",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const mcp = mcpHttp({
+      agent: await testAgent(),
+      authRequired: false,
+      allowedOrigins: ["localhost"],
+      maxBodyBytes: 2_000,
+    });
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, mcp.app.fetch);
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/mcp`;
+    const big = JSON.stringify({ ...initialize("2025-11-25"), pad: "x".repeat(5_000) });
+    try {
+      const declared = await fetch(url, { method: "POST", headers: MCP_HEADERS, body: big });
+      const chunked = await fetch(url, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: new Blob([big]).stream(), // no Content-Length: counted as it streams in
+      });
+      for (const res of [declared, chunked]) {
+        assert.equal(res.status, 413);
+        const msg = await res.json();
+        assert.equal(msg.error.data.code, "payload_too_large");
+      }
+      assert.equal(mcp.sessions.size, 0);
+      const fine = await fetch(url, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: JSON.stringify(initialize("2025-11-25")),
+      });
+      assert.equal(fine.status, 200);
+      await fine.body?.cancel();
     } finally {
       await mcp.close();
       await server.shutdown();

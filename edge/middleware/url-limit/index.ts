@@ -8,6 +8,9 @@ export interface UrlLimitOptions {
   maxBytes?: number;
 }
 
+/** The limit when none is configured. */
+export const URL_LIMIT_DEFAULT = 16_384;
+
 /**
  * Answers URLs longer than `maxBytes` with 414 and the envelope. (Deno's HTTP layer itself refuses request lines
  * over 64 KiB with a bare 400 before the app runs; this limit sits below that.)
@@ -17,7 +20,7 @@ export interface UrlLimitOptions {
  * app.use("*", urlLimit({ maxBytes: 16_384 }));
  * ```
  */
-export const urlLimit = ({ maxBytes = 16_384 }: UrlLimitOptions = {}): MiddlewareHandler =>
+export const urlLimit = ({ maxBytes = URL_LIMIT_DEFAULT }: UrlLimitOptions = {}): MiddlewareHandler =>
   async function limitUrl(c, next) {
     const url = c.req.url;
     // Origin length is not the client's doing; measure from the path on.

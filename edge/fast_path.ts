@@ -1,0 +1,175 @@
+/**
+ * @module The pre-routing fast path: `GET /health` and cache hits of `GET`/`POST /api/query` answered before Hono
+ * with exactly what the routed path would send and record — the same headers (x-request-id, CORS, ETag,
+ * Cache-Control, Vary, x-query-id), the same query events (metrics, rollups, query log), the same HTTP counter
+ * and access-log line, the same drain bookkeeping — without the middleware chain, the context object and the
+ * Headers copies. Anything it cannot prove is a plain hit (draining, auth or tracing configured, a rate limit
+ * that applies to the client, a URL or body near a limit, a cold or session-bound request, any other route)
+ * goes to Hono untouched; tests/integration/hit_path_test.ts compares both paths' observable output.
+ */
+import type { Agent, Metrics } from "../core/mod.ts";
+import type { DrainState } from "./middleware/drain/index.ts";
+import { encodedAnswer, type HitResponse, hitResponse } from "./routes/encoded_answers.ts";
+import type { QueryHits } from "./routes/query.ts";
+
+type Fetch = (req: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+
+export interface FastPathOptions {
+  agent: Agent;
+  hits: QueryHits;
+  lifecycle: DrainState;
+  metrics?: Metrics;
+  accessLog?: (fields: Record<string, unknown>) => void;
+  corsOrigins: string[];
+  maxUrlBytes: number;
+  maxBodyBytes: number;
+  /** /api/* requests are authenticated (a verifier or AUTH_REQUIRED): /api hits take the routed path. */
+  apiAuth: boolean;
+  /** The HTTP rate limit on /api/*, when on; the fast path serves only clients it exempts (loopback). */
+  rateLimit?: { limitLoopback?: boolean; trustProxy?: boolean };
+}
+
+const REQUEST_ID = /[^\w\-=]/;
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
+// A string body: Deno keeps it as is (a Uint8Array body is copied per Response).
+const HEALTH_BODY = JSON.stringify({ status: "ok" });
+const EXPOSE = "x-request-id,Retry-After";
+
+/** Requests the fast path answered itself (tests and the bench check that it is really taken). */
+export const fastPathServed = { health: 0, get: 0, post: 0 };
+
+/** Wraps the app's fetch: fast-path hits, everything else to `full` (the Hono app) as it came. */
+export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
+  const { agent, hits, lifecycle, metrics, accessLog, maxUrlBytes, maxBodyBytes } = o;
+  const version = agent.data.version;
+  const anyOrigin = o.corsOrigins.includes("*");
+  const limit = o.rateLimit;
+
+  /** The id requestId() would use: the client's when it is short and plain, else a fresh UUID. */
+  const requestIdOf = (req: Request) => {
+    const id = req.headers.get("x-request-id");
+    return !id || id.length > 128 || REQUEST_ID.test(id) ? crypto.randomUUID() : id;
+  };
+
+  /** Whether the rate limiter would let this client through uncounted (loopback, unless counted too). */
+  const exempt = (req: Request, info: Deno.ServeHandlerInfo | undefined) => {
+    if (!limit) return true;
+    if (limit.limitLoopback) return false;
+    let address: string | undefined;
+    if (limit.trustProxy) {
+      const hops = req.headers.get("x-forwarded-for");
+      if (hops) address = hops.slice(hops.lastIndexOf(",") + 1).trim();
+    }
+    address ??= (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname;
+    return !!address &&
+      (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
+  };
+
+  /** After the answer: the HTTP counter and the access-log line, as the routed path's middleware writes them. */
+  const record = (route: string, method: string, status: number, id: string, t0: number) => {
+    if (accessLog) {
+      accessLog({
+        request_id: id,
+        method,
+        route,
+        status,
+        ms: Math.round((performance.now() - t0) * 100) / 100,
+      });
+    }
+    metrics?.httpRequest(route, method, status);
+  };
+
+  const health = (id: string, t0: number) => {
+    const res = new Response(HEALTH_BODY, {
+      headers: { "content-type": "application/json", "x-request-id": id },
+    });
+    record("/health", "GET", 200, id, t0);
+    fastPathServed.health++;
+    return res;
+  };
+
+  /** A hit's Response with the CORS headers cors() adds on /api/*; undefined when not a hit (no side effects). */
+  const answer = (req: Request, key: string, isGet: boolean, id: string, t0: number) => {
+    const request = hits.known.get(key);
+    if (!request) return undefined;
+    const hit = agent.cachedAnswer(request, { requestId: id });
+    if (!hit) return undefined;
+    const r: HitResponse = hitResponse(
+      encodedAnswer(hit.shared, version),
+      hit.response,
+      hits.policy,
+      isGet,
+      isGet ? req.headers.get("if-none-match") : undefined,
+      isGet ? req.headers.get("accept-encoding") : undefined,
+    );
+    const h = r.headers;
+    h["x-request-id"] = id;
+    if (anyOrigin) h["access-control-allow-origin"] = "*";
+    else {
+      const origin = req.headers.get("origin") ?? "";
+      if (origin && o.corsOrigins.includes(origin)) h["access-control-allow-origin"] = origin;
+      h.vary += ", Origin";
+    }
+    h["access-control-expose-headers"] = EXPOSE;
+    const res = new Response(r.body, { status: r.status, headers: h });
+    record("/api/query", req.method, r.status, id, t0);
+    if (isGet) fastPathServed.get++;
+    else fastPathServed.post++;
+    return res;
+  };
+
+  /** GET hits are answered synchronously (nothing can observe them in flight); a POST is in flight from its
+   * arrival, as the drain middleware counts it, while its body arrives. */
+  const post = async (req: Request, info: Deno.ServeHandlerInfo | undefined, t0: number) => {
+    lifecycle.inFlight = (lifecycle.inFlight ?? 0) + 1;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(await req.arrayBuffer());
+    } finally {
+      lifecycle.inFlight--;
+    }
+    let res: Response | undefined;
+    if (bytes.byteLength <= maxBodyBytes) {
+      res = answer(req, "P" + new TextDecoder().decode(bytes), false, requestIdOf(req), t0);
+    }
+    // Not a hit: the routed path, with the same body (its drain middleware counts the request from here on).
+    if (!res) return await full(new Request(req, { body: bytes }), info);
+    // Drain began while the body was arriving: as the drain middleware does, tell the client not to reuse this connection.
+    if (lifecycle.draining) res.headers.set("connection", "close");
+    return res;
+  };
+
+  return function fastPathFetch(req, info) {
+    if (lifecycle.draining) return full(req, info);
+    const url = req.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    if (start < 0 || url.length - start > maxUrlBytes) return full(req, info);
+    const q = url.indexOf("?", start);
+    const path = q < 0 ? url.slice(start) : url.slice(start, q);
+    const method = req.method;
+    if (path === "/health") {
+      if (method !== "GET") return full(req, info);
+      const t0 = performance.now();
+      lifecycle.lastArrival = t0;
+      return health(requestIdOf(req), t0);
+    }
+    if (path !== "/api/query" || o.apiAuth || !exempt(req, info)) return full(req, info);
+    if (method === "GET") {
+      const t0 = performance.now();
+      lifecycle.lastArrival = t0;
+      return answer(req, "G" + (q < 0 ? "" : url.slice(q + 1)), true, requestIdOf(req), t0) ??
+        full(req, info);
+    }
+    if (method === "POST") {
+      const declared = req.headers.get("content-length");
+      if (
+        declared === null || !(Number(declared) <= maxBodyBytes) ||
+        !JSON_TYPE.test(req.headers.get("content-type") ?? "")
+      ) return full(req, info);
+      const t0 = performance.now();
+      lifecycle.lastArrival = t0;
+      return post(req, info, t0);
+    }
+    return full(req, info);
+  };
+}
