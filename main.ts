@@ -2,7 +2,7 @@
  * @module Entry: validate config, build the server through the one composition function (edge/compose.ts,
  * shared with the CLI and the Deno Deploy entry), serve with Deno.serve, drain losslessly on SIGTERM/SIGINT.
  */
-import { ConfigError, loadConfig } from "./core/mod.ts";
+import { ChemAgentError, ConfigError, loadConfig } from "./core/mod.ts";
 import { buildServer, type ChemAgentServer } from "./edge/compose.ts";
 
 let app: ChemAgentServer;
@@ -12,6 +12,12 @@ try {
   if (e instanceof ConfigError) {
     console.error(e.message);
     Deno.exit(2);
+  }
+  // A data source that cannot be reached at start (the ChEMBL database): one line, exit 1 — the orchestrator
+  // restarts the process, which needs the catalogue before it can answer anything.
+  if (e instanceof ChemAgentError && e.code === "upstream_unavailable") {
+    console.error(`cannot start: ${e.message}`);
+    Deno.exit(1);
   }
   throw e;
 }

@@ -11,6 +11,7 @@ import { benchWs } from "./ws.ts";
 import { benchObservability } from "./observability.ts";
 import { benchRateLimit } from "./rate_limit.ts";
 import { benchRedisFailover } from "./redis_failover.ts";
+import { benchPostgres } from "./postgres.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const reportAt = Deno.args.indexOf("--report");
@@ -35,6 +36,7 @@ const sections: [string, () => Promise<string[]>][] = [
     () => benchLibrarySearch({ pg1m: Deno.args.includes("--pg-1m") || Deno.env.get("BENCH_PG_1M") === "1" }),
   ],
   ["Redis failover seen by clients (issue 20)", benchRedisFailover],
+  ["ChEMBL on PostgreSQL: RDKit cartridge vs embedded engine (issue 17)", benchPostgres],
 ];
 const report: string[] = [];
 for (const [title, run] of sections) {

