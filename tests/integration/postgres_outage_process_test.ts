@@ -41,12 +41,6 @@ async function loadChembl(pg: PostgresProcess): Promise<string> {
 
 Deno.test({
   name: "the database stopped mid-load: typed 503s, no crash, answers again when it is back (no restart)",
-  // PENDING (reported as skipped by `deno task test`): needs CHEMAGENT_DATA=postgres, the driver of branch `pg`,
-  // not on main when this was written. Remove both `ignore` lines once it is. Against branch pg (08:27) this test
-  // fails until openPool (core/data/sources/postgres/pool.ts) sets `backoff: (n) => Math.min(0.05 * 2 ** n, 1)`:
-  // postgres.js's default reconnect backoff grows to 20 s, so queries during an outage outlive the 10 s step
-  // deadline (200 timeout / 500 internal instead of 503). With that line it passes.
-  ignore: true,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -177,7 +171,6 @@ Deno.test({
 
 Deno.test({
   name: "start-up with the ChEMBL database unreachable stops with one clear line and exit 1 (no stack trace)",
-  ignore: true, // PENDING with the test above: CHEMAGENT_DATA=postgres needs the driver of branch `pg`.
   async fn() {
     // A port nothing listens on: the catalogue cannot be read, so nothing could be answered.
     const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -17,6 +17,9 @@ export function openPool(opts: PoolOptions): Sql {
     max: opts.max ?? 10,
     connect_timeout: opts.connectTimeoutS ?? 5,
     idle_timeout: 60,
+    // Reconnect attempts back off to at most 1 s (the library's default grows towards 20 s), so a query during
+    // an outage fails fast with upstream_unavailable instead of outliving the step deadline.
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     onnotice: () => {},
     // numeric and bigint come back as strings by default; the catalogue converts the few it reads.
   });

@@ -12,6 +12,10 @@ async function cancellable<T>(q: Promise<T> & { cancel(): void }, signal?: Abort
   signal?.addEventListener("abort", stop, { once: true });
   try {
     return await q;
+  } catch (e) {
+    // The server's "canceling statement due to user request" (57014) is our own cancel: report the reason.
+    if (signal?.aborted) throw signal.reason;
+    throw e;
   } finally {
     signal?.removeEventListener("abort", stop);
   }
