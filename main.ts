@@ -4,6 +4,7 @@
  */
 import { ChemAgentError, ConfigError, loadConfig } from "./core/mod.ts";
 import { buildServer, type ChemAgentServer } from "./edge/compose.ts";
+import { keepServingOnConnectionErrors } from "./edge/escaped_errors.ts";
 
 let app: ChemAgentServer;
 try {
@@ -22,6 +23,7 @@ try {
   throw e;
 }
 const { config, log } = app;
+keepServingOnConnectionErrors((msg, fields) => log.warn(msg, fields));
 
 const server = Deno.serve({
   port: config.CHEMAGENT_PORT,
