@@ -6,6 +6,7 @@
 import { ChemAgentError, type ErrorBody } from "../errors.ts";
 import { checkMolblock, checkSmiles, scanStructure } from "./bounds.ts";
 import { packFingerprint } from "./fingerprint.ts";
+import type { Descriptors } from "./engine.ts";
 import type { RDKitModule, RDMol } from "./rdkit.ts";
 
 /** One record as the parser read it: a SMILES or a molfile (SDF). */
@@ -14,20 +15,7 @@ export interface RawStructure {
   molblock?: string;
 }
 
-/** The numbers a library keeps per structure (the descriptors filters and comparisons use). */
-export interface LibraryDescriptors {
-  molecular_weight: number;
-  clogp: number;
-  hbd: number;
-  hba: number;
-  tpsa: number;
-  rotatable_bonds: number;
-  rings: number;
-  aromatic_rings: number;
-  heavy_atoms: number;
-  fraction_sp3: number;
-}
-
+/** The descriptors a library keeps per structure (the ones filters and comparisons use), in stored order. */
 export const LIBRARY_DESCRIPTORS = [
   "molecular_weight",
   "clogp",
@@ -39,7 +27,9 @@ export const LIBRARY_DESCRIPTORS = [
   "aromatic_rings",
   "heavy_atoms",
   "fraction_sp3",
-] as const satisfies readonly (keyof LibraryDescriptors)[];
+] as const satisfies readonly (keyof Descriptors)[];
+
+export type LibraryDescriptors = Pick<Descriptors, (typeof LIBRARY_DESCRIPTORS)[number]>;
 
 export type Standardized =
   | { ok: true; smiles: string; descriptors: number[]; fp: Uint32Array; changes: string[] }

@@ -27,6 +27,32 @@ export interface Compound {
   sources: string[];
 }
 
+/** A compound record that knows only its id and name; every other field empty (callers fill what they have). */
+export function bareCompound(id: string, name: string, chemblIds: string[] = []): Compound {
+  return {
+    id,
+    chembl_ids: chemblIds,
+    name,
+    synonyms: [],
+    research_codes: [],
+    smiles: null,
+    canonical_smiles: null,
+    inchikey: null,
+    phase: null,
+    first_approval: null,
+    atc: [],
+    drug_type: null,
+    indication_class: null,
+    drugcentral_ids: [],
+    pubchem_cid: null,
+    cas: null,
+    approvals: [],
+    routes: null,
+    descriptors: null,
+    sources: [],
+  };
+}
+
 export interface Target {
   /** ChEMBL target ID, or `UniProt:<acc>` for DrugCentral targets without one. */
   id: string;

@@ -5,7 +5,7 @@
  */
 import { createChemEngine, FP_WORDS } from "../../core/chem/mod.ts";
 import type { ClassDefinition, Compound, DatasetFile, Mechanism, Target } from "../../core/data/model.ts";
-import { SOURCE_LABELS } from "../../core/data/model.ts";
+import { bareCompound, SOURCE_LABELS } from "../../core/data/model.ts";
 import { normalizeName, stripNameTags, stripSaltForm } from "../../core/data/normalize.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -174,28 +174,7 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
     if (!target) {
       if (!st && !chemblIds.length && !names.length) continue;
       target = chemblIds[0] ?? `DrugCentral:${dc}`;
-      compounds.set(target, {
-        id: target,
-        chembl_ids: [],
-        name: st?.inn || names[0] || target,
-        synonyms: [],
-        research_codes: [],
-        smiles: null,
-        canonical_smiles: null,
-        inchikey: null,
-        phase: null,
-        first_approval: null,
-        atc: [],
-        drug_type: null,
-        indication_class: null,
-        drugcentral_ids: [],
-        pubchem_cid: null,
-        cas: null,
-        approvals: [],
-        routes: null,
-        descriptors: null,
-        sources: [],
-      });
+      compounds.set(target, bareCompound(target, st?.inn || names[0] || target));
     }
     const c = compounds.get(target)!;
     dcToCompound.set(dc, target);

@@ -2,7 +2,7 @@
 import { FP_WORDS, popcount } from "../../chem/fingerprint.ts";
 import { LIBRARY_DESCRIPTORS } from "../../chem/standardize.ts";
 import type { Descriptors } from "../../chem/engine.ts";
-import type { Compound } from "../model.ts";
+import { bareCompound, type Compound } from "../model.ts";
 import { FingerprintIndex } from "../../search/fp_index.ts";
 
 /** From this many rows a library's similarity searches split across search workers. */
@@ -129,24 +129,9 @@ export class Library {
   #compound(i: number, smiles: string): Compound {
     const id = this.rowId(i);
     return {
-      id,
-      chembl_ids: [id],
-      name: this.names[i] || `${this.meta.name} #${this.records[i]}`,
-      synonyms: [],
-      research_codes: [],
+      ...bareCompound(id, this.names[i] || `${this.meta.name} #${this.records[i]}`, [id]),
       smiles,
       canonical_smiles: smiles,
-      inchikey: null,
-      phase: null,
-      first_approval: null,
-      atc: [],
-      drug_type: null,
-      indication_class: null,
-      drugcentral_ids: [],
-      pubchem_cid: null,
-      cas: null,
-      approvals: [],
-      routes: null,
       descriptors: this.descriptorsOf(i),
       sources: [`library ${this.meta.name}`],
     };
