@@ -137,6 +137,11 @@ export class Agent {
     this.#defaultViewer = opts.privateLibraries ? { enforced: true } : ANYONE;
   }
 
+  /** The viewer of a call that names none (transports without a caller, e.g. MCP over stdio). */
+  get defaultViewer(): Viewer {
+    return this.#defaultViewer;
+  }
+
   context(signal?: AbortSignal, viewer: Viewer = this.#defaultViewer): ToolContext {
     return {
       data: this.data,

@@ -10,6 +10,7 @@ import {
   type QueryEvent,
   queryRequestSchema,
   type QueryResponse,
+  type Viewer,
 } from "../../core/mod.ts";
 import { inputSchemaOf } from "./schema.ts";
 
@@ -27,6 +28,8 @@ export const ASK_TOOL: McpTool = {
 export interface AskContext {
   /** May the caller use this conversation? (edge/ws/access.ts: sessions belong to the token's `sub`.) */
   claimSession?: (sessionId: string) => Promise<boolean>;
+  /** The caller, for library visibility (undefined: the agent's default). */
+  viewer?: Viewer;
   signal: AbortSignal;
   progressToken?: string | number;
   sendNotification(n: ServerNotification): Promise<void>;
@@ -47,7 +50,11 @@ export async function ask(agent: Agent, raw: unknown, ctx: AskContext): Promise<
       params: { progressToken, progress: e.seq, message: describeEvent(e) },
     }).catch(() => {/* the client went away; the answer still completes */});
   };
-  const res = await agent.query(req, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
+  const res = await agent.query(req, {
+    signal: ctx.signal,
+    ...(onEvent ? { onEvent } : {}),
+    ...(ctx.viewer ? { viewer: ctx.viewer } : {}),
+  });
   return toResult(res);
 }
 

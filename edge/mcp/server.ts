@@ -16,7 +16,7 @@ import {
   McpError,
   ReadResourceRequestSchema,
 } from "./sdk.ts";
-import { type Agent, ChemAgentError } from "../../core/mod.ts";
+import { type Agent, ChemAgentError, type Viewer } from "../../core/mod.ts";
 import type { Principal } from "../ws/auth.ts";
 import type { Access } from "../ws/access.ts";
 import { ask, ASK_TOOL } from "./ask.ts";
@@ -24,7 +24,9 @@ import { toolError } from "./errors.ts";
 import { getPrompt, PROMPTS } from "./prompts.ts";
 import {
   completeCompound,
+  completeLibrary,
   completeTarget,
+  LIBRARY_TEMPLATE,
   readResource,
   RESOURCE_TEMPLATES,
   resourceList,
@@ -67,6 +69,10 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
   const tools = [ASK_TOOL, ...chemToolList()];
   const principalOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
     (extra.authInfo?.extra?.principal as Principal | undefined) ?? o.principal;
+  // Library visibility, as on the HTTP API (edge/routes/libraries.ts viewerOf): the token's `sub`, ownership
+  // enforced when auth is on. Without access rules (stdio) the agent's default viewer applies.
+  const viewerOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }): Viewer =>
+    o.access ? { sub: principalOf(extra)?.sub, enforced: o.access.enforced } : agent.defaultViewer;
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
 
@@ -82,6 +88,7 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
           ...(o.access
             ? { claimSession: (id: string) => o.access!.claimSession(principalOf(extra), id) }
             : {}),
+          viewer: viewerOf(extra),
           signal: extra.signal,
           progressToken: extra._meta?.progressToken,
           sendNotification: extra.sendNotification,
@@ -92,7 +99,7 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
           suggestions: tools.map((t) => t.name).filter((t) => t.includes(name) || name.includes(t)),
         });
       }
-      return await callChemTool(agent, name, args, extra.signal);
+      return await callChemTool(agent, name, args, extra.signal, viewerOf(extra));
     } catch (e) {
       return toolError(e, o.onUnexpected);
     } finally {
@@ -100,14 +107,17 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     }
   });
 
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: resourceList(agent) }));
+  server.setRequestHandler(
+    ListResourcesRequestSchema,
+    (_req, extra) => ({ resources: resourceList(agent, viewerOf(extra)) }),
+  );
   server.setRequestHandler(
     ListResourceTemplatesRequestSchema,
     () => ({ resourceTemplates: RESOURCE_TEMPLATES }),
   );
   server.setRequestHandler(
     ReadResourceRequestSchema,
-    (req) => protocolErrors(() => readResource(agent, req.params.uri), o),
+    (req, extra) => protocolErrors(() => readResource(agent, req.params.uri, viewerOf(extra)), o),
   );
 
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }));
@@ -116,7 +126,7 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
     (req) => protocolErrors(() => getPrompt(req.params.name, req.params.arguments), o),
   );
 
-  server.setRequestHandler(CompleteRequestSchema, async (req) => {
+  server.setRequestHandler(CompleteRequestSchema, async (req, extra) => {
     const { ref, argument } = req.params;
     let values: string[] = [];
     const wanted = argument.name;
@@ -126,6 +136,9 @@ export function createMcpServer(agent: Agent, o: McpServerOptions = {}): Server 
       }
       if (ref.uri === "chemagent://target/{id}" && wanted === "id") {
         values = completeTarget(agent, argument.value);
+      }
+      if (ref.uri === LIBRARY_TEMPLATE && wanted === "id") {
+        values = completeLibrary(agent, argument.value, viewerOf(extra));
       }
     } else if (
       ref.type === "ref/prompt" && wanted === "compound" && PROMPTS.some((p) => p.name === ref.name)

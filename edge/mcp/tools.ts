@@ -3,7 +3,7 @@
  * schema), plus `depict` (a structure as an SVG image). Results carry structured content and readable text.
  */
 import type { CallToolResult, ContentBlock, Tool as McpTool } from "./sdk.ts";
-import { type Agent, type AnyTool, ChemAgentError, TOOLS } from "../../core/mod.ts";
+import { type Agent, type AnyTool, ChemAgentError, TOOLS, type Viewer } from "../../core/mod.ts";
 import { z } from "zod";
 import { inputSchemaOf } from "./schema.ts";
 
@@ -50,15 +50,19 @@ export function chemToolList(): McpTool[] {
 
 export const isChemTool = (name: string): boolean => Object.hasOwn(TOOLS, name) || name === "depict";
 
-/** Runs one ChemAgent tool (validated by its own zod schema inside the agent); throws ChemAgentError. */
+/**
+ * Runs one ChemAgent tool (validated by its own zod schema inside the agent); throws ChemAgentError. `viewer` =
+ * the caller, whose libraries a `library` argument may name (undefined: the agent's default).
+ */
 export async function callChemTool(
   agent: Agent,
   name: string,
   args: Record<string, unknown>,
   signal?: AbortSignal,
+  viewer?: Viewer,
 ): Promise<CallToolResult> {
   if (name === "depict") return await depict(agent, args);
-  const out = await agent.runTool(name, args, signal);
+  const out = await agent.runTool(name, args, signal, viewer ? { viewer } : {});
   const tool = (TOOLS as Record<string, RenderableTool>)[name];
   const content: ContentBlock[] = [{ type: "text", text: readable(tool, out) }];
   // A single compound comes with its structure drawing, so an assistant can show it.

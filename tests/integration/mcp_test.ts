@@ -202,6 +202,7 @@ Deno.test({
         const { resourceTemplates } = await client.listResourceTemplates();
         assert.deepEqual(resourceTemplates.map((x) => x.uriTemplate).sort(), [
           "chemagent://compound/{id}",
+          "chemagent://library/{id}",
           "chemagent://target/{id}",
         ]);
         const r = await client.readResource({ uri: "chemagent://compound/CHEMBL25" });
