@@ -3,6 +3,7 @@ import { Hono } from "hono";
 
 const CONSOLE = await Deno.readTextFile(new URL("../ui/console.html", import.meta.url));
 const LIBRARIES = await Deno.readTextFile(new URL("../ui/libraries.html", import.meta.url));
+const BASE_CSS = await Deno.readTextFile(new URL("../ui/base.css", import.meta.url));
 // The SDK bundle built by `deno task sdk:build` (committed, so a fresh clone serves it without a build step).
 const SDK = await Deno.readTextFile(new URL("../../sdk/dist/chemagent-sdk.js", import.meta.url));
 const DASHBOARD = new URL("../../dashboard/dist/", import.meta.url);
@@ -35,6 +36,10 @@ export function uiRoutes() {
   const app = new Hono();
   app.get("/", (c) => c.html(CONSOLE));
   app.get("/libraries", (c) => c.html(LIBRARIES));
+  app.get(
+    "/base.css",
+    (c) => c.body(BASE_CSS, 200, { "content-type": TYPES.css, "cache-control": "no-cache" }),
+  );
   app.get(
     "/sdk.js",
     (c) =>

@@ -19,6 +19,16 @@ Deno.test({
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${http(s)}/ui`);
     await page.waitForFunction(() => document.getElementById("conn")?.textContent === "open");
+    // The shared stylesheet (/ui/base.css) is applied: page background and the two-column main grid.
+    const layout = await page.evaluate(() => {
+      const main = getComputedStyle(document.querySelector("main")!);
+      return [
+        getComputedStyle(document.body).backgroundColor,
+        main.display,
+        main.gridTemplateColumns.split(" ").length,
+      ];
+    });
+    assert.deepEqual(layout, ["rgb(246, 248, 250)", "grid", 2]);
     await page.fill("#q", "Find compounds similar to ibuprofen with MW < 300 and rank them by logP");
     await page.click("#ask");
     // Progress is observed rising while steps run, then reaching 100%.

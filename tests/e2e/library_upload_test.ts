@@ -47,6 +47,16 @@ Deno.test({
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`${url}/ui/libraries`);
+      // The shared stylesheet (/ui/base.css) is applied: page background and the two-column main grid.
+      const layout = await page.evaluate(() => {
+        const main = getComputedStyle(document.querySelector("main")!);
+        return [
+          getComputedStyle(document.body).backgroundColor,
+          main.display,
+          main.gridTemplateColumns.split(" ").length,
+        ];
+      });
+      assert.deepEqual(layout, ["rgb(246, 248, 250)", "grid", 2]);
       await page.fill("#name", "analogues");
       await page.setInputFiles("#file", file);
       await page.click("#send");
