@@ -156,15 +156,7 @@ export class Metrics {
   /** The Redis provider at scrape time: up, incidents, failovers, retries, WAIT shortfalls, recovery time. */
   watchRedis(status: () => RedisStatus): void {
     const r = [this.registry];
-    const seen = new Map<string, number>();
-    const mirror = (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
-      const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
-      const delta = total - (seen.get(key) ?? 0);
-      if (delta > 0) {
-        counter.inc(labels, delta);
-        seen.set(key, total);
-      }
-    };
+    const mirror = counterMirror();
     const gauge = (name: string, help: string, read: (s: RedisStatus) => number) =>
       new client.Gauge({
         name,
@@ -236,15 +228,7 @@ export class Metrics {
       },
     });
     // Counters mirror the pool's own totals (the pool counts; obs only reads and adds the difference).
-    const seen = new Map<string, number>();
-    const mirror = (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
-      const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
-      const delta = total - (seen.get(key) ?? 0);
-      if (delta > 0) {
-        counter.inc(labels, delta);
-        seen.set(key, total);
-      }
-    };
+    const mirror = counterMirror();
     new client.Counter({
       name: "chemagent_chem_worker_restarts_total",
       help:
@@ -424,5 +408,21 @@ function pairs<L extends string>(
     let h = byB.get(b);
     if (!h) byB.set(b, h = counter.series(a, b));
     return h;
+  };
+}
+
+/**
+ * Mirrors a running total kept elsewhere (the pool's, the Redis provider's) into a Prometheus counter: each call
+ * adds only the growth since the last one for that counter and label set.
+ */
+function counterMirror() {
+  const seen = new Map<string, number>();
+  return (counter: client.Counter<string>, labels: Record<string, string>, total: number) => {
+    const key = `${(counter as unknown as { name: string }).name}|${JSON.stringify(labels)}`;
+    const delta = total - (seen.get(key) ?? 0);
+    if (delta > 0) {
+      counter.inc(labels, delta);
+      seen.set(key, total);
+    }
   };
 }
