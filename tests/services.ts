@@ -12,32 +12,8 @@ export interface RedisProcess {
 export async function startRedis(port = 20000 + Math.floor(Math.random() * 30000)): Promise<RedisProcess> {
   let child: Deno.ChildProcess | undefined;
   const launch = async () => {
-    child = new Deno.Command("redis-server", {
-      args: [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--loglevel",
-        "warning",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    for (let i = 0; i < 200; i++) {
-      try {
-        const c = await Deno.connect({ hostname: "127.0.0.1", port });
-        c.close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
-    throw new Error(`redis-server did not start on ${port}`);
+    child = spawnRedis("redis-server", ["--port", String(port), ...EPHEMERAL]);
+    await waitFor(`redis-server on ${port}`, () => listening(port), 2000);
   };
   await launch();
   const stop = async () => {
@@ -148,6 +124,9 @@ interface Proc {
   child?: Deno.ChildProcess;
 }
 
+/** A private redis-server keeps nothing on disk, listens on loopback only and logs warnings only. */
+const EPHEMERAL = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"];
+
 function spawnRedis(bin: "redis-server" | "redis-sentinel", args: string[]): Deno.ChildProcess {
   return new Deno.Command(bin, { args, stdout: "null", stderr: "null" }).spawn();
 }
@@ -198,16 +177,9 @@ export async function startSentinelSet(opts: { downAfterMs?: number } = {}): Pro
     "0",
     "--port",
     String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
+    ...EPHEMERAL,
     "--dir",
     dir,
-    "--loglevel",
-    "warning",
   ];
   for (let i = 0; i < 3; i++) {
     const port = freePort();
