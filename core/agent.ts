@@ -61,6 +61,9 @@ export interface AgentOptions {
   memory?: SessionStore;
   /** Exchanges used to resolve follow-ups (default 5). */
   contextWindow?: number;
+  /** How long an answer waits for the session store to read or confirm a turn (default 3000 ms): long enough
+   * to ride out a Redis failover, after which the answer says the turn was not read/saved instead of bluffing. */
+  memoryWaitMs?: number;
   /** Users' own compound libraries (searchable by the tools and named in questions). */
   libraries?: LibraryStore;
   /** Libraries belong to their uploader (auth on): a call that names no viewer sees no library (fail closed). */
@@ -113,6 +116,7 @@ export class Agent {
   readonly observers: EventListener[];
   readonly memory?: SessionStore;
   readonly contextWindow: number;
+  readonly memoryWaitMs: number;
   readonly refiner?: AgentOptions["refiner"];
   readonly libraries?: LibraryStore;
   /** Who a call without a viewer is: anyone (auth off), or nobody (auth on). */
@@ -132,6 +136,7 @@ export class Agent {
     this.observers = opts.observers ?? [];
     this.memory = opts.memory;
     this.contextWindow = opts.contextWindow ?? 5;
+    this.memoryWaitMs = opts.memoryWaitMs ?? 3000;
     this.refiner = opts.refiner;
     this.libraries = opts.libraries;
     this.#defaultViewer = opts.privateLibraries ? { enforced: true } : ANYONE;
@@ -293,7 +298,7 @@ export class Agent {
     const t0 = performance.now();
     emitAccepted(events, req, opts);
     // Conversation: resolve follow-ups and clarification answers against the session's recent exchanges.
-    const context = await this.#context(req.session_id);
+    const { exchanges: context, unread } = await this.#context(req.session_id);
     const resolved = typeof req.query === "string" && context.length
       ? this.#resolve(req.query, context, await this.#smilesChecker(req.query, opts.signal))
       : null;
@@ -338,7 +343,10 @@ export class Agent {
       response = await run();
     }
     if (req.session_id && this.memory) {
-      await this.#remember(req.session_id, req.query, resolved?.text, response);
+      const saved = await this.#remember(req.session_id, req.query, resolved?.text, response);
+      const notes = [...(unread ? [MEMORY_UNREAD] : []), ...(saved ? [] : [MEMORY_UNSAVED])];
+      // A copy: `response` may be the object the cache holds.
+      if (notes.length) response = { ...response, notes: [...response.notes, ...notes] };
     }
     opts.control?.finish();
     emitOutcome(events, response);
@@ -389,12 +397,13 @@ export class Agent {
     return k;
   }
 
-  async #context(sessionId?: string): Promise<Exchange[]> {
-    if (!sessionId || !this.memory) return [];
+  async #context(sessionId?: string): Promise<{ exchanges: Exchange[]; unread?: true }> {
+    if (!sessionId || !this.memory) return { exchanges: [] };
     try {
-      return (await bounded(this.memory.get(sessionId), 500))?.exchanges.slice(-this.contextWindow) ?? [];
+      const s = await bounded(this.memory.get(sessionId), this.memoryWaitMs);
+      return { exchanges: s?.exchanges.slice(-this.contextWindow) ?? [] };
     } catch {
-      return []; // memory tier down: answer without context rather than fail
+      return { exchanges: [], unread: true }; // memory tier down: answer without context (and say so)
     }
   }
 
@@ -435,7 +444,7 @@ export class Agent {
     question: string,
     resolved: string | undefined,
     r: QueryResponse,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       await bounded(
         this.memory!.append(sessionId, {
@@ -455,10 +464,12 @@ export class Agent {
             : {}),
           at: Date.now(),
         }),
-        500,
+        this.memoryWaitMs,
       );
+      return true;
     } catch {
-      // A lost memory write costs context for the next turn, never this answer.
+      // A lost memory write costs context for the next turn, never this answer; the answer says so.
+      return false;
     }
   }
 
@@ -527,6 +538,12 @@ function emitOutcome(events: EventStream, response: QueryResponse): void {
   else if (response.status === "error") events.emit("error", { error: response.error, response }, 1);
   else if (response.status !== "clarification_needed") events.emit("result", { response }, 1);
 }
+
+/** Said when the session store could not confirm a turn (clients must not count it as remembered). */
+export const MEMORY_UNSAVED =
+  "This turn was not saved to the conversation (the session store did not confirm it in time); a follow-up may lack its context.";
+const MEMORY_UNREAD =
+  "The conversation's earlier turns could not be read (the session store did not answer in time); this question was answered on its own.";
 
 /** Waits at most `ms` for a memory operation (a slow store must not hold up answers). */
 function bounded<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -3,7 +3,7 @@
  * observers come after the stages. */
 
 // ── The agent and its contracts ──────────────────────────────────────────────────────────────────────────────
-export { Agent, type AgentOptions, createAgent, type QueryOptions } from "./agent.ts";
+export { Agent, type AgentOptions, createAgent, MEMORY_UNSAVED, type QueryOptions } from "./agent.ts";
 export * from "./types.ts";
 export * from "./errors.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";

@@ -1,7 +1,7 @@
 /** @module Mixed user load against whole servers (buildServer) sharing one Redis topology, for the failover
  * tests and the failover bench: HTTP questions, conversations (session turns) and WebSocket query streams
  * that drop their connection and resume on the other instance. Everything counted, nothing mocked. */
-import { loadConfig } from "../core/mod.ts";
+import { loadConfig, MEMORY_UNSAVED } from "../core/mod.ts";
 import { buildServer, type ChemAgentServer } from "../edge/compose.ts";
 
 export interface HaServer {
@@ -47,6 +47,8 @@ export interface LoadReport {
   failed: number;
   errors: string[];
   turnsAcked: Map<string, number>;
+  /** Turns answered with the note that the session store did not confirm them (not counted as acked). */
+  unsaved: number;
   streams: number;
   /** Streams whose events (before the drop + after the resume) were not exactly 1..N with a terminal event. */
   badStreams: string[];
@@ -71,10 +73,12 @@ export async function mixedLoad(
     failed: 0,
     errors: [],
     turnsAcked: new Map(),
+    unsaved: 0,
     streams: 0,
     badStreams: [],
     slowestMs: 0,
   };
+  // true = answered 200 and, for a session turn, the answer did not say the turn went unsaved.
   const ask = async (base: string, body: Record<string, unknown>) => {
     const t0 = performance.now();
     r.requests++;
@@ -89,6 +93,10 @@ export async function mixedLoad(
       if (res.status !== 200) {
         r.failed++;
         r.errors.push(`${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+        return false;
+      }
+      if (json.notes?.includes(MEMORY_UNSAVED)) {
+        r.unsaved++;
         return false;
       }
       return true;

@@ -6,6 +6,9 @@ export interface RedisProcess {
   url: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the server keeps its connections but answers nothing (a hung Redis). */
+  pause(): void;
+  resume(): void;
 }
 
 /** Starts a private redis-server on a free port (tests may kill it). Fails in CI if the binary is missing. */
@@ -32,6 +35,8 @@ export async function startRedis(port = 20000 + Math.floor(Math.random() * 30000
       await stop();
       await launch();
     },
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
   };
 }
 

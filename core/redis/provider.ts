@@ -6,6 +6,9 @@
  * and /metrics.
  */
 import { Cluster, Redis, type RedisOptions } from "ioredis";
+import calculateSlotUntyped from "cluster-key-slot";
+
+const calculateSlot = calculateSlotUntyped as unknown as (key: string) => number;
 
 export type RedisClient = Redis | Cluster;
 export type RedisTopology = "standalone" | "sentinel" | "cluster";
@@ -65,7 +68,7 @@ export type RedisLog = (level: "warn" | "info", msg: string, fields?: Record<str
 
 // Errors a failover produces; a command that failed with one of these is safe to retry when it is idempotent.
 const TRANSIENT =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|timed out|READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK|Failed to refresh slots|None of startup nodes|All sentinels are unreachable|max retries|NOREPLICAS|UNBLOCKED|NOSCRIPT|enableOfflineQueue/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|timed out|READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK|Failed to refresh slots|None of startup nodes|All sentinels are unreachable|max retries|Too many Cluster redirections|NOREPLICAS|UNBLOCKED|NOSCRIPT|enableOfflineQueue/i;
 
 export const isTransient = (err: unknown) => TRANSIENT.test(String((err as Error)?.message ?? err));
 
@@ -118,7 +121,8 @@ export class RedisProvider {
   #lastRecoveryMs?: number;
   #primaries: string[] = [];
   #failovers = 0;
-  #replicas = 0;
+  /** Replicas following the primary (standalone/Sentinel) or all replicas (Cluster); undefined until known. */
+  #replicas?: number;
   #retries = 0;
   #waitTimeouts = 0;
   #timer?: ReturnType<typeof setInterval>;
@@ -204,16 +208,20 @@ export class RedisProvider {
   }
 
   /**
-   * A durable write: `build` adds same-slot commands to one pipeline, then `WAIT` asks for the replicas'
+   * A durable write: `build` adds commands on `key`'s slot to one pipeline, then `WAIT` asks for the replicas'
    * acknowledgement (bounded; a shortfall is counted, the write stands). Retried through failovers, so the
    * commands must be idempotent. Returns the replies of `build`'s commands.
    */
-  async write(build: (p: RedisPipeline) => void, client: RedisClient = this.durable()): Promise<unknown[]> {
+  async write(
+    key: string,
+    build: (p: RedisPipeline) => void,
+    client: RedisClient = this.durable(),
+  ): Promise<unknown[]> {
     return await this.retry(async () => {
       const p = client.pipeline() as RedisPipeline;
       build(p);
       const n = (p as unknown as { length: number }).length;
-      const wait = this.waitReplicas > 0 && this.#replicas > 0;
+      const wait = this.waitReplicas > 0 && this.#hasReplicas(client, key);
       if (wait) p.wait(this.waitReplicas, this.#s.waitTimeoutMs ?? 250);
       const res = (await p.exec()) ?? [];
       const err = res.find(([e]) => e)?.[0];
@@ -221,6 +229,18 @@ export class RedisProvider {
       if (wait && Number(res[n]?.[1] ?? 0) < this.waitReplicas) this.#waitTimeouts++;
       return res.slice(0, n).map(([, v]) => v);
     });
+  }
+
+  /**
+   * Whether the primary that owns `key` has replicas to wait for. On a cluster that is per shard (a promoted
+   * replica has none until one rejoins; WAITing there would only cost the timeout); while unknown, wait.
+   */
+  #hasReplicas(client: RedisClient, key: string): boolean {
+    if (client instanceof Cluster) {
+      const nodes = client.slots[calculateSlot(key)];
+      if (nodes?.length) return nodes.length > 1;
+    }
+    return this.#replicas === undefined || this.#replicas > 0;
   }
 
   /** Every key matching `pattern` (SCAN on each primary of a cluster), in batches. */
@@ -240,7 +260,7 @@ export class RedisProvider {
         : {}),
       primaries: this.#primaries,
       failovers: this.#failovers,
-      replicas: this.#replicas,
+      replicas: this.#replicas ?? 0,
       retries: this.#retries,
       wait_timeouts: this.#waitTimeouts,
       connections: this.#all.length,
@@ -386,18 +406,19 @@ export class RedisProvider {
 export interface Durable {
   readonly client: RedisClient;
   retry<T>(op: () => Promise<T>): Promise<T>;
-  write(build: (p: RedisPipeline) => void): Promise<unknown[]>;
+  /** Commands on `key`'s slot, acknowledged by a replica when the provider has them (see RedisProvider.write). */
+  write(key: string, build: (p: RedisPipeline) => void): Promise<unknown[]>;
 }
 
 /** The provider's durable side, or a bare client's (no retries, no WAIT: tools and tests that pass a client). */
 export function durableOf(x: RedisClient | RedisProvider): Durable {
   if (x instanceof RedisProvider) {
-    return { client: x.durable(), retry: (op) => x.retry(op), write: (build) => x.write(build) };
+    return { client: x.durable(), retry: (op) => x.retry(op), write: (key, build) => x.write(key, build) };
   }
   return {
     client: x,
     retry: (op) => op(),
-    async write(build) {
+    async write(_key, build) {
       const p = x.pipeline() as RedisPipeline;
       build(p);
       const res = (await p.exec()) ?? [];

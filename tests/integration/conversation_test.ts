@@ -1,7 +1,7 @@
 /** Conversations without an LLM: ≥ 90% of dialogue turns resolved, clarification over HTTP, context that
  * survives a restart (SQLite) and a switch of instance (Redis), bounded memory. */
 import assert from "node:assert/strict";
-import { Agent } from "../../core/mod.ts";
+import { Agent, MEMORY_UNSAVED } from "../../core/mod.ts";
 import { createRedisClient } from "../../core/cache/mod.ts";
 import { type Exchange, RedisSessionStore, SqliteSessionStore } from "../../core/memory/mod.ts";
 import { createApp } from "../../edge/app.ts";
@@ -94,6 +94,37 @@ Deno.test({
     assert.ok(await b.memory!.delete("s_switch"));
     assert.equal(await a.memory!.get("s_switch"), null);
     await redis.stop();
+  },
+});
+
+Deno.test({
+  ...opts,
+  name:
+    "a hung session store: the answer comes after the bounded wait and says it was answered alone and not saved",
+  async fn() {
+    const redis = await startRedis();
+    const client = createRedisClient({ url: redis.url, offlineQueue: true });
+    const agent = new Agent(base.data, base.chem, { memory: new RedisSessionStore(client), memoryWaitMs: 300 });
+    try {
+      const first = await agent.query({ query: "Tell me about gefitinib", session_id: "s_hung" });
+      assert.ok(!first.notes.includes(MEMORY_UNSAVED));
+      redis.pause();
+      const t0 = performance.now();
+      const r = await agent.query({ query: "what about its targets?", session_id: "s_hung" });
+      const ms = performance.now() - t0;
+      assert.ok(ms >= 300 && ms < 5000, `answered after ${ms} ms`);
+      assert.ok(r.notes.includes(MEMORY_UNSAVED), JSON.stringify(r.notes));
+      assert.ok(r.notes.some((n) => n.startsWith("The conversation's earlier turns could not be read")));
+      // Without its context the follow-up is not answered as if it knew the subject.
+      assert.notDeepEqual(r.intent.entities.compounds.map((c) => c.id), ["CHEMBL939"]);
+      redis.resume();
+      const again = await agent.query({ query: "Tell me about aspirin", session_id: "s_hung2" });
+      assert.ok(!again.notes.includes(MEMORY_UNSAVED), JSON.stringify(again.notes));
+    } finally {
+      redis.resume();
+      client.disconnect();
+      await redis.stop();
+    }
   },
 });
 

@@ -10,6 +10,12 @@ import { createApp } from "../../edge/app.ts";
 import { createDatabase, loadDataset } from "../../data/postgres/load.ts";
 import type { DatasetFile } from "../../core/mod.ts";
 import { startPostgres } from "../services.ts";
+import { keepServingOnConnectionErrors } from "../../edge/escaped_errors.ts";
+
+// As main.ts does: a socket error postgres.js lets escape while the database dies concerns one connection,
+// which the pool reopens (seen in CI as an unhandled `read ECONNRESET`); anything else still fails the test.
+const escaped: string[] = [];
+keepServingOnConnectionErrors((_msg, f) => escaped.push(String(f.error)));
 
 Deno.test({
   name:
@@ -104,6 +110,9 @@ Deno.test({
       assert.deepEqual(after.body.result.hits, before.body.result.hits);
       assert.equal((await query("compounds similar to aspirin")).status, 200);
       assert.equal(await fetch(`${base}/ready`).then((r) => r.body?.cancel().then(() => r.status)), 200);
+      if (escaped.length) {
+        console.log(`connection errors that escaped postgres.js (survived): ${escaped.join("; ")}`);
+      }
     } finally {
       await server?.shutdown();
       await close().catch(() => {});

@@ -24,7 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function check(label: string, r: Awaited<ReturnType<typeof mixedLoad>>, lost: number, extra: string) {
   const turns = [...r.turnsAcked.values()].reduce((x, y) => x + y, 0);
   console.log(
-    `${label}: ${r.requests} requests (${turns} session turns acked, ${r.streams} resumed streams), ` +
+    `${label}: ${r.requests} requests (${turns} session turns acked, ${r.unsaved} answered "not saved", ` +
+      `${r.streams} resumed streams), ` +
       `failed ${r.failed}, lost turns ${lost}, bad streams ${r.badStreams.length}, slowest request ${
         Math.round(r.slowestMs)
       } ms; ${extra}`,

@@ -71,7 +71,7 @@ export class RedisSessionStore implements SessionStore {
   async claim(id: string, owner: string): Promise<boolean> {
     const now = String(Date.now());
     // HSETNX: the first claimer of a new (or never-owned) id wins, on every instance at once.
-    const [winner] = await this.#d.write((p) =>
+    const [winner] = await this.#d.write(key(id), (p) =>
       p.eval(CLAIM, 2, key(id), meta(id), owner, now, this.#limits.ttlMs)
     );
     return winner === owner;
@@ -79,7 +79,7 @@ export class RedisSessionStore implements SessionStore {
 
   async append(id: string, exchange: Exchange): Promise<void> {
     const token = crypto.randomUUID();
-    await this.#d.write((p) =>
+    await this.#d.write(key(id), (p) =>
       p.eval(
         APPEND,
         2,
@@ -95,7 +95,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    return ((await this.#d.write((p) => p.del(key(id), meta(id))))[0] as number) > 0;
+    return ((await this.#d.write(key(id), (p) => p.del(key(id), meta(id))))[0] as number) > 0;
   }
 
   /** Redis expires idle sessions by itself (PEXPIRE on every write). */
