@@ -58,8 +58,9 @@ export class RedisEventLog implements EventLog {
   append(ev: QueryEvent): Promise<void> {
     const q = ev.query_id;
     const k = this.#key(q);
-    const write = this.#d.write(k, (p) =>
-      p.xadd(k, "MAXLEN", "~", this.maxLen, "*", "e", JSON.stringify(ev)).expire(k, this.ttlSeconds)
+    const write = this.#d.write(
+      k,
+      (p) => p.xadd(k, "MAXLEN", "~", this.maxLen, "*", "e", JSON.stringify(ev)).expire(k, this.ttlSeconds),
     ).then(() => {});
     let set = this.#pending.get(q);
     if (!set) this.#pending.set(q, set = new Set());

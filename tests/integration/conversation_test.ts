@@ -104,7 +104,10 @@ Deno.test({
   async fn() {
     const redis = await startRedis();
     const client = createRedisClient({ url: redis.url, offlineQueue: true });
-    const agent = new Agent(base.data, base.chem, { memory: new RedisSessionStore(client), memoryWaitMs: 300 });
+    const agent = new Agent(base.data, base.chem, {
+      memory: new RedisSessionStore(client),
+      memoryWaitMs: 300,
+    });
     try {
       const first = await agent.query({ query: "Tell me about gefitinib", session_id: "s_hung" });
       assert.ok(!first.notes.includes(MEMORY_UNSAVED));

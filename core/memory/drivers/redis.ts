@@ -71,8 +71,9 @@ export class RedisSessionStore implements SessionStore {
   async claim(id: string, owner: string): Promise<boolean> {
     const now = String(Date.now());
     // HSETNX: the first claimer of a new (or never-owned) id wins, on every instance at once.
-    const [winner] = await this.#d.write(key(id), (p) =>
-      p.eval(CLAIM, 2, key(id), meta(id), owner, now, this.#limits.ttlMs)
+    const [winner] = await this.#d.write(
+      key(id),
+      (p) => p.eval(CLAIM, 2, key(id), meta(id), owner, now, this.#limits.ttlMs),
     );
     return winner === owner;
   }
@@ -90,8 +91,7 @@ export class RedisSessionStore implements SessionStore {
         this.#limits.maxExchanges,
         this.#limits.ttlMs,
         Date.now(),
-      )
-    );
+      ));
   }
 
   async delete(id: string): Promise<boolean> {
