@@ -55,6 +55,10 @@ const STOP = new Set([
   "list",
 ]);
 const LEAD = /(?:\b(?:in|within|inside|from|of|across|over|on)\s+)?(?:\b(?:my|our|the)\s+)?$/i;
+/** A lead that points at a library as a place to search: a preposition or a possessive. */
+const EXPLICIT = /\b(?:in|within|inside|from|of|across|over|on|my|our)\b/i;
+/** "search the X library", "screen our X library": a search verb right before the phrase. */
+const SEARCH_VERB = /\b(?:search|screen|scan|query|filter|mine)(?:es|s|ed|ing)?\s+(?:the\s+)?$/i;
 const CUE = /\b(?:compound\s+)?(?:library|collection|lib)\b/gi;
 const TRAIL = /^\s+(?:hits|compounds|molecules|structures|members)\b/i;
 
@@ -83,6 +87,14 @@ function byCueWord(text: string, store: LibraryStore, viewer: Viewer): LibrarySc
     let end = m.index! + m[0].length;
     const trail = TRAIL.exec(text.slice(end));
     if (trail) end += trail[0].length;
+    // "in my kinase library", "from our library": the user points at one of theirs (unknown → not_found).
+    // "screening a fragment library against COX-2", "a library around sulfonamides": the word is only talk,
+    // unless it names one of the caller's libraries exactly.
+    if (!EXPLICIT.test(lead?.[0] ?? "") && !SEARCH_VERB.test(text.slice(0, start))) {
+      const exact = typed ? store.byName(typed, viewer) : undefined;
+      if (!exact) continue;
+      return scope(text, exact, start, end);
+    }
     let library: Library;
     let corrected = false;
     if (!typed) {

@@ -33,6 +33,8 @@ export interface Case {
   count?: number;
   /** Strings the markdown answer must contain. */
   answer?: string[];
+  /** Strings the markdown answer must not contain (e.g. a compound a filter must exclude). */
+  absent?: string[];
 }
 
 export interface CaseResult {
@@ -186,6 +188,10 @@ export function scoreCase(c: Case, r: Scored): CaseResult {
   if (c.answer) {
     const missing = c.answer.filter((s) => !r.answer.includes(s));
     if (missing.length) why.push(`answer lacks ${missing.join(", ")}`);
+  }
+  if (c.absent) {
+    const present = c.absent.filter((s) => r.answer.includes(s));
+    if (present.length) why.push(`answer has ${present.join(", ")}`);
   }
   const outcomeOk = why.length === (intentOk ? 0 : 1);
   // Counted apart from accuracy: the no-bluff gate is its own threshold (0 violations).

@@ -8,6 +8,7 @@
  */
 import { createAgent } from "../../core/mod.ts";
 import { type Bucket, type Case, evaluate, hasSet, loadCases, summarize } from "./evaluate.ts";
+import { withEvalLibraries } from "./libraries/load.ts";
 import { asProbes, findBluffs, perturb, type Violation } from "./no_bluff.ts";
 
 interface Threshold {
@@ -22,6 +23,7 @@ const THRESHOLDS: Threshold[] = [
   { set: "holdout.jsonl", measure: "intent+outcome", min: 0.95 },
   { set: "blind.jsonl", measure: "right", min: 0.97 },
   { set: "grid.jsonl", measure: "right", min: 0.99 },
+  { set: "library.jsonl", measure: "right", min: 0.97 },
 ];
 
 function flag(name: string): string[] {
@@ -52,7 +54,8 @@ function table(title: string, rows: [string, Bucket][]) {
   }
 }
 
-const agent = await createAgent();
+// Every set runs with the fixture libraries present: library.jsonl names them, the others must not be pulled in.
+const agent = await withEvalLibraries(await createAgent());
 const files = THRESHOLDS.map((t) => t.set).filter((f) => !wanted.length || wanted.includes(f));
 const sets: Record<string, unknown> = {};
 const failed: string[] = [];

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { evaluate, loadCases, summarize } from "../eval/evaluate.ts";
 import { testAgent } from "../helpers.ts";
+import { withEvalLibraries } from "../eval/libraries/load.ts";
 import { INTENT_TYPES } from "../../core/types.ts";
 
 Deno.test("evaluation set: ≥ 150 questions, ≥ 95% intent accuracy and ≥ 95% correct outcomes", async () => {
@@ -22,4 +23,18 @@ Deno.test("holdout set (written blind after the parser) stays at ≥ 95%", async
   assert.equal(s.n, 40);
   const detail = s.failures.map((f) => `${f.case.q}: ${f.why}`).join("\n");
   assert.ok(s.intentAccuracy >= 0.95 && s.outcomeAccuracy >= 0.95, detail);
+});
+
+Deno.test({
+  name: "library set (written blind, questions over two fixture libraries): ≥ 97% right, no bluffs",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const cases = await loadCases("library.jsonl");
+    assert.ok(cases.length >= 60, `${cases.length} questions`);
+    const s = summarize(await evaluate(await withEvalLibraries(await testAgent()), cases));
+    const detail = s.failures.map((f) => `${f.case.q}: ${f.why}`).join("\n");
+    assert.ok(s.accuracy >= 0.97, `${(s.accuracy * 100).toFixed(1)}% right\n${detail}`);
+    assert.equal(s.bluffs, 0, detail);
+  },
 });

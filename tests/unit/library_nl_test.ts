@@ -125,3 +125,29 @@ Deno.test({
     assert.ok(!JSON.stringify(bare.result).includes("lib_"));
   },
 });
+
+Deno.test({
+  ...opts,
+  name:
+    "the word 'library' in talk ('screening a fragment library', 'a library around sulfonamides') is not a scope",
+  async fn() {
+    const agent = await setup();
+    const talk = await agent.query({
+      query: "We're screening a small fragment library against COX-2 and some hits look like celecoxib. " +
+        "Which compounds in your database are structurally similar to celecoxib?",
+    }, { viewer: alice });
+    assert.equal(talk.intent.type, "similarity_search", JSON.stringify(talk.error));
+    assert.ok(!JSON.stringify(talk.result).includes("kinase set"));
+    const plan = await agent.query({
+      query:
+        "The team is planning a library around sulfonamides; list known drugs containing a sulfonamide group.",
+    }, { viewer: alice });
+    assert.equal(plan.intent.type, "substructure_search", JSON.stringify(plan.error));
+    assert.notEqual(plan.error?.code, "not_found");
+    // A search verb still points at a library: "search the vendor library" is an unknown library, not the dataset.
+    const verb = await agent.query({ query: "search the vendor library for compounds similar to imatinib" }, {
+      viewer: alice,
+    });
+    assert.equal(verb.error?.code, "not_found");
+  },
+});

@@ -32,7 +32,9 @@ const acme = Array.from({ length: 150 }, (_, i) => small[i * stride]);
 await Deno.writeTextFile(
   new URL("acme_inhouse.csv", dir),
   "compound_id,smiles,batch\n" +
-    acme.map((c, i) => `ACME-${String(i + 1).padStart(4, "0")},${c.canonical_smiles},B${1 + (i % 4)}`).join("\n") +
+    acme.map((c, i) => `ACME-${String(i + 1).padStart(4, "0")},${c.canonical_smiles},B${1 + (i % 4)}`).join(
+      "\n",
+    ) +
     "\n",
 );
 // The key the eval writer may use to check answers (id → dataset name), never loaded at run time.
