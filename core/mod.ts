@@ -40,9 +40,12 @@ export {
   type ImportReport,
   Library,
   LIBRARY_FORMATS,
+  type LibraryDriver,
   type LibraryFormat,
   type LibraryMeta,
   LibraryStore,
+  librarySubstructure,
+  PostgresLibraryDriver,
   type Viewer,
 } from "./data/libraries/mod.ts";
 export type {
