@@ -83,6 +83,9 @@ async function openState<T>(variable: string, path: string, open: () => T | Prom
   }
 }
 
+/** How often an instance looks for libraries other instances stored in PostgreSQL. */
+const LIBRARY_REFRESH_MS = 10_000;
+
 /** The agent with every driver the configuration asks for: cache tiers, session memory, LLM refiner. */
 export async function buildAgent(config: Config, o: BuildOverrides = {}): Promise<AgentParts> {
   if (config.CHEMAGENT_DATA === "chembl") {
@@ -132,6 +135,19 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
       return store;
     },
   );
+  // Libraries another instance uploads to (or deletes from) the shared database appear here within seconds.
+  let refreshing = false;
+  const refresh = pgLibraries
+    ? setInterval(() => {
+      if (refreshing) return;
+      refreshing = true;
+      libraries.refresh()
+        .then(({ skipped }) => skipped.forEach((s) => log.warn("library not loaded", { library: s })))
+        .catch((e) => log.warn("libraries: refresh failed", { error: (e as Error).message }))
+        .finally(() => refreshing = false);
+    }, LIBRARY_REFRESH_MS)
+    : undefined;
+  if (refresh !== undefined) Deno.unrefTimer(refresh);
   const options = {
     stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
     maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
@@ -155,6 +171,7 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
       await stack?.cache.close();
       await memory?.close().catch(() => {});
       await data.source.close().catch(() => {});
+      clearInterval(refresh);
       await libraries.close().catch(() => {});
       await redis?.close();
       chem.close(); // idle workers would keep the process alive

@@ -1,6 +1,6 @@
 /** Libraries in PostgreSQL (CHEMAGENT_DATA=postgres): written in the chemagent side schema of a throwaway
- * database, loaded back by another store (another instance or a restart) with identical rows, fingerprints and
- * screening data; owners kept for per-user visibility; delete removes the rows. */
+ * database, seen by another running instance on refresh and loaded back after a restart with identical rows,
+ * fingerprints and screening data; owners kept for per-user visibility; delete removes the rows everywhere. */
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import {
@@ -53,7 +53,12 @@ Deno.test({
       assert.equal(library.size, 5);
       assert.equal(library.meta.report.rejected, 1);
 
-      // A restart (or the other instance) reads it back.
+      // The other running instance picks it up on refresh (compose.ts refreshes every few seconds).
+      assert.deepEqual(await b.refresh(), { added: [library.meta.id], removed: [], skipped: [] });
+      assert.deepEqual(b.get(library.meta.id, alice).smiles, library.smiles);
+      assert.deepEqual(await a.refresh(), { added: [], removed: [], skipped: [] });
+
+      // A restart reads it back.
       const c = new LibraryStore(new PostgresLibraryDriver({ url: url.href }));
       try {
         assert.deepEqual(await c.load(), { loaded: 1, skipped: [] });
@@ -81,6 +86,8 @@ Deno.test({
         assert.deepEqual(await librarySubstructure(chem, back, "S(=O)(=O)N"), [1]);
 
         await a.delete(library.meta.id, alice);
+        assert.deepEqual(await b.refresh(), { added: [], removed: [library.meta.id], skipped: [] });
+        assert.equal(b.list(ANYONE).length, 0);
       } finally {
         await c.close();
       }

@@ -11,26 +11,29 @@ export class FileLibraryDriver implements LibraryDriver {
 
   async load(): Promise<{ libraries: Library[]; skipped: string[] }> {
     const libraries: Library[] = [], skipped: string[] = [];
-    let entries: Deno.DirEntry[] = [];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(this.dir));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return { libraries, skipped };
-      throw e;
-    }
-    for (const e of entries) {
-      const m = /^(lib_[0-9a-f]{16})\.json$/.exec(e.name);
-      if (!m) continue;
+    for (const id of await this.ids()) {
       try {
-        const base = `${this.dir}/${m[1]}`;
-        libraries.push(
-          decodeLibrary(await Deno.readTextFile(`${base}.json`), await Deno.readFile(`${base}.bin`)),
-        );
+        libraries.push(await this.read(id));
       } catch (err) {
-        skipped.push(`${e.name}: ${(err as Error).message}`);
+        skipped.push(`${id}.json: ${(err as Error).message}`);
       }
     }
     return { libraries, skipped };
+  }
+
+  async ids(): Promise<string[]> {
+    try {
+      return (await Array.fromAsync(Deno.readDir(this.dir)))
+        .map((e) => /^(lib_[0-9a-f]{16})\.json$/.exec(e.name)?.[1]).filter((id): id is string => !!id);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return [];
+      throw e;
+    }
+  }
+
+  async read(id: string): Promise<Library> {
+    const base = `${this.dir}/${id}`;
+    return decodeLibrary(await Deno.readTextFile(`${base}.json`), await Deno.readFile(`${base}.bin`));
   }
 
   async save(lib: Library): Promise<void> {

@@ -62,21 +62,27 @@ export class PostgresLibraryDriver implements LibraryDriver {
   }
 
   async load(): Promise<{ libraries: Library[]; skipped: string[] }> {
-    await this.#schema();
     const libraries: Library[] = [], skipped: string[] = [];
-    for (
-      const l of await this
-        .#sql`select id, meta, screen_keys, size from chemagent.libraries order by created_at`
-    ) {
+    for (const id of await this.ids()) {
       try {
-        libraries.push(
-          await this.#read(l.id, l.meta as LibraryMeta, l.screen_keys as string[] | null, l.size),
-        );
+        libraries.push(await this.read(id));
       } catch (e) {
-        skipped.push(`${l.id}: ${(e as Error).message}`);
+        skipped.push(`${id}: ${(e as Error).message}`);
       }
     }
     return { libraries, skipped };
+  }
+
+  async ids(): Promise<string[]> {
+    await this.#schema();
+    return (await this.#sql`select id from chemagent.libraries order by created_at`).map((r) => r.id);
+  }
+
+  async read(id: string): Promise<Library> {
+    await this.#schema();
+    const [l] = await this.#sql`select meta, screen_keys, size from chemagent.libraries where id = ${id}`;
+    if (!l) throw new Error("not stored");
+    return await this.#read(id, l.meta as LibraryMeta, l.screen_keys as string[] | null, l.size);
   }
 
   async #read(id: string, meta: LibraryMeta, keyNames: string[] | null, n: number): Promise<Library> {

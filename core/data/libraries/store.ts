@@ -14,6 +14,9 @@ import type { Library } from "./library.ts";
 export interface LibraryDriver {
   /** Every stored library; a damaged one is skipped and named. */
   load(): Promise<{ libraries: Library[]; skipped: string[] }>;
+  /** Ids of the stored libraries (to notice another instance's uploads and deletes). */
+  ids(): Promise<string[]>;
+  read(id: string): Promise<Library>;
   save(lib: Library): Promise<void>;
   remove(id: string): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +43,8 @@ export class LibraryStore {
   readonly #libs = new Map<string, Library>();
   /** Changes whenever a library is added or removed (tool-result cache keys include it). */
   #generation = 0;
+  /** Ids being saved or removed right now: refresh() leaves them alone. */
+  readonly #busy = new Set<string>();
 
   readonly driver: LibraryDriver | null;
 
@@ -67,8 +72,42 @@ export class LibraryStore {
 
   /** Adds (and persists) a library. */
   async add(lib: Library): Promise<void> {
-    await this.driver?.save(lib);
-    this.#put(lib);
+    this.#busy.add(lib.meta.id);
+    try {
+      await this.driver?.save(lib);
+      this.#put(lib);
+    } finally {
+      this.#busy.delete(lib.meta.id);
+    }
+  }
+
+  /**
+   * Catches up with the driver: libraries another instance added are loaded, ones it deleted are dropped.
+   * Returns what changed; a library that cannot be read is skipped (and tried again next time).
+   */
+  async refresh(): Promise<{ added: string[]; removed: string[]; skipped: string[] }> {
+    const out = { added: [] as string[], removed: [] as string[], skipped: [] as string[] };
+    if (!this.driver) return out;
+    const stored = new Set(await this.driver.ids());
+    for (const id of stored) {
+      if (this.#libs.has(id) || this.#busy.has(id)) continue;
+      try {
+        const lib = await this.driver.read(id);
+        if (this.#libs.has(id) || this.#busy.has(id)) continue; // added here meanwhile
+        this.#put(lib);
+        out.added.push(id);
+      } catch (e) {
+        out.skipped.push(`${id}: ${(e as Error).message}`);
+      }
+    }
+    for (const [id, lib] of this.#libs) {
+      if (stored.has(id) || this.#busy.has(id)) continue;
+      this.#libs.delete(id);
+      lib.close();
+      this.#generation++;
+      out.removed.push(id);
+    }
+    return out;
   }
 
   visible(lib: Library, v: Viewer): boolean {
@@ -138,7 +177,12 @@ export class LibraryStore {
     this.#libs.delete(lib.meta.id);
     lib.close();
     this.#generation++;
-    await this.driver?.remove(lib.meta.id);
+    this.#busy.add(lib.meta.id);
+    try {
+      await this.driver?.remove(lib.meta.id);
+    } finally {
+      this.#busy.delete(lib.meta.id);
+    }
   }
 
   /** Closes the driver (a database connection). */
