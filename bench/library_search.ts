@@ -17,12 +17,12 @@ import {
   type Library,
   LibraryStore,
   librarySubstructure,
+  loadRDKit,
   PostgresLibraryDriver,
+  SUBSTRUCTURE_KEYS,
 } from "../core/mod.ts";
 import postgres from "postgres";
 import { createDatabase } from "../data/postgres/load.ts";
-import { loadRDKit } from "../core/chem/rdkit.ts";
-import { SUBSTRUCTURE_KEYS } from "../core/chem/substructure_keys.ts";
 import { fmt, percentile, python } from "./lib.ts";
 
 const QUERIES = Number(Deno.env.get("BENCH_QUERIES") ?? 20);

@@ -61,8 +61,12 @@ export {
   ChemPool,
   createChemEngine,
   createChemPool,
+  HINGE_MOTIFS,
   LIMITS,
+  /** The process-wide RDKit WASM module (benchmarks and tools; requests use the worker pool). */
+  loadRDKit,
   MAX_SMILES_LENGTH,
+  SUBSTRUCTURE_KEYS,
 } from "./chem/mod.ts";
 
 // ── Library-scale similarity: popcount-sorted fingerprints in one SharedArrayBuffer, searched by workers ──────
