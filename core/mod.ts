@@ -35,6 +35,8 @@ export {
 export {
   ANYONE,
   checkLibraryName,
+  decodeLibrary,
+  encodeLibrary,
   importLibrary,
   type ImportProgress,
   type ImportReport,

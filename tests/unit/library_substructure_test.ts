@@ -1,7 +1,17 @@
 /** Library substructure search: pattern fingerprints and key masks computed at import give exactly the rows an
  * unscreened match of every structure gives; they persist; deadline and cancel stop the work. */
 import assert from "node:assert/strict";
-import { ANYONE, createChemPool, importLibrary, LibraryStore, librarySubstructure } from "../../core/mod.ts";
+import {
+  ANYONE,
+  createChemPool,
+  decodeLibrary,
+  encodeLibrary,
+  importLibrary,
+  Library,
+  LibraryStore,
+  librarySubstructure,
+} from "../../core/mod.ts";
+import { newLibraryId } from "../../core/data/libraries/store.ts";
 import { loadRDKit } from "../../core/chem/rdkit.ts";
 import { HINGE_MOTIFS, SUBSTRUCTURE_KEYS } from "../../core/chem/substructure_keys.ts";
 import { FUNCTIONAL_GROUPS } from "../../core/intent/lexicon.ts";
@@ -85,6 +95,23 @@ Deno.test({
           await librarySubstructure(chem, library, "c1ncnc2[nH]ccc12"),
           await librarySubstructure(chem, library, "c1ncc2cc[nH]c2n1"),
         );
+        // A library stored before pattern fingerprints were kept: still loads, and search computes them.
+        const old = new Library(
+          { ...library.meta, id: newLibraryId() },
+          { smiles: library.smiles, names: library.names, records: library.records },
+          library.descriptors,
+          library.fingerprints,
+        );
+        const { json, bin } = encodeLibrary(old);
+        const oldBack = decodeLibrary(json, bin);
+        assert.equal(oldBack.screen, undefined);
+        for (const p of ["S(=O)(=O)N", "c1ccccc1"]) {
+          assert.deepEqual(
+            await librarySubstructure(chem, oldBack, p),
+            await librarySubstructure(chem, library, p),
+          );
+        }
+        oldBack.close();
         back.list(ANYONE).forEach((l) => l.close());
       } finally {
         for (const m of mols) m.delete();
