@@ -35,14 +35,19 @@ export {
 export {
   ANYONE,
   checkLibraryName,
+  decodeLibrary,
+  encodeLibrary,
   importLibrary,
   type ImportProgress,
   type ImportReport,
   Library,
   LIBRARY_FORMATS,
+  type LibraryDriver,
   type LibraryFormat,
   type LibraryMeta,
   LibraryStore,
+  librarySubstructure,
+  PostgresLibraryDriver,
   type Viewer,
 } from "./data/libraries/mod.ts";
 export type {
@@ -58,8 +63,12 @@ export {
   ChemPool,
   createChemEngine,
   createChemPool,
+  HINGE_MOTIFS,
   LIMITS,
+  /** The process-wide RDKit WASM module (benchmarks and tools; requests use the worker pool). */
+  loadRDKit,
   MAX_SMILES_LENGTH,
+  SUBSTRUCTURE_KEYS,
 } from "./chem/mod.ts";
 
 // ── Library-scale similarity: popcount-sorted fingerprints in one SharedArrayBuffer, searched by workers ──────

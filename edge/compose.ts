@@ -27,6 +27,7 @@ import {
   Metrics,
   MetricsStore,
   PagerDutyChannel,
+  PostgresLibraryDriver,
   postgresSource,
   queryLogger,
   RedisProvider,
@@ -82,6 +83,9 @@ async function openState<T>(variable: string, path: string, open: () => T | Prom
   }
 }
 
+/** How often an instance looks for libraries other instances stored in PostgreSQL. */
+const LIBRARY_REFRESH_MS = 10_000;
+
 /** The agent with every driver the configuration asks for: cache tiers, session memory, LLM refiner. */
 export async function buildAgent(config: Config, o: BuildOverrides = {}): Promise<AgentParts> {
   if (config.CHEMAGENT_DATA === "chembl") {
@@ -113,14 +117,37 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
     createChemPool({ size: config.CHEMAGENT_CHEM_WORKERS, timeoutMs: config.CHEMAGENT_CHEM_TIMEOUT_MS }),
   ]);
   const llm = await createRefinerFromConfig(config, data, chem, o.onLlmCall);
-  const libraries = await openState("CHEMAGENT_LIBRARY_DIR", config.CHEMAGENT_LIBRARY_DIR, async () => {
-    const store = new LibraryStore(
-      config.CHEMAGENT_LIBRARY_DIR === ":memory:" ? null : config.CHEMAGENT_LIBRARY_DIR,
-    );
-    const { skipped } = await store.load();
-    for (const s of skipped) log.warn("library not loaded", { file: s });
-    return store;
-  });
+  // With the PostgreSQL source, libraries live in its database too (every instance sees the same ones).
+  const pgLibraries = config.CHEMAGENT_DATA === "postgres";
+  const libraries = await openState(
+    pgLibraries ? "DATABASE_URL" : "CHEMAGENT_LIBRARY_DIR",
+    pgLibraries ? "(postgres)" : config.CHEMAGENT_LIBRARY_DIR,
+    async () => {
+      const store = new LibraryStore(
+        pgLibraries
+          ? new PostgresLibraryDriver({ url: config.DATABASE_URL!, max: 2 })
+          : config.CHEMAGENT_LIBRARY_DIR === ":memory:"
+          ? null
+          : config.CHEMAGENT_LIBRARY_DIR,
+      );
+      const { skipped } = await store.load();
+      for (const s of skipped) log.warn("library not loaded", { file: s });
+      return store;
+    },
+  );
+  // Libraries another instance uploads to (or deletes from) the shared database appear here within seconds.
+  let refreshing = false;
+  const refresh = pgLibraries
+    ? setInterval(() => {
+      if (refreshing) return;
+      refreshing = true;
+      libraries.refresh()
+        .then(({ skipped }) => skipped.forEach((s) => log.warn("library not loaded", { library: s })))
+        .catch((e) => log.warn("libraries: refresh failed", { error: (e as Error).message }))
+        .finally(() => refreshing = false);
+    }, LIBRARY_REFRESH_MS)
+    : undefined;
+  if (refresh !== undefined) Deno.unrefTimer(refresh);
   const options = {
     stepTimeoutMs: config.CHEMAGENT_STEP_TIMEOUT_MS,
     maxQueryLength: config.CHEMAGENT_MAX_QUERY_LENGTH,
@@ -144,6 +171,8 @@ export async function buildAgent(config: Config, o: BuildOverrides = {}): Promis
       await stack?.cache.close();
       await memory?.close().catch(() => {});
       await data.source.close().catch(() => {});
+      clearInterval(refresh);
+      await libraries.close().catch(() => {});
       await redis?.close();
       chem.close(); // idle workers would keep the process alive
     },

@@ -10,10 +10,15 @@ export type StandardizedRow =
   | { smiles: string; descriptors: number[]; changes: string[]; error?: undefined }
   | { error: ErrorBody; smiles?: undefined };
 
-/** A standardised batch: rows plus their packed fingerprints (FP_WORDS words per row, zero for refusals). */
+/** A standardised batch: rows plus their packed fingerprints (FP_WORDS words per row, zero for refusals), RDKit
+ * pattern fingerprints (pickles, row i at patternOffsets[i]..[i+1], empty for refusals) and substructure-key masks
+ * (bit k: the row contains SUBSTRUCTURE_KEYS[k]). */
 export interface StandardizedBatch {
   rows: StandardizedRow[];
   fps: Uint32Array;
+  patternFps: Uint8Array;
+  patternOffsets: Uint32Array;
+  keys: Uint32Array;
 }
 import { preScreen, smilesCandidates, type SmilesChecker, VerdictChecker } from "./smiles_checker.ts";
 
@@ -30,6 +35,8 @@ export interface SubstructureOptions extends CallOptions {
   library?: string;
   /** Stop once this many hits are found: the first ones in library order (default: all). */
   maxResults?: number;
+  /** Workers searching at once (default: all but one, which stays free for other requests). */
+  lanes?: number;
 }
 
 /** RDKit pattern fingerprints of a library: one shared byte buffer, row i at offsets[i]..offsets[i+1]. */
@@ -83,8 +90,6 @@ export interface ChemService {
    * fingerprint). A record that crashes RDKit is isolated and refused alone; the batch never fails for it.
    */
   standardize(records: RawStructure[], opts?: CallOptions): Promise<StandardizedBatch>;
-  /** Indices of trusted structures (a user's library) containing the pattern, searched in worker chunks. */
-  substructureOf(pattern: string, smiles: string[], opts?: CallOptions): Promise<number[]>;
   stats(): PoolStats;
   close(): void;
 }
@@ -470,7 +475,7 @@ export class ChemPool implements ChemService {
     let next = 0;
     // Leave one worker for other requests; each lane sends its next chunk only when the last one is back.
     // Chunks go out in order, so once the finished ones hold max hits, the first max rows are among them.
-    const lanes = Math.max(1, Math.min(this.size - 1, chunks));
+    const lanes = Math.max(1, Math.min(opts.lanes ?? this.size - 1, this.size, chunks));
     const lane = async () => {
       while (next < chunks && hits.length < max) {
         opts.signal?.throwIfAborted();
@@ -508,46 +513,16 @@ export class ChemPool implements ChemService {
       if (!(e instanceof ChemAgentError) || e.code !== "input_too_complex" || records.length === 1) throw e;
     }
     // A record crashed its worker: one by one, so only the guilty record is refused.
-    const fps = new Uint32Array(records.length * 64);
-    const rows: StandardizedRow[] = [];
-    for (let i = 0; i < records.length; i++) {
+    const ones: StandardizedBatch[] = [];
+    for (const r of records) {
       try {
-        const one = await this.run<StandardizedBatch>("standardize", [records[i]], opts);
-        rows.push(one.rows[0]);
-        fps.set(one.fps, i * 64);
+        ones.push(await this.run<StandardizedBatch>("standardize", [r], opts));
       } catch (e) {
         if (!(e instanceof ChemAgentError) || e.code !== "input_too_complex") throw e;
-        rows.push({ error: e.toBody() });
+        ones.push({ rows: [{ error: e.toBody() }], ...emptyBatchRow() });
       }
     }
-    return { rows, fps };
-  }
-
-  async substructureOf(pattern: string, smiles: string[], opts: CallOptions = {}): Promise<number[]> {
-    await this.checkQuery(pattern, opts);
-    const chunk = this.chunkSize * 4;
-    const chunks = Math.ceil(smiles.length / chunk);
-    const hits: number[] = [];
-    let next = 0;
-    const lanes = Math.max(1, Math.min(this.size - 1, chunks));
-    const lane = async () => {
-      while (next < chunks) {
-        opts.signal?.throwIfAborted();
-        const c = next++;
-        const part = smiles.slice(c * chunk, (c + 1) * chunk);
-        for (const h of await this.run<number[]>("matchList", { pattern, smiles: part }, opts)) {
-          hits.push(h + c * chunk);
-        }
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: lanes }, lane));
-    } catch (e) {
-      next = chunks;
-      if (opts.signal?.aborted) throw cancelled();
-      throw e;
-    }
-    return hits.sort((a, b) => a - b);
+    return joinBatches(ones);
   }
 
   stats(): PoolStats {
@@ -573,6 +548,30 @@ export class ChemPool implements ChemService {
       job.reject(cancelled());
     }
   }
+}
+
+/** The arrays of one refused record. */
+function emptyBatchRow(): Omit<StandardizedBatch, "rows"> {
+  return {
+    fps: new Uint32Array(64),
+    patternFps: new Uint8Array(0),
+    patternOffsets: new Uint32Array(2),
+    keys: new Uint32Array(1),
+  };
+}
+
+/** One batch from single-record batches, in order. */
+function joinBatches(parts: StandardizedBatch[]): StandardizedBatch {
+  const n = parts.length;
+  const fps = new Uint32Array(n * 64), keys = new Uint32Array(n), patternOffsets = new Uint32Array(n + 1);
+  parts.forEach((p, i) => {
+    fps.set(p.fps, i * 64);
+    keys[i] = p.keys[0];
+    patternOffsets[i + 1] = patternOffsets[i] + p.patternFps.length;
+  });
+  const patternFps = new Uint8Array(patternOffsets[n]);
+  parts.forEach((p, i) => patternFps.set(p.patternFps, patternOffsets[i]));
+  return { rows: parts.map((p) => p.rows[0]), fps, patternFps, patternOffsets, keys };
 }
 
 const cancelled = () => new ChemAgentError("cancelled", "The chemistry calculation was cancelled.");

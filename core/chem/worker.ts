@@ -5,6 +5,7 @@ import { createChemEngine } from "./engine.ts";
 import { loadRDKit, type RDKitModule } from "./rdkit.ts";
 import { FP_WORDS } from "./fingerprint.ts";
 import { type RawStructure, standardize } from "./standardize.ts";
+import { SUBSTRUCTURE_KEYS } from "./substructure_keys.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 const engine = await createChemEngine();
@@ -20,6 +21,12 @@ interface RDSubstructLibrary {
   add_trusted_smiles_and_pattern_fp(smiles: string, fp: Uint8Array): number;
   get_pattern_fp_as_uint8array(i: number): Uint8Array;
   get_matches(q: unknown, useChirality: boolean, numThreads: number, maxResults: number): string;
+  get_matches_as_uint32array(
+    q: unknown,
+    useChirality: boolean,
+    numThreads: number,
+    maxResults: number,
+  ): Uint32Array;
   delete(): void;
 }
 
@@ -53,6 +60,33 @@ function chunkLibrary(id: string, c: number): RDSubstructLibrary {
   }
   chunks.set(key, lib);
   return lib;
+}
+
+/** Key queries, parsed once per worker. */
+let keyQueries: { delete(): void }[] | undefined;
+
+/** Pattern fingerprints (RDKit pickles, zero length for refused rows) and key masks of a batch's accepted rows,
+ * from one SubstructLibrary of their canonical SMILES: exactly what a later search computes and matches. */
+function screening(smiles: string[], at: number[], n: number) {
+  keyQueries ??= SUBSTRUCTURE_KEYS.map((k) => engine.parseQuery(k));
+  const lib = new rd.SubstructLibrary();
+  try {
+    for (const s of smiles) lib.add_trusted_smiles(s);
+    const parts = smiles.map((_, j) => lib.get_pattern_fp_as_uint8array(j));
+    const patternOffsets = new Uint32Array(n + 1);
+    for (let i = 0, j = 0; i < n; i++) {
+      patternOffsets[i + 1] = patternOffsets[i] + (at[j] === i ? parts[j++].length : 0);
+    }
+    const patternFps = new Uint8Array(patternOffsets[n]);
+    parts.forEach((p, j) => patternFps.set(p, patternOffsets[at[j]]));
+    const keys = new Uint32Array(n);
+    keyQueries.forEach((q, k) => {
+      for (const j of lib.get_matches_as_uint32array(q, true, 1, smiles.length + 1)) keys[at[j]] |= 1 << k;
+    });
+    return { patternFps, patternOffsets, keys };
+  } finally {
+    lib.delete();
+  }
 }
 
 type Handler = (args: never) => unknown;
@@ -123,28 +157,19 @@ const handlers: Record<string, Handler> = {
       q.delete();
     }
   },
-  /** A batch of uploaded records standardised (one fingerprint matrix back, transferred, not copied). */
+  /** A batch of uploaded records standardised (one fingerprint matrix back, transferred, not copied), with each
+   * accepted row's RDKit pattern fingerprint and substructure-key mask (what library search screens with). */
   standardize: (records: RawStructure[]) => {
     const fps = new Uint32Array(records.length * FP_WORDS);
+    const ok: number[] = [];
     const rows = records.map((r, i) => {
       const out = standardize(rd as unknown as RDKitModule, r);
       if (!out.ok) return { error: out.error };
       fps.set(out.fp, i * FP_WORDS);
+      ok.push(i);
       return { smiles: out.smiles, descriptors: out.descriptors, changes: out.changes };
     });
-    return { rows, fps };
-  },
-  /** Rows of a list of trusted structures that contain the pattern (a library's substructure search). */
-  matchList: (a: { pattern: string; smiles: string[] }) => {
-    const lib = new rd.SubstructLibrary();
-    const q = engine.parseQuery(a.pattern);
-    try {
-      for (const s of a.smiles) lib.add_trusted_smiles(s);
-      return JSON.parse(lib.get_matches(q, true, 1, 1_000_000)) as number[];
-    } finally {
-      q.delete();
-      lib.delete();
-    }
+    return { rows, fps, ...screening(ok.map((i) => rows[i].smiles!), ok, records.length) };
   },
   /** Test hook: a call that never returns on its own (proves deadlines and cancel terminate work). */
   spin: (ms: number) => {
@@ -174,9 +199,15 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
       },
     };
   }
-  const value = reply.ok ? reply.value as { fps?: unknown } : null;
-  const words = value instanceof Uint32Array ? value : value?.fps instanceof Uint32Array ? value.fps : null;
-  const transfer: Transferable[] = words && words.buffer instanceof ArrayBuffer ? [words.buffer] : [];
+  const value = reply.ok ? reply.value as Record<string, unknown> : null;
+  const arrays = value instanceof Uint32Array
+    ? [value]
+    : value && typeof value === "object"
+    ? ["fps", "patternFps", "patternOffsets", "keys"].map((k) => value[k])
+    : [];
+  const transfer: Transferable[] = arrays.filter((a): a is Uint8Array | Uint32Array =>
+    (a instanceof Uint32Array || a instanceof Uint8Array) && a.buffer instanceof ArrayBuffer
+  ).map((a) => a.buffer as ArrayBuffer);
   self.postMessage(reply, transfer);
 };
 

@@ -5,6 +5,7 @@
  */
 import type { FingerprintIndex } from "../search/fp_index.ts";
 import type { Library } from "../data/libraries/library.ts";
+import { librarySubstructure } from "../data/libraries/substructure.ts";
 import type { Compound } from "../data/model.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { Provenance, ToolContext } from "./context.ts";
@@ -104,7 +105,7 @@ export function searchSpace(ref: string | undefined, ctx: ToolContext): SearchSp
     pushdown: false,
     similar: (q, signal) => similar(lib.fpIndex, lib.fpCounts, q, signal),
     substructure: (p, limit, signal) =>
-      substructure(ctx.chem.substructureOf(p, lib.smiles, { signal }), limit),
+      substructure(librarySubstructure(ctx.chem, lib, p, { signal }), limit),
   };
 }
 

@@ -6,6 +6,7 @@
 import { FP_WORDS } from "../../chem/fingerprint.ts";
 import type { ChemService } from "../../chem/pool.ts";
 import { LIBRARY_DESCRIPTORS } from "../../chem/standardize.ts";
+import { SUBSTRUCTURE_KEYS } from "../../chem/substructure_keys.ts";
 import { ChemAgentError } from "../../errors.ts";
 import {
   type DuplicateRecord,
@@ -87,6 +88,13 @@ function limited(
   });
 }
 
+/** A copy in a SharedArrayBuffer. */
+export function shared<T extends Uint8Array | Uint32Array>(a: T): T {
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
 /** Imports one library from a byte stream; resolves with the stored library and its report. */
 export async function importLibrary(
   body: ReadableStream<Uint8Array>,
@@ -139,6 +147,8 @@ export async function importLibrary(
   const smiles: string[] = [], names: string[] = [], recs: number[] = [];
   let fps = new Uint32Array(1024 * FP_WORDS);
   let desc = new Float32Array(1024 * DESC);
+  // Pattern fingerprints (RDKit pickles, ~600 bytes a row) and substructure-key masks, for substructure search.
+  let pfps = new Uint8Array(1024 * 640), pOffsets = new Uint32Array(1025), keys = new Uint32Array(1024);
   const seen = new Map<string, number>();
   const rejected: RejectedRecord[] = [];
   const duplicates: DuplicateRecord[] = [];
@@ -169,6 +179,21 @@ export async function importLibrary(
     const d = new Float32Array(rows * 2 * DESC);
     d.set(desc);
     desc = d;
+    const o = new Uint32Array(rows * 2 + 1);
+    o.set(pOffsets);
+    pOffsets = o;
+    const k = new Uint32Array(rows * 2);
+    k.set(keys);
+    keys = k;
+  };
+  const addPattern = (fp: Uint8Array, k: number) => {
+    if (pOffsets[k] + fp.length > pfps.length) {
+      const b = new Uint8Array(Math.max(pfps.length * 2, pOffsets[k] + fp.length));
+      b.set(pfps);
+      pfps = b;
+    }
+    pfps.set(fp, pOffsets[k]);
+    pOffsets[k + 1] = pOffsets[k] + fp.length;
   };
 
   // Batches run in the pool concurrently; results are taken in file order so numbering and duplicates are stable.
@@ -204,6 +229,8 @@ export async function importLibrary(
       if (row.changes.length) nStandardized++;
       fps.set(out.fps.subarray(i * FP_WORDS, (i + 1) * FP_WORDS), k * FP_WORDS);
       desc.set(row.descriptors, k * DESC);
+      addPattern(out.patternFps.subarray(out.patternOffsets[i], out.patternOffsets[i + 1]), k);
+      keys[k] = out.keys[i];
     });
     if (o.onProgress && performance.now() - lastReport > 100) {
       lastReport = performance.now();
@@ -282,6 +309,13 @@ export async function importLibrary(
     { smiles, names, records: Uint32Array.from(recs) },
     desc.slice(0, n * DESC),
     fps.slice(0, n * FP_WORDS),
+    {
+      // Shared memory: the chemistry workers read the fingerprints without a copy each.
+      fps: shared(pfps.subarray(0, pOffsets[n])),
+      offsets: shared(pOffsets.subarray(0, n + 1)),
+      keys: keys.slice(0, n),
+      keyNames: SUBSTRUCTURE_KEYS,
+    },
   );
   // Re-check the name: another upload may have taken it while this one ran.
   if (o.store.byName(name, o.viewer)) {

@@ -45,6 +45,16 @@ export interface ImportReport {
 
 export const REPORT_LIMIT = 10_000;
 
+/** What substructure search screens with, computed at import and stored with the library: RDKit pattern
+ * fingerprints (pickles in shared memory, row i at offsets[i]..offsets[i+1]) and per-row masks of the
+ * substructure keys (bit k: the row contains keyNames[k]). */
+export interface LibraryScreen {
+  fps: Uint8Array;
+  offsets: Uint32Array;
+  keys: Uint32Array;
+  keyNames: readonly string[];
+}
+
 /** Public description of a library (GET /api/libraries). */
 export interface LibraryMeta {
   id: string;
@@ -68,7 +78,10 @@ export class Library {
   /** Packed Morgan r2/2048, FP_WORDS words per row. */
   readonly fingerprints: Uint32Array;
   readonly fpCounts: Uint16Array;
+  /** Absent for libraries stored before pattern fingerprints were kept (computed on first search then). */
+  readonly screen?: LibraryScreen;
   #compounds?: Compound[];
+  #onClose: (() => void)[] = [];
   #fpIndex?: FingerprintIndex;
 
   constructor(
@@ -76,7 +89,9 @@ export class Library {
     rows: { smiles: string[]; names: string[]; records: Uint32Array },
     descriptors: Float32Array,
     fingerprints: Uint32Array,
+    screen?: LibraryScreen,
   ) {
+    this.screen = screen;
     this.meta = meta;
     this.smiles = rows.smiles;
     this.names = rows.names;
@@ -101,6 +116,12 @@ export class Library {
   /** Frees the index's workers (the library was deleted). */
   close(): void {
     this.#fpIndex?.close();
+    for (const f of this.#onClose.splice(0)) f();
+  }
+
+  /** Runs `f` when the library is deleted (e.g. the chemistry pool forgets its structures). */
+  onClose(f: () => void): void {
+    this.#onClose.push(f);
   }
 
   /** Row id as tools show it: `<library id>:<record number>` (stable across restarts). */

@@ -1,15 +1,26 @@
 /**
- * @module The libraries of this instance: kept in memory, persisted in the state directory as one JSON file
- * (description, structures, names) and one binary file (fingerprints, descriptors, record numbers) per library,
- * reloaded at start. Who sees a library: everyone when authentication is off; only its uploader (the token's
- * `sub`) when it is on. Names resolve like compound names: exact, then within a few typing errors.
+ * @module The libraries of this instance: kept in memory, persisted by a driver — the state directory
+ * (file_driver.ts) or PostgreSQL (pg_driver.ts) — and reloaded at start. Who sees a library: everyone when
+ * authentication is off; only its uploader (the token's `sub`) when it is on. Names resolve like compound names:
+ * exact, then within a few typing errors.
  */
-import { FP_WORDS } from "../../chem/fingerprint.ts";
-import { LIBRARY_DESCRIPTORS } from "../../chem/standardize.ts";
 import { ChemAgentError } from "../../errors.ts";
 import { normalizeName } from "../normalize.ts";
 import { editDistance, suggestionDistance } from "../suggest.ts";
-import { Library, type LibraryMeta } from "./library.ts";
+import { FileLibraryDriver } from "./file_driver.ts";
+import type { Library } from "./library.ts";
+
+/** Where libraries persist. */
+export interface LibraryDriver {
+  /** Every stored library; a damaged one is skipped and named. */
+  load(): Promise<{ libraries: Library[]; skipped: string[] }>;
+  /** Ids of the stored libraries (to notice another instance's uploads and deletes). */
+  ids(): Promise<string[]>;
+  read(id: string): Promise<Library>;
+  save(lib: Library): Promise<void>;
+  remove(id: string): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** Who is asking: `sub` of the verified token, and whether ownership is enforced (auth on). */
 export interface Viewer {
@@ -20,7 +31,6 @@ export interface Viewer {
 export const ANYONE: Viewer = { enforced: false };
 
 const ID = /^lib_[0-9a-f]{16}$/;
-const DESC = LIBRARY_DESCRIPTORS.length;
 
 /** `lib_` + 64 random bits. */
 export function newLibraryId(): string {
@@ -33,51 +43,26 @@ export class LibraryStore {
   readonly #libs = new Map<string, Library>();
   /** Changes whenever a library is added or removed (tool-result cache keys include it). */
   #generation = 0;
+  /** Ids being saved or removed right now: refresh() leaves them alone. */
+  readonly #busy = new Set<string>();
 
-  /** `dir` = where libraries persist (created on first save); null keeps them in memory only. */
-  constructor(readonly dir: string | null) {}
+  readonly driver: LibraryDriver | null;
+
+  /** A state directory (files), a driver, or null: in memory only. */
+  constructor(where: string | LibraryDriver | null) {
+    this.driver = typeof where === "string" ? new FileLibraryDriver(where) : where;
+  }
 
   get generation(): number {
     return this.#generation;
   }
 
-  /** Loads every persisted library; a damaged file is skipped and named in the returned list. */
+  /** Loads every persisted library; a damaged one is skipped and named in the returned list. */
   async load(): Promise<{ loaded: number; skipped: string[] }> {
-    if (!this.dir) return { loaded: 0, skipped: [] };
-    const skipped: string[] = [];
-    let entries: Deno.DirEntry[] = [];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(this.dir));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return { loaded: 0, skipped };
-      throw e;
-    }
-    for (const e of entries) {
-      const m = /^(lib_[0-9a-f]{16})\.json$/.exec(e.name);
-      if (!m) continue;
-      try {
-        this.#put(await this.#read(m[1]));
-      } catch (err) {
-        skipped.push(`${e.name}: ${(err as Error).message}`);
-      }
-    }
+    if (!this.driver) return { loaded: 0, skipped: [] };
+    const { libraries, skipped } = await this.driver.load();
+    for (const lib of libraries) this.#put(lib);
     return { loaded: this.#libs.size, skipped };
-  }
-
-  async #read(id: string): Promise<Library> {
-    const json = JSON.parse(await Deno.readTextFile(`${this.dir}/${id}.json`)) as {
-      meta: LibraryMeta;
-      smiles: string[];
-      names: string[];
-    };
-    const bin = await Deno.readFile(`${this.dir}/${id}.bin`);
-    const n = json.smiles.length;
-    if (bin.byteLength !== n * (FP_WORDS + DESC + 1) * 4) throw new Error("binary file does not match");
-    const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-    const fps = new Uint32Array(buf, 0, n * FP_WORDS);
-    const desc = new Float32Array(buf, n * FP_WORDS * 4, n * DESC);
-    const records = new Uint32Array(buf, n * (FP_WORDS + DESC) * 4, n);
-    return new Library(json.meta, { smiles: json.smiles, names: json.names, records }, desc, fps);
   }
 
   #put(lib: Library): void {
@@ -85,23 +70,44 @@ export class LibraryStore {
     this.#generation++;
   }
 
-  /** Adds (and persists) a library; binary first, then the JSON that makes it visible on reload. */
+  /** Adds (and persists) a library. */
   async add(lib: Library): Promise<void> {
-    if (this.dir) {
-      await Deno.mkdir(this.dir, { recursive: true });
-      const n = lib.size;
-      const bin = new Uint8Array(n * (FP_WORDS + DESC + 1) * 4);
-      new Uint32Array(bin.buffer, 0, n * FP_WORDS).set(lib.fingerprints.subarray(0, n * FP_WORDS));
-      new Float32Array(bin.buffer, n * FP_WORDS * 4, n * DESC).set(lib.descriptors.subarray(0, n * DESC));
-      new Uint32Array(bin.buffer, n * (FP_WORDS + DESC) * 4, n).set(lib.records.subarray(0, n));
-      const base = `${this.dir}/${lib.meta.id}`;
-      await Deno.writeFile(`${base}.bin.tmp`, bin);
-      await Deno.rename(`${base}.bin.tmp`, `${base}.bin`);
-      const json = JSON.stringify({ meta: lib.meta, smiles: lib.smiles, names: lib.names });
-      await Deno.writeTextFile(`${base}.json.tmp`, json);
-      await Deno.rename(`${base}.json.tmp`, `${base}.json`);
+    this.#busy.add(lib.meta.id);
+    try {
+      await this.driver?.save(lib);
+      this.#put(lib);
+    } finally {
+      this.#busy.delete(lib.meta.id);
     }
-    this.#put(lib);
+  }
+
+  /**
+   * Catches up with the driver: libraries another instance added are loaded, ones it deleted are dropped.
+   * Returns what changed; a library that cannot be read is skipped (and tried again next time).
+   */
+  async refresh(): Promise<{ added: string[]; removed: string[]; skipped: string[] }> {
+    const out = { added: [] as string[], removed: [] as string[], skipped: [] as string[] };
+    if (!this.driver) return out;
+    const stored = new Set(await this.driver.ids());
+    for (const id of stored) {
+      if (this.#libs.has(id) || this.#busy.has(id)) continue;
+      try {
+        const lib = await this.driver.read(id);
+        if (this.#libs.has(id) || this.#busy.has(id)) continue; // added here meanwhile
+        this.#put(lib);
+        out.added.push(id);
+      } catch (e) {
+        out.skipped.push(`${id}: ${(e as Error).message}`);
+      }
+    }
+    for (const [id, lib] of this.#libs) {
+      if (stored.has(id) || this.#busy.has(id)) continue;
+      this.#libs.delete(id);
+      lib.close();
+      this.#generation++;
+      out.removed.push(id);
+    }
+    return out;
   }
 
   visible(lib: Library, v: Viewer): boolean {
@@ -171,12 +177,18 @@ export class LibraryStore {
     this.#libs.delete(lib.meta.id);
     lib.close();
     this.#generation++;
-    if (!this.dir) return;
-    for (const ext of ["json", "bin"]) {
-      await Deno.remove(`${this.dir}/${lib.meta.id}.${ext}`).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      });
+    this.#busy.add(lib.meta.id);
+    try {
+      await this.driver?.remove(lib.meta.id);
+    } finally {
+      this.#busy.delete(lib.meta.id);
     }
+  }
+
+  /** Closes the driver (a database connection). */
+  async close(): Promise<void> {
+    for (const lib of this.#libs.values()) lib.close();
+    await this.driver?.close();
   }
 }
 
