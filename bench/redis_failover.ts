@@ -46,9 +46,8 @@ async function measure(
     for (let i = 0; !stop; i++) {
       const t0 = performance.now();
       try {
-        await p.write((pl) =>
-          pl.set(`chemagent:bench:failover:durable:{${i % 64}}`, String(i), "PX", 60_000)
-        );
+        const key = `chemagent:bench:failover:durable:{${i % 64}}`;
+        await p.write(key, (pl) => pl.set(key, String(i), "PX", 60_000));
         writes++;
       } catch {
         failed++;
