@@ -1,6 +1,7 @@
 /** WebSocket load: N concurrent connections each running queries against a separate server process;
  * reports connections held, event latency p50/p99, server RSS per connection and delivery.
  * CI-sized by default (WS_CONNECTIONS=200); `bash bench/ws_10k.sh` raises the fd limit and runs 10,000. */
+import { cpuUsage } from "node:process";
 import { fmt, percentile, startServerProcess } from "./lib.ts";
 
 export async function benchWs(
@@ -48,6 +49,7 @@ export async function benchWs(
     );
   }
   const rssConnected = await rss(pid);
+  const cpu0 = await cpuMs(pid), self0 = cpuUsage();
   // Queries at a fixed total rate, spread over the connections, for `seconds`.
   const interval = 1000 / rate;
   const end = performance.now() + seconds * 1000;
@@ -65,6 +67,9 @@ export async function benchWs(
     else if (sent % 50 === 0) await new Promise((r) => setTimeout(r, 0));
   }
   await new Promise((r) => setTimeout(r, 1500)); // let in-flight queries finish
+  const serverCpu = (await cpuMs(pid)) - cpu0;
+  const self1 = cpuUsage();
+  const clientCpu = (self1.user + self1.system - self0.user - self0.system) / 1000;
   for (const [, n] of expectedBy) expected += n;
   const complete = [...expectedBy.entries()].filter(([q, n]) => seenBy.get(q) === n).length;
   for (const ws of sockets) ws.close();
@@ -78,6 +83,9 @@ export async function benchWs(
     `  delivery ${
       fmt((received / Math.max(1, expected)) * 100, 3)
     }% (${received}/${expected} events; ${complete}/${expectedBy.size} queries complete and gap-free)  [target 100%; CI floor ≥ 99.9%]`,
+    `  CPU per query: server ${fmt(serverCpu / Math.max(1, sent) * 1000, 0)} µs, this client ${
+      fmt(clientCpu / Math.max(1, sent) * 1000, 0)
+    } µs (server busy ${fmt(serverCpu / (seconds * 10), 0)}% of one core; both share this machine's cores)`,
     `  server RSS ${fmt(rssBefore / 2 ** 20, 0)} MiB idle → ${
       fmt(rssConnected / 2 ** 20, 0)
     } MiB with ${opened} connections: ${
@@ -96,6 +104,13 @@ async function serverPid(url: string): Promise<number | undefined> {
   }).output();
   const pid = Number(new TextDecoder().decode(out.stdout).trim());
   return pid || undefined;
+}
+
+/** User + system CPU time of a process (ms), from /proc (clock ticks of 10 ms). */
+async function cpuMs(pid?: number): Promise<number> {
+  if (!pid) return 0;
+  const f = (await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "")).split(") ")[1]?.split(" ") ?? [];
+  return (Number(f[11] ?? 0) + Number(f[12] ?? 0)) * 10;
 }
 
 async function rss(pid?: number): Promise<number> {
