@@ -3,11 +3,14 @@
  * serves a response whose only header is content-type on a faster path than any other; this shows what the
  * second header alone costs next to bare Hono's /health, so the /health ratio can be read against it. */
 const BODY = JSON.stringify({ status: "ok" });
+const JSON_INIT = { headers: { "content-type": "application/json" } };
 Deno.serve({
   port: 0,
   hostname: "127.0.0.1",
   onListen: ({ port }) => console.log(JSON.stringify({ port })),
 }, (req) => {
-  const id = req.headers.get("x-request-id") ?? crypto.randomUUID();
-  return new Response(BODY, { headers: { "content-type": "application/json", "x-request-id": id } });
+  const res = new Response(BODY, JSON_INIT);
+  // Set after construction: cheaper than a two-header init (see edge/fast_path.ts withHeaders).
+  res.headers.set("x-request-id", req.headers.get("x-request-id") ?? crypto.randomUUID());
+  return res;
 });

@@ -35,6 +35,24 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
 const EXPOSE = "x-request-id,Retry-After";
 
+const JSON_INIT = { headers: { "content-type": "application/json" } };
+
+/**
+ * A Response with these headers, built as Deno serves fastest: with content-type alone in the init, then the
+ * others set on it. A Response whose init names more headers is prepared for a native send when it is built
+ * (~3.5 µs, a finalizer registered per response) and measured slower under load than this.
+ */
+function withHeaders(body: Uint8Array<ArrayBuffer> | null, status: number, headers: Record<string, string>) {
+  const type = headers["content-type"];
+  const res = new Response(
+    body,
+    status === 200 && type === "application/json" ? JSON_INIT : { status, headers: { "content-type": type } },
+  );
+  const h = res.headers;
+  for (const k in headers) if (k !== "content-type") h.set(k, headers[k]);
+  return res;
+}
+
 /** Requests the fast path answered itself (tests and the bench check that it is really taken). */
 export const fastPathServed = { health: 0, get: 0, post: 0 };
 
@@ -80,9 +98,8 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
   };
 
   const health = (id: string, t0: number) => {
-    const res = new Response(HEALTH_BODY, {
-      headers: { "content-type": "application/json", "x-request-id": id },
-    });
+    const res = new Response(HEALTH_BODY, JSON_INIT);
+    res.headers.set("x-request-id", id); // cheaper than a two-header init (see withHeaders)
     record("/health", "GET", 200, id, t0);
     fastPathServed.health++;
     return res;
@@ -111,7 +128,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
       h.vary += ", Origin";
     }
     h["access-control-expose-headers"] = EXPOSE;
-    const res = new Response(r.body, { status: r.status, headers: h });
+    const res = withHeaders(r.body, r.status, h);
     record("/api/query", req.method, r.status, id, t0);
     if (isGet) fastPathServed.get++;
     else fastPathServed.post++;
