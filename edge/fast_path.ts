@@ -35,6 +35,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
 const EXPOSE = "x-request-id,Retry-After";
 
+const UTF8 = new TextDecoder();
 const JSON_INIT = { headers: { "content-type": "application/json" } };
 
 /**
@@ -147,7 +148,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
     }
     let res: Response | undefined;
     if (bytes.byteLength <= maxBodyBytes) {
-      res = answer(req, "P" + new TextDecoder().decode(bytes), false, requestIdOf(req), t0);
+      res = answer(req, "P" + UTF8.decode(bytes), false, requestIdOf(req), t0);
     }
     // Not a hit: the routed path, with the same body (its drain middleware counts the request from here on).
     if (!res) return await full(new Request(req, { body: bytes }), info);
