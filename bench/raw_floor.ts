@@ -10,7 +10,7 @@ Deno.serve({
   onListen: ({ port }) => console.log(JSON.stringify({ port })),
 }, (req) => {
   const res = new Response(BODY, JSON_INIT);
-  // Set after construction: cheaper than a two-header init (see edge/fast_path.ts withHeaders).
+  // Set after construction: cheaper than a two-header init (see edge/fast_path.ts, health).
   res.headers.set("x-request-id", req.headers.get("x-request-id") ?? crypto.randomUUID());
   return res;
 });

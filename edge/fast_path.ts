@@ -38,22 +38,6 @@ const EXPOSE = "x-request-id,Retry-After";
 const UTF8 = new TextDecoder();
 const JSON_INIT = { headers: { "content-type": "application/json" } };
 
-/**
- * A Response with these headers, built as Deno serves fastest: with content-type alone in the init, then the
- * others set on it. A Response whose init names more headers is prepared for a native send when it is built
- * (~3.5 µs, a finalizer registered per response) and measured slower under load than this.
- */
-function withHeaders(body: Uint8Array<ArrayBuffer> | null, status: number, headers: Record<string, string>) {
-  const type = headers["content-type"];
-  const res = new Response(
-    body,
-    status === 200 && type === "application/json" ? JSON_INIT : { status, headers: { "content-type": type } },
-  );
-  const h = res.headers;
-  for (const k in headers) if (k !== "content-type") h.set(k, headers[k]);
-  return res;
-}
-
 /** Requests the fast path answered itself (tests and the bench check that it is really taken). */
 export const fastPathServed = { health: 0, get: 0, post: 0 };
 
@@ -100,7 +84,9 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
 
   const health = (id: string, t0: number) => {
     const res = new Response(HEALTH_BODY, JSON_INIT);
-    res.headers.set("x-request-id", id); // cheaper than a two-header init (see withHeaders)
+    // Set after construction: Deno prepares an init naming two or more headers for a native send when the
+    // Response is built (~3.5 µs, a finalizer per response); for two headers this measured faster under load.
+    res.headers.set("x-request-id", id);
     record("/health", "GET", 200, id, t0);
     fastPathServed.health++;
     return res;
@@ -129,7 +115,8 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
       h.vary += ", Origin";
     }
     h["access-control-expose-headers"] = EXPOSE;
-    const res = withHeaders(r.body, r.status, h);
+    // An init naming all headers: with this many, measured a little faster than setting them one by one.
+    const res = new Response(r.body, { status: r.status, headers: h });
     record("/api/query", req.method, r.status, id, t0);
     if (isGet) fastPathServed.get++;
     else fastPathServed.post++;
