@@ -77,9 +77,16 @@ interface Pair {
 async function cachedBytes(
   url: string,
   q: string,
-): Promise<{ get: Uint8Array<ArrayBuffer>; post: Uint8Array<ArrayBuffer> }> {
+): Promise<
+  { get: Uint8Array<ArrayBuffer>; getHeaders: Record<string, string>; post: Uint8Array<ArrayBuffer> }
+> {
   for (let i = 0; i < 2; i++) await (await fetch(url + getPath(q))).arrayBuffer(); // compute, then a hit
-  const get = new Uint8Array(await (await fetch(url + getPath(q))).arrayBuffer());
+  const hit = await fetch(url + getPath(q));
+  const get = new Uint8Array(await hit.arrayBuffer());
+  // The hit's own headers, less those Deno writes itself and the per-request id (the floor sends a fresh one).
+  const getHeaders = Object.fromEntries(
+    [...hit.headers].filter(([k]) => !["date", "content-length", "x-request-id"].includes(k)),
+  );
   const post = new Uint8Array(
     await (await fetch(url + "/api/query", {
       method: "POST",
@@ -87,7 +94,7 @@ async function cachedBytes(
       body: postBody(q),
     })).arrayBuffer(),
   );
-  return { get, post };
+  return { get, getHeaders, post };
 }
 
 async function round(seconds: number, pin: boolean) {
@@ -103,6 +110,11 @@ async function round(seconds: number, pin: boolean) {
       sizes[name] = b.get.byteLength;
       await fetch(`${bare.url}/bytes/${name}-get`, { method: "PUT", body: b.get });
       await fetch(`${bare.url}/bytes/${name}-post`, { method: "PUT", body: b.post });
+      await fetch(`${floor.url}/bytes/${name}-get`, {
+        method: "PUT",
+        body: b.get,
+        headers: { "x-floor-headers": JSON.stringify(b.getHeaders) },
+      });
     }
     if (pin) {
       await Promise.all(
@@ -123,6 +135,12 @@ async function round(seconds: number, pin: boolean) {
     }
     pairs.push({ name: "/health", ours: { path: "/health" }, bare: { path: "/health" } });
     pairs.push({ name: "floor", floor: true, ours: { path: "/health" }, bare: { path: "/health" } });
+    pairs.push({
+      name: "floor GET",
+      floor: true,
+      ours: { path: "/bytes/small-get" },
+      bare: { path: "/bytes/small-get" },
+    });
     const out: Record<string, { ours: number; bare: number }> = {};
     for (const p of pairs) {
       const load = (s: number) =>
@@ -265,6 +283,17 @@ export async function benchHitPath(seconds = 3, rounds = 5): Promise<string[]> {
           ` vs bare Hono /health → ${fmt(median(ratios))}× [${fmt(Math.min(...ratios))}–${
             fmt(Math.max(...ratios))
           }] (a second response header leaves Deno's single-content-type fast path)`,
+      );
+      continue;
+    }
+    if (name === "floor GET") {
+      lines.push(
+        `  Deno's floor for a cached GET ${
+          fmt(results[0].sizes.small / 1024, 1)
+        } KB: a raw Deno.serve handler ` +
+          `sending the same bytes with the hit's headers (no work) vs bare Hono → ${fmt(median(ratios))}× [${
+            fmt(Math.min(...ratios))
+          }–${fmt(Math.max(...ratios))}]`,
       );
       continue;
     }
