@@ -25,6 +25,7 @@ try {
 const { config, log } = app;
 keepServingOnConnectionErrors((msg, fields) => log.warn(msg, fields));
 
+const probed = app.lifecycle.probeChemistry?.();
 const server = Deno.serve({
   port: config.CHEMAGENT_PORT,
   hostname: config.CHEMAGENT_HOST,
@@ -36,9 +37,12 @@ const server = Deno.serve({
   },
 }, app.fetch);
 
-// Slow optional indices (substructure library, "did you mean") build after we are serving, then the cache warms
-// from common and recently frequent questions — in the background, never delaying readiness.
-app.background().catch((e) => log.warn("background start-up work failed", { error: String(e) }));
+// Slow optional indices (substructure library, "did you mean") build after we are serving and the first
+// readiness probe is answered (on a small machine they would compete with it for the cores), then the cache
+// warms from common and recently frequent questions — in the background, never delaying readiness.
+Promise.resolve(probed).finally(() =>
+  app.background().catch((e) => log.warn("background start-up work failed", { error: String(e) }))
+);
 
 let stopping = false;
 for (const sig of ["SIGTERM", "SIGINT"] as const) {

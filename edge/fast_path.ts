@@ -35,6 +35,9 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
 const EXPOSE = "x-request-id,Retry-After";
 
+const UTF8 = new TextDecoder();
+const JSON_INIT = { headers: { "content-type": "application/json" } };
+
 /** Requests the fast path answered itself (tests and the bench check that it is really taken). */
 export const fastPathServed = { health: 0, get: 0, post: 0 };
 
@@ -80,9 +83,10 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
   };
 
   const health = (id: string, t0: number) => {
-    const res = new Response(HEALTH_BODY, {
-      headers: { "content-type": "application/json", "x-request-id": id },
-    });
+    const res = new Response(HEALTH_BODY, JSON_INIT);
+    // Set after construction: Deno prepares an init naming two or more headers for a native send when the
+    // Response is built (~3.5 µs, a finalizer per response); for two headers this measured faster under load.
+    res.headers.set("x-request-id", id);
     record("/health", "GET", 200, id, t0);
     fastPathServed.health++;
     return res;
@@ -111,6 +115,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
       h.vary += ", Origin";
     }
     h["access-control-expose-headers"] = EXPOSE;
+    // An init naming all headers: with this many, measured a little faster than setting them one by one.
     const res = new Response(r.body, { status: r.status, headers: h });
     record("/api/query", req.method, r.status, id, t0);
     if (isGet) fastPathServed.get++;
@@ -130,7 +135,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
     }
     let res: Response | undefined;
     if (bytes.byteLength <= maxBodyBytes) {
-      res = answer(req, "P" + new TextDecoder().decode(bytes), false, requestIdOf(req), t0);
+      res = answer(req, "P" + UTF8.decode(bytes), false, requestIdOf(req), t0);
     }
     // Not a hit: the routed path, with the same body (its drain middleware counts the request from here on).
     if (!res) return await full(new Request(req, { body: bytes }), info);

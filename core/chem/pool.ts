@@ -159,23 +159,27 @@ export class ChemPool implements ChemService {
   #listeners: ((reason: "timeout" | "cancelled" | "crashed") => void)[] = [];
   #startFailures = 0;
   #failStart: (e: Error) => void = () => {};
+  #firstReady: () => void = () => {};
 
   constructor(opts: ChemPoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? navigator.hardwareConcurrency ?? 2);
     this.timeoutMs = opts.timeoutMs ?? 5_000;
     this.chunkSize = opts.chunkSize ?? 500;
-    for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
-    this.#spare = this.#spawn();
-    this.started = Promise.race([
-      Promise.any(this.#slots.map((s) => s.whenReady)),
-      new Promise<never>((_, reject) =>
-        this.#failStart = (e) => {
-          this.close();
-          reject(e);
-        }
-      ),
-    ]);
-    this.started.catch(() => {});
+    // One worker first: the others and the spare compiling RDKit at the same time would slow it down (and
+    // start-up with it) on a small machine; they start once it is ready.
+    this.#slots.push(this.#spawn());
+    this.started = new Promise<void>((resolve, reject) => {
+      this.#firstReady = resolve;
+      this.#failStart = (e) => {
+        this.close();
+        reject(e);
+      };
+    });
+    this.started.then(() => {
+      if (this.#closed) return;
+      while (this.#slots.length < this.size) this.#slots.push(this.#spawn());
+      this.#spare ??= this.#spawn();
+    }, () => {});
   }
 
   /** Called on every worker replacement (metrics). */
@@ -200,6 +204,7 @@ export class ChemPool implements ChemService {
         this.#startFailures = 0;
         slot.ready = true;
         markReady();
+        this.#firstReady();
         this.#dispatch();
         return;
       }

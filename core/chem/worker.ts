@@ -211,4 +211,7 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
   self.postMessage(reply, transfer);
 };
 
+// One calculation before saying ready: RDKit's first call is ~100 ms slower (code warming up); paid here, while
+// the server is still starting, it is not paid by the readiness probe or the first user.
+engine.facts("CC(=O)Oc1ccccc1C(=O)O");
 self.postMessage({ ready: true, version: engine.version } satisfies WorkerReply);

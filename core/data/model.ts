@@ -12,6 +12,8 @@ export interface Compound {
   smiles: string | null;
   canonical_smiles: string | null;
   inchikey: string | null;
+  /** Standard InChI computed by RDKit at build time (the embedded dataset; absent elsewhere). */
+  inchi?: string | null;
   phase: number | null;
   first_approval: number | null;
   atc: string[];
@@ -38,6 +40,7 @@ export function bareCompound(id: string, name: string, chemblIds: string[] = [])
     smiles: null,
     canonical_smiles: null,
     inchikey: null,
+    inchi: null,
     phase: null,
     first_approval: null,
     atc: [],

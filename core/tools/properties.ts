@@ -1,6 +1,8 @@
 /** @module properties and lipinski: descriptors computed by RDKit for a compound or any SMILES. */
 import { z } from "zod";
 import { lipinski as ro5, veber } from "../chem/rules.ts";
+import type { MoleculeFacts } from "../chem/engine.ts";
+import type { Compound } from "../data/model.ts";
 import { ChemAgentError } from "../errors.ts";
 import type { ToolContext } from "./context.ts";
 import { defineTool, ref } from "./define.ts";
@@ -10,10 +12,27 @@ import { compoundProvenance, summarize } from "./views.ts";
 const moleculeArgs = z.object({ compound: ref.compound.optional(), smiles: ref.compound.optional() })
   .refine((a) => a.compound || a.smiles, { message: "give compound or smiles" });
 
+/**
+ * The facts RDKit computed for a dataset compound at build time, when they are what a worker would compute now
+ * (same RDKit version, same canonical structure): a lookup, no worker round trip. Null otherwise (another
+ * data source, a library row, a record built without an InChI).
+ */
+export function storedFacts(c: Compound, smiles: string, ctx: ToolContext): MoleculeFacts | null {
+  if (ctx.data.rdkitVersion !== ctx.chem.version) return null;
+  if (!c.inchi || !c.inchikey || !c.descriptors || c.canonical_smiles !== smiles) return null;
+  return {
+    canonical_smiles: c.canonical_smiles,
+    inchi: c.inchi,
+    inchikey: c.inchikey,
+    descriptors: c.descriptors,
+  };
+}
+
 async function computeFor(args: { compound?: string; smiles?: string }, ctx: ToolContext) {
   const mol = await resolveMolecule(args, ctx);
   // A dataset structure is trusted (some peptides exceed the user-input limits but are known to be safe).
-  const facts = await ctx.chem.facts(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
+  const facts = (mol.compound && storedFacts(mol.compound, mol.smiles, ctx)) ||
+    await ctx.chem.facts(mol.smiles, { signal: ctx.signal, trusted: !!mol.compound });
   const provenance = [
     ...(mol.compound ? compoundProvenance(mol.compound) : []),
     { source: `RDKit ${ctx.chem.version}`, note: "descriptors computed from the structure" },

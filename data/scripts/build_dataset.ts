@@ -95,6 +95,7 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
       smiles: r.CANONICAL_SMILES || null,
       canonical_smiles: null,
       inchikey: null,
+      inchi: null,
       phase: r.DEVELOPMENT_PHASE ? Number(r.DEVELOPMENT_PHASE) : null,
       first_approval: r.FIRST_APPROVAL ? Number(r.FIRST_APPROVAL) : null,
       atc: uniq(r.ATC_CODE.split(/;\s*/).filter(Boolean)),
@@ -214,6 +215,10 @@ export async function buildDataset(): Promise<{ json: string; fingerprints: Uint
       const f = chem.facts(c.smiles);
       c.canonical_smiles = f.canonical_smiles;
       c.inchikey = f.inchikey || null;
+      // The InChI is kept where the facts of the canonical SMILES are the same (what the properties tool would
+      // compute at run time): there the stored facts answer without a worker, exactly as one would.
+      const again = chem.facts(f.canonical_smiles);
+      c.inchi = f.inchi && JSON.stringify(again) === JSON.stringify(f) ? f.inchi : null;
       c.descriptors = f.descriptors;
       fps.set(chem.fingerprint(c.smiles), i * FP_WORDS);
     } catch (e) {

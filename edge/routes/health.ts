@@ -11,6 +11,9 @@ export interface Lifecycle {
   indicesReady?: boolean;
   /** Cache warming finished. */
   warmed?: boolean;
+  /** Starts a readiness probe now (set by the routes; main.ts calls it before listening, so the first /ready
+   * finds the answer there instead of waiting for a worker round trip). */
+  probeChemistry?: () => Promise<unknown>;
   /** The Redis provider's state (topology, incidents, primaries), when Redis is configured. */
   redis?: () => RedisStatus;
 }
@@ -67,6 +70,7 @@ export function healthRoutes(agent: Agent, life: Lifecycle) {
     return running;
   };
 
+  life.probeChemistry = probe;
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/ready", async (c) => {
     const [chem, db] = await Promise.all([probe(), dataProbe(agent)]);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ChemAgentError } from "../../core/mod.ts";
 import { bulkTanimoto, tanimoto } from "../../core/chem/mod.ts";
 import { testAgent } from "../helpers.ts";
+import { storedFacts } from "../../core/tools/properties.ts";
 
 const agent = await testAgent();
 // deno-lint-ignore no-explicit-any
@@ -19,6 +20,26 @@ Deno.test("properties of aspirin are computed by RDKit (not typed in)", async ()
   const raw = await run("properties", { smiles: "CCO" });
   assert.equal(raw.properties.formula, "C2H6O");
   assert.equal(raw.properties.heavy_atoms, 3);
+});
+
+Deno.test("a dataset compound's facts are the build's RDKit facts: equal to a worker's now, no round trip", async () => {
+  const stored = agent.data.compounds.filter((c) => c.inchi);
+  assert.ok(stored.length > 8000);
+  // A spread sample (the build checked every one of them the same way before keeping its InChI).
+  for (const c of stored.filter((_, i) => i % 50 === 0)) {
+    const computed = await agent.chem.facts(c.canonical_smiles!, { trusted: true });
+    assert.deepEqual(storedFacts(c, c.canonical_smiles!, agent.context()), computed, c.id);
+  }
+  const calls = agent.chem.stats().calls;
+  const r = await run("properties", { compound: "caffeine" });
+  assert.equal(agent.chem.stats().calls, calls, "no worker call for a lookup");
+  const direct = await agent.chem.facts(r.smiles, { trusted: true });
+  assert.deepEqual([r.smiles, r.inchi, r.inchikey, r.properties], [
+    direct.canonical_smiles,
+    direct.inchi,
+    direct.inchikey,
+    direct.descriptors,
+  ]);
 });
 
 Deno.test("Lipinski lists violations (cyclosporin fails)", async () => {
