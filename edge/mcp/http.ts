@@ -10,8 +10,7 @@ import type { Access } from "../ws/access.ts";
 import { type Principal, tokenFromRequest, type Verifier } from "../ws/auth.ts";
 import { MemoryEventStore } from "./event_store.ts";
 import { hostCheck } from "./origin.ts";
-import { createMcpServer } from "./server.ts";
-import { McpTransport } from "./transport.ts";
+import type { McpTransport } from "./transport.ts";
 import { RedisEventStore, type RedisMcpOptions, RedisSessionOwners } from "./redis_store.ts";
 import type { RedisClient as Redis } from "../../core/mod.ts";
 import { type Parsed, readRpcBody, wantsJson } from "./body.ts";
@@ -75,6 +74,11 @@ export interface McpHttp {
 
 const METADATA_PATH = "/.well-known/oauth-protected-resource";
 
+type Runtime = typeof import("./runtime.ts");
+let runtime: Runtime | undefined;
+/** The SDK half of the server, loaded once (first `/mcp` request or the preload after start). */
+const loadRuntime = async (): Promise<Runtime> => runtime ??= await import("./runtime.ts");
+
 export function mcpHttp(o: McpHttpOptions): McpHttp {
   const sessions = new Map<string, Session>();
   const eventStore = o.redis ? new RedisEventStore(o.redis, o.redisOptions) : new MemoryEventStore();
@@ -102,6 +106,9 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     }
   }, 60_000);
   Deno.unrefTimer(sweep);
+  // Off the start-up path (readiness first), but loaded before a client is likely to ask.
+  const preload = setTimeout(() => void loadRuntime().catch(() => {}), 1_000);
+  Deno.unrefTimer(preload);
 
   const metadata = (req: Request) => {
     const base = publicBase(req);
@@ -131,10 +138,11 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     return rpcError(401, -32001, message, { "www-authenticate": challenge });
   };
 
-  // 1. DNS-rebinding protection before anything else is read.
+  // 1. DNS-rebinding protection before anything else is read; then the SDK half is there for what follows.
   app.use("/mcp", async (c, next) => {
     const refused = checkHost(c.req.raw.headers);
     if (refused) return rpcError(403, -32000, `forbidden: ${refused} (MCP_ALLOWED_ORIGINS).`);
+    if (!runtime) await loadRuntime();
     await next();
   });
 
@@ -159,7 +167,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
   /** A server and its session transport; the session is registered once `initialize` (or adoption) names it. */
   const sessionPair = (sub: string | undefined) => {
     const server = newServer();
-    const transport: McpTransport = new McpTransport({
+    const transport: McpTransport = new runtime!.McpTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       eventStore,
       retryInterval: 1_000,
@@ -201,7 +209,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
 
   // The caller rides on each request (authInfo.extra.principal), so a server is not tied to one user.
   const newServer = () =>
-    createMcpServer(o.agent, { access: o.access, onCall, onUnexpected: o.onUnexpected });
+    runtime!.createMcpServer(o.agent, { access: o.access, onCall, onUnexpected: o.onUnexpected });
   /** Stateless mode: servers connected to a sessionless transport, each serving one request at a time. */
   interface Pooled {
     server: Server;
@@ -214,7 +222,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     const p = pool.pop();
     if (p) return p;
     const server = newServer();
-    const transport = new McpTransport({
+    const transport = new runtime!.McpTransport({
       sessionIdGenerator: undefined,
       ...(o.maxBodyBytes ? { maxRequestBodySize: o.maxBodyBytes } : {}),
     });
@@ -321,6 +329,7 @@ export function mcpHttp(o: McpHttpOptions): McpHttp {
     },
     async close() {
       clearInterval(sweep);
+      clearTimeout(preload);
       await Promise.all([...busy, ...pool].map((p) => p.server.close().catch(() => {})));
       busy.clear();
       pool.length = 0;

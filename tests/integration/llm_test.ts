@@ -1,7 +1,8 @@
 /** The LLM layer with the real OpenAI and Anthropic SDKs over real HTTP to local protocol servers. */
 import assert from "node:assert/strict";
 import { Agent, TOOLS } from "../../core/mod.ts";
-import { AnthropicProvider, createLLMRefiner, GuardedLLM, OpenAIProvider } from "../../core/llm/mod.ts";
+import { createLLMRefiner, GuardedLLM } from "../../core/llm/mod.ts";
+import { AnthropicProvider, OpenAIProvider } from "../../core/llm/providers/mod.ts";
 import { testAgent } from "../helpers.ts";
 import { type Reply, startLLMServer } from "../llm_servers.ts";
 
