@@ -9,7 +9,15 @@ import { type ParseContext, type Parsed, parseQuestion } from "./intent/parse.ts
 import { planFor } from "./plan/mod.ts";
 import type { Intent, Plan, QueryRequest, QueryResponse, Understanding } from "./types.ts";
 import { ChemAgentError } from "./errors.ts";
-import { comparePlan, type LibraryScope, scopedUnderstanding, scopePlan } from "./intent/library_scope.ts";
+import {
+  comparePlan,
+  type LibraryScope,
+  rankingAsked,
+  rankPlan,
+  scopedUnderstanding,
+  scopePlan,
+  UnknownLibrary,
+} from "./intent/library_scope.ts";
 
 export interface PipelineDeps {
   parse: ParseContext;
@@ -78,8 +86,19 @@ export async function runPipeline(
     timing.plan = elapsed(tl);
     if (scope) ({ parsed, plan } = applyScope(parsed, plan, scope));
   } catch (e) {
+    // "find compounds similar to imatinib in my GPCR screen library": not_found for the library, with the
+    // intent of the rest of the question.
+    let intent = UNKNOWN;
+    if (e instanceof UnknownLibrary) {
+      try {
+        const rest = await understand({ ...req, query: e.rest }, deps, opts, []);
+        intent = rankingAsked(rest.intent.entities, e.rest) && !rest.substructure
+          ? { ...rest.intent, type: "property_filter" }
+          : rest.intent;
+      } catch { /* the library error is the answer */ }
+    }
     timing.total = elapsed(t0);
-    return failed(base, UNKNOWN, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
+    return failed(base, intent, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
   }
   const understanding = parsed.understanding ?? NOTHING_UNDERSTOOD;
   const clarification = deps.clarify?.(parsed, req.query);
@@ -179,6 +198,15 @@ function applyScope(
   const listing =
     /^\s*(?:show|list|display|browse|open)?\s*(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:compounds|structures|molecules)?\s*[?.!]*\s*$/i
       .test(scope.text);
+  // "the 5 heaviest compounds in LIB": a ranking needs a set, and the library is one.
+  const ranking = !listing && !plan.steps.some((st) => st.tool === "rank") &&
+      !parsed.substructure && !["similarity_search", "substructure_search"].includes(parsed.intent.type)
+    ? rankPlan(parsed.intent.entities, scope.text, scope)
+    : null;
+  if (ranking) {
+    const intent = { ...parsed.intent, type: "property_filter" as const, confidence: 0.85 };
+    return { parsed: { ...parsed, intent, understanding, error: undefined }, plan: ranking };
+  }
   if (parsed.error && !listing) throw parsed.error;
   if (listing) {
     plan = { steps: [] };
