@@ -75,6 +75,8 @@ export async function runPipeline(
   events.emit("parsing", {}, 0.05);
   let parsed: Parsed;
   let plan: Plan;
+  // What a question over a library was read as, kept when the library cannot serve it.
+  let readAs: Intent | undefined;
   try {
     const tp = performance.now();
     const scope = typeof req.query === "string" ? deps.scope?.(req.query) ?? null : null;
@@ -84,11 +86,14 @@ export async function runPipeline(
     const tl = performance.now();
     plan = scope?.compareApproved ? comparePlan(scope) : await planQuestion(parsed, asked);
     timing.plan = elapsed(tl);
-    if (scope) ({ parsed, plan } = applyScope(parsed, plan, scope));
+    if (scope) {
+      readAs = parsed.intent;
+      ({ parsed, plan } = applyScope(parsed, plan, scope));
+    }
   } catch (e) {
     // "find compounds similar to imatinib in my GPCR screen library": not_found for the library, with the
     // intent of the rest of the question.
-    let intent = UNKNOWN;
+    let intent = readAs ?? UNKNOWN;
     if (e instanceof UnknownLibrary) {
       try {
         const rest = await understand({ ...req, query: e.rest }, deps, opts, []);
@@ -183,7 +188,7 @@ function applyScope(
   if (scope.compareApproved) {
     // The comparison uses the words that asked for it.
     const asked =
-      /^(?:compare|comparing|with|against|to|versus|vs\.?|approved|marketed|drugs?|hits|the|and)$/i;
+      /^(?:compare|comparing|with|against|to|versus|vs\.?|approved|marketed|drugs?|hits|the|and|distributions?|profiles?|spread|ranges?)$/i;
     understanding = {
       ...understanding,
       used: [
@@ -224,6 +229,22 @@ function applyScope(
       depends_on: [],
     }],
   };
+  const unserved = [
+    ...(parsed.intent.entities.unsupported ?? []),
+    ...(parsed.unavailable ?? []).map((a) => a.text),
+  ];
+  if (!scoped && unserved.length) {
+    // "which compounds in LIB have an hERG IC50 below 1 uM": a filter of the library on data it does not
+    // hold, declined by name.
+    const error = new ChemAgentError(
+      "not_available",
+      `Not available for library ${scope.library.meta.name}: ${unserved.join(", ")}. Libraries hold ` +
+        "structures and computed descriptors (no activity or target data).",
+      { details: { library: scope.library.meta.id, not_available: unserved } },
+    );
+    const intent = { ...parsed.intent, type: "property_filter" as const };
+    return { parsed: { ...parsed, understanding, intent, error }, plan: { steps: [] } };
+  }
   if (!scoped) {
     throw new ChemAgentError(
       "not_available",
@@ -233,8 +254,10 @@ function applyScope(
     );
   }
   // "filter LIB to …", "search LIB for …": the verb asked for what the scoped plan does.
+  // Talk about the library itself ("I uploaded my kinase hits earlier", "pull out everything", "drop the …")
+  // is context, not an unserved request.
   const verb =
-    /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules)$/i;
+    /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules|drop|exclude|remove|triag\w*|pull|out|everything|upload(?:ed)?|import(?:ed)?|earlier|previously|before)$/i;
   understanding = {
     ...understanding,
     used: [

@@ -6,6 +6,7 @@ import { normalizeName } from "../data/normalize.ts";
 import { ChemAgentError } from "../errors.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import type { Entities, EntityRef } from "../types.ts";
+import type { PropertyFilter } from "../tools/compare_filter_rank.ts";
 import { questionActions } from "./actions.ts";
 import { classify } from "./classify.ts";
 import { isEnglishLike } from "./english.ts";
@@ -283,6 +284,9 @@ function read(input: string, ctx: ParseContext): Reading {
     };
   }
   detectComparison(text, entities);
+  // "Lipinski-compliant compounds", "which hits violate 2 or more of Lipinski's rules": a set by its rule count.
+  const ro5 = entities.compounds.length || entities.smiles.length ? null : lipinskiFilter(text);
+  if (ro5) entities.filters.push(ro5);
   let unavailable = unavailableAsks(text);
   if (entities.unsupported?.length) unavailable = unavailable.filter((a) => a.related !== "targets");
   // Words our own lexicon knows (filler, cues, properties) are never "unknown names".
@@ -417,6 +421,28 @@ const knownName = (s: string, data: Dataset) => {
   const k = normalizeName(s);
   return data.hasTargetKey(k) || data.hasCompoundName(k);
 };
+
+/** Compliance with the rule of five as a filter on its violation count (passing = at most one, as the
+ * lipinski tool reports); null when the question does not ask for a set by it. */
+function lipinskiFilter(text: string): PropertyFilter | null {
+  if (!/\b(?:lipinski|rule[\s-]*of[\s-]*(?:five|5)|ro5)\b/i.test(text)) return null;
+  const violate = /\b(?:violat\w*|fail\w*|break\w*|breach\w*|non-?complian\w*)\b/i.test(text);
+  const pass = /\b(?:complian\w*|pass\w*|obey\w*|satisf\w*|meet\w*|conform\w*)\b/i.test(text);
+  if (violate === pass) return null;
+  // Only a set asked for ("which hits…", "compliant compounds"), never "is molnupiravir Lipinski compliant?".
+  if (
+    /^\W*(?:is|are|does|do|can|will)\b/i.test(text) ||
+    !/\b(?:compounds|molecules|drugs|structures|hits|ones|members|which|list|show|find|filter|all)\b/i.test(
+      text,
+    )
+  ) return null;
+  const n = /\b(\d)\s+or\s+more\b|\bat\s+least\s+(\d)\b|\bmore\s+than\s+(\d)\b/i.exec(text);
+  if (violate) {
+    const min = n ? (n[3] ? Number(n[3]) + 1 : Number(n[1] ?? n[2])) : 2;
+    return { property: "lipinski_violations", op: ">=", value: min };
+  }
+  return { property: "lipinski_violations", op: "<=", value: 1 };
+}
 
 function detectComparison(text: string, entities: Entities) {
   const comparative = COMPARATIVES.find(([re]) => re.test(text));
