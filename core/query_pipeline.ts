@@ -9,7 +9,15 @@ import { type ParseContext, type Parsed, parseQuestion } from "./intent/parse.ts
 import { planFor } from "./plan/mod.ts";
 import type { Intent, Plan, QueryRequest, QueryResponse, Understanding } from "./types.ts";
 import { ChemAgentError } from "./errors.ts";
-import { comparePlan, type LibraryScope, scopedUnderstanding, scopePlan } from "./intent/library_scope.ts";
+import {
+  comparePlan,
+  type LibraryScope,
+  rankingAsked,
+  rankPlan,
+  scopedUnderstanding,
+  scopePlan,
+  UnknownLibrary,
+} from "./intent/library_scope.ts";
 
 export interface PipelineDeps {
   parse: ParseContext;
@@ -67,6 +75,8 @@ export async function runPipeline(
   events.emit("parsing", {}, 0.05);
   let parsed: Parsed;
   let plan: Plan;
+  // What a question over a library was read as, kept when the library cannot serve it.
+  let readAs: Intent | undefined;
   try {
     const tp = performance.now();
     const scope = typeof req.query === "string" ? deps.scope?.(req.query) ?? null : null;
@@ -76,10 +86,24 @@ export async function runPipeline(
     const tl = performance.now();
     plan = scope?.compareApproved ? comparePlan(scope) : await planQuestion(parsed, asked);
     timing.plan = elapsed(tl);
-    if (scope) ({ parsed, plan } = applyScope(parsed, plan, scope));
+    if (scope) {
+      readAs = parsed.intent;
+      ({ parsed, plan } = applyScope(parsed, plan, scope));
+    }
   } catch (e) {
+    // "find compounds similar to imatinib in my GPCR screen library": not_found for the library, with the
+    // intent of the rest of the question.
+    let intent = readAs ?? UNKNOWN;
+    if (e instanceof UnknownLibrary) {
+      try {
+        const rest = await understand({ ...req, query: e.rest }, deps, opts, []);
+        intent = rankingAsked(rest.intent.entities, e.rest) && !rest.substructure
+          ? { ...rest.intent, type: "property_filter" }
+          : rest.intent;
+      } catch { /* the library error is the answer */ }
+    }
     timing.total = elapsed(t0);
-    return failed(base, UNKNOWN, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
+    return failed(base, intent, { steps: [] }, NOTHING_UNDERSTOOD, toErrorBody(e), timing, notes);
   }
   const understanding = parsed.understanding ?? NOTHING_UNDERSTOOD;
   const clarification = deps.clarify?.(parsed, req.query);
@@ -164,7 +188,7 @@ function applyScope(
   if (scope.compareApproved) {
     // The comparison uses the words that asked for it.
     const asked =
-      /^(?:compare|comparing|with|against|to|versus|vs\.?|approved|marketed|drugs?|hits|the|and)$/i;
+      /^(?:compare|comparing|with|against|to|versus|vs\.?|approved|marketed|drugs?|hits|the|and|distributions?|profiles?|spread|ranges?)$/i;
     understanding = {
       ...understanding,
       used: [
@@ -179,6 +203,15 @@ function applyScope(
   const listing =
     /^\s*(?:show|list|display|browse|open)?\s*(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:compounds|structures|molecules)?\s*[?.!]*\s*$/i
       .test(scope.text);
+  // "the 5 heaviest compounds in LIB": a ranking needs a set, and the library is one.
+  const ranking = !listing && !plan.steps.some((st) => st.tool === "rank") &&
+      !parsed.substructure && !["similarity_search", "substructure_search"].includes(parsed.intent.type)
+    ? rankPlan(parsed.intent.entities, scope.text, scope)
+    : null;
+  if (ranking) {
+    const intent = { ...parsed.intent, type: "property_filter" as const, confidence: 0.85 };
+    return { parsed: { ...parsed, intent, understanding, error: undefined }, plan: ranking };
+  }
   if (parsed.error && !listing) throw parsed.error;
   if (listing) {
     plan = { steps: [] };
@@ -196,6 +229,22 @@ function applyScope(
       depends_on: [],
     }],
   };
+  const unserved = [
+    ...(parsed.intent.entities.unsupported ?? []),
+    ...(parsed.unavailable ?? []).map((a) => a.text),
+  ];
+  if (!scoped && unserved.length) {
+    // "which compounds in LIB have an hERG IC50 below 1 uM": a filter of the library on data it does not
+    // hold, declined by name.
+    const error = new ChemAgentError(
+      "not_available",
+      `Not available for library ${scope.library.meta.name}: ${unserved.join(", ")}. Libraries hold ` +
+        "structures and computed descriptors (no activity or target data).",
+      { details: { library: scope.library.meta.id, not_available: unserved } },
+    );
+    const intent = { ...parsed.intent, type: "property_filter" as const };
+    return { parsed: { ...parsed, understanding, intent, error }, plan: { steps: [] } };
+  }
   if (!scoped) {
     throw new ChemAgentError(
       "not_available",
@@ -205,8 +254,10 @@ function applyScope(
     );
   }
   // "filter LIB to …", "search LIB for …": the verb asked for what the scoped plan does.
+  // Talk about the library itself ("I uploaded my kinase hits earlier", "pull out everything", "drop the …")
+  // is context, not an unserved request.
   const verb =
-    /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules)$/i;
+    /^(?:filter|screen|search|list|show|display|browse|restrict|keep|compounds|structures|molecules|drop|exclude|remove|triag\w*|pull|out|everything|upload(?:ed)?|import(?:ed)?|earlier|previously|before)$/i;
   understanding = {
     ...understanding,
     used: [

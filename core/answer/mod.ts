@@ -5,7 +5,7 @@ import type { Parsed } from "../intent/parse.ts";
 import type { Provenance } from "../tools/context.ts";
 import { dedupeProvenance } from "../tools/views.ts";
 import type { Plan, QueryStatus } from "../types.ts";
-import { collapseIntermediate, renderEach, renderOutput } from "./render.ts";
+import { collapseIntermediate, leadOnly, renderEach, renderOutput } from "./render.ts";
 import { unavailableNote } from "../intent/unavailable.ts";
 import { CUES } from "../intent/lexicon.ts";
 
@@ -129,9 +129,10 @@ export function composeAnswer(
       }`
       : `_Skipped: an earlier step it needs did not succeed._`;
     const feedsLater = plan.steps.some((s) => s.depends_on.includes(o.id));
+    const narrowed = o.status === "ok" && narrowedLater(plan, o.id, outcomes);
     return multi
       ? `### ${i + 1}. ${capitalise(step.label ?? o.tool)}\n\n${
-        feedsLater ? collapseIntermediate(body) : body
+        narrowed ? leadOnly(body) : feedsLater ? collapseIntermediate(body) : body
       }`
       : body;
   });
@@ -191,6 +192,17 @@ export function composeAnswer(
   const answer = (status === "error" ? errorMarkdown(error!) + related : sections.join("\n\n")) +
     (notes.length ? `\n\n> ${notes.join("\n> ")}` : "") + (ok.length ? footer : "");
   return { status, result, answer, provenance, error, notes };
+}
+
+/** Tools that narrow an earlier step's list to what the question asked (its rows, filtered or ordered). */
+const NARROWING = new Set(["filter_by_properties", "rank"]);
+
+/** True when a later step that ran filters or ranks this step's rows: its own table is not the answer. */
+function narrowedLater(plan: Plan, id: string, outcomes: Map<string, StepOutcome>): boolean {
+  return plan.steps.some((s) =>
+    NARROWING.has(s.tool) && s.depends_on.includes(id) && outcomes.get(s.id)?.status === "ok" &&
+    JSON.stringify(s.args.compounds ?? "").includes(`"$from":"${id}"`)
+  );
 }
 
 function stepSummary(o: StepOutcome) {

@@ -329,6 +329,21 @@ export function renderEach(tool: string, o: Out): string {
  * A workflow's intermediate step (its output feeds a later step): a long table is folded behind its lead
  * sentence so the answer reads as a summary; the full output stays in `result`.
  */
+/**
+ * A step whose rows a later filter or ranking narrows ("similar to imatinib with MW under 500"): only its lead
+ * sentence, so rows the narrowing removed are not shown as if they answered the question (all stay in `result`).
+ */
+export function leadOnly(body: string): string {
+  const lines = body.split("\n");
+  const first = lines.findIndex((l) => l.startsWith("|") || l.startsWith("<details>"));
+  if (first < 0) return body;
+  const lead = lines.slice(0, first).join("\n").trim();
+  const rows = lines.filter((l) => l.startsWith("|")).length - 2;
+  return `${lead}\n\n_${
+    rows > 0 ? `${rows} rows` : "The rows"
+  } are in \`result\`; the next step narrows them._`;
+}
+
 export function collapseIntermediate(body: string, maxRows = 10): string {
   const lines = body.split("\n");
   const first = lines.findIndex((l) => l.startsWith("|"));

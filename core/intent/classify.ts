@@ -68,9 +68,10 @@ export function classify(r: Reading, ctx: ParseContext): Parsed {
       ),
     });
   }
-  // "what time is it in Tokyo": an off-topic question whose only "names" are short common words.
+  // "what time is it in Tokyo": an off-topic question whose only "names" are short common words (a named
+  // functional group is chemistry: "hey, anything with a urea in it?").
   if (
-    OUT_OF_SCOPE.test(r.text) && !IN_SCOPE.test(r.text) &&
+    OUT_OF_SCOPE.test(r.text) && !IN_SCOPE.test(r.text) && !r.substructure &&
     rec.found.every((f) => {
       const typed = r.text.slice(f.start, f.end);
       return typed.length <= 5 && typed === typed.toLowerCase();

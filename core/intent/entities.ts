@@ -186,7 +186,9 @@ export function recognise(
     }
     if (matched) continue;
     const core = t.core;
+    // "CF3-containing": a word about a group, not a SMILES.
     const shaped = core.length >= 2 && looksLikeSmiles(core) && !STOPWORDS.has(core.toLowerCase()) &&
+      !/-(?:containing|bearing|substituted)$/i.test(core) &&
       !/^\d+$/.test(core) && (/[^A-Za-z]/.test(core) || core.length >= 3);
     let valid = false;
     try {
@@ -205,6 +207,7 @@ export function recognise(
     }
     if (
       core.length >= 3 && looksLikeSmiles(core) && /[()=#\[\]@\\/]|[A-Za-z]\d/.test(core) &&
+      !/-(?:containing|bearing|substituted)$/i.test(core) &&
       !/^CHEMBL/i.test(core) && !/^[A-Za-z]+-?\d+[A-Za-z]?$/.test(core)
     ) {
       try {

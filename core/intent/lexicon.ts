@@ -9,14 +9,17 @@ export const PROPERTY_SYNONYMS: [RegExp, string][] = [
   ],
   [/\b(?:exact\s*mass|monoisotopic\s*mass)\b/i, "exact_mass"],
   [
-    /\b(?:c\s?log\s?p|log\s?p|alogp|xlogp|lipophilicity|lipophilic|hydrophobicity|hydrophobic|partition\s*coefficient|crippen)\b/i,
+    /\b(?:c\s?log\s?p|log\s?p|alogp|xlogp|lipophilicity|lipophilic|hydrophobicity|hydrophobic|partition\s*coefficient|crippen|greas(?:y|ier|iest|iness))\b/i,
     "clogp",
   ],
   [/\b(?:molar\s*refractivity|mr)\b/i, "molar_refractivity"],
   [/\b(?:h[\s-]?bond\s*donors?|hydrogen[\s-]?bond\s*donors?|hbd|donors?)\b/i, "hbd"],
   [/\b(?:h[\s-]?bond\s*acceptors?|hydrogen[\s-]?bond\s*acceptors?|hba|acceptors?)\b/i, "hba"],
   [/\b(?:t?psa|(?:topological\s*)?polar\s*surface\s*area|surface\s*area|polarity|polar)\b/i, "tpsa"],
-  [/\b(?:rot(?:atable)?\.?\s*bonds?|rotb|rotatable|flexibility|flexible)\b/i, "rotatable_bonds"],
+  [
+    /\b(?:rot(?:atable)?\.?\s*bonds?|rotb|rotatable|flexibility|flexible|flopp(?:y|ier|iest|iness))\b/i,
+    "rotatable_bonds",
+  ],
   [/\b(?:aromatic\s*rings?|aromatic\s*ring\s*count|arom(?:atic)?\s*rings?)\b/i, "aromatic_rings"],
   [/\b(?:ring\s*count|number\s*of\s*rings|rings)\b/i, "rings"],
   [/\b(?:heavy\s*atoms?(?:\s*count)?|non[\s-]?hydrogen\s*atoms)\b/i, "heavy_atoms"],
@@ -49,7 +52,7 @@ export const COMPARATIVES: [RegExp, string, "higher" | "lower"][] = [
 
 export const CUES = {
   similarity:
-    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|(?<!(?:that|which)\s)looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?|cousins?|siblings?|fingerprints?|morgan|ecfp\d*|structurally|structural)\b/i,
+    /\b(?:similar|similarity|similarly|(?<!drug[\s-]?|(?<!(?:that|which|compounds?|molecules?|structures?|anything|something|ones|hits)\s)looks?\s|would\s|i\s|'d\s)like(?!ness|ly|\s+to\s+(?:know|see|get|find|have))|alike|analog(?:ue)?s?|resembl\w*|tanimoto|(?:nearest|closest|structural|chemical)\s+neighbou?rs?|neighbou?rs|look[\s-]?alikes?|related\s+(?:structures|compounds|molecules|drugs|to)|structurally\s+(?:related|close|closest|similar)|close\s+to|closest(?:\s+(?:matches|match|compounds|analogu?es|structures|relatives))?|nearest(?:\s+(?:matches|match|compounds|structures))?|derivatives?|congeners?|relatives?|cousins?|siblings?|fingerprints?|morgan|ecfp\d*|structurally|structural)\b/i,
   substructure:
     /\b(?:substructures?|sub-structures?|contain(?:s|ing)?|bearing|with\s+an?\s+\w+(?:\s+\w+)?\s+(?:group|ring|moiety|scaffold|core)|smarts|scaffold|moiety|motif|fragment)\b/i,
   targets:

@@ -7,7 +7,9 @@
 import type { Library } from "../data/libraries/library.ts";
 import type { LibraryStore, Viewer } from "../data/libraries/store.ts";
 import { ChemAgentError } from "../errors.ts";
-import type { Plan, Understanding } from "../types.ts";
+import { editDistance, suggestionDistance } from "../data/suggest.ts";
+import type { Entities, Plan, Understanding } from "../types.ts";
+import { CUES, NUMERIC_NAMES } from "./lexicon.ts";
 
 export interface LibraryScope {
   library: Library;
@@ -20,6 +22,16 @@ export interface LibraryScope {
   /** "compare LIB hits with approved drugs": the library-versus-drugs comparison. */
   compareApproved: boolean;
 }
+
+/** A library the caller does not have (not_found), with the rest of the question so its intent is still read. */
+export class UnknownLibrary extends ChemAgentError {
+  constructor(e: ChemAgentError, readonly rest: string) {
+    super(e.code, e.message, { suggestions: e.suggestions, details: e.details });
+  }
+}
+
+/** Nouns that end a name right before "library" ("my GPCR screen library") but are verbs elsewhere. */
+const NAME_END = new Set(["screen", "search"]);
 
 const STOP = new Set([
   "in",
@@ -58,13 +70,14 @@ const LEAD = /(?:\b(?:in|within|inside|from|of|across|over|on)\s+)?(?:\b(?:my|ou
 /** A lead that points at a library as a place to search: a preposition or a possessive. */
 const EXPLICIT = /\b(?:in|within|inside|from|of|across|over|on|my|our)\b/i;
 /** "search the X library", "screen our X library": a search verb right before the phrase. */
-const SEARCH_VERB = /\b(?:search|screen|scan|query|filter|mine)(?:es|s|ed|ing)?\s+(?:the\s+)?$/i;
+const SEARCH_VERB = /\b(?:search|screen|scan|query|filter|mine|compare)(?:es|s|ed|ing)?\s+(?:the\s+)?$/i;
 const CUE = /\b(?:compound\s+)?(?:library|collection|lib)\b/gi;
 const TRAIL = /^\s+(?:hits|compounds|molecules|structures|members)\b/i;
 
 /** The library the question names (or null when it names none); throws not_found for an unknown library. */
 export function findLibraryScope(text: string, store: LibraryStore, viewer: Viewer): LibraryScope | null {
-  return byCueWord(text, store, viewer) ?? byKnownName(text, store, viewer);
+  return byCueWord(text, store, viewer) ?? byKnownName(text, store, viewer) ??
+    byNearName(text, store, viewer);
 }
 
 /** "… in my kinase library …": the words before "library" are the name. */
@@ -74,7 +87,11 @@ function byCueWord(text: string, store: LibraryStore, viewer: Viewer): LibrarySc
     const words = [...before.matchAll(/[\p{L}\p{N}][\p{L}\p{N}_.+-]*/gu)];
     const name: RegExpExecArray[] = [];
     for (let i = words.length - 1; i >= 0 && name.length < 3; i--) {
-      if (STOP.has(words[i][0].toLowerCase())) break;
+      const w = words[i][0].toLowerCase();
+      if (
+        STOP.has(w) &&
+        !(NAME_END.has(w) && i === words.length - 1 && i > 0 && !STOP.has(words[i - 1][0].toLowerCase()))
+      ) break;
       // Only words right next to each other ("Enamine REAL library"), nothing across punctuation.
       const next = name[0]?.index ?? m.index!;
       if (!/^\s+$/.test(text.slice(words[i].index! + words[i][0].length, next))) break;
@@ -110,7 +127,12 @@ function byCueWord(text: string, store: LibraryStore, viewer: Viewer): LibrarySc
       }
       library = mine[0];
     } else {
-      ({ library, corrected } = store.resolve(typed, viewer)); // throws not_found with the caller's names
+      try {
+        ({ library, corrected } = store.resolve(typed, viewer)); // not_found with the caller's names
+      } catch (e) {
+        if (!(e instanceof ChemAgentError)) throw e;
+        throw new UnknownLibrary(e, text.slice(0, start) + text.slice(end));
+      }
     }
     return scope(text, library, start, end, corrected ? typed : undefined);
   }
@@ -133,6 +155,54 @@ function byKnownName(text: string, store: LibraryStore, viewer: Viewer): Library
     return scope(text, lib, start, end);
   }
   return null;
+}
+
+/**
+ * "which compounds in ACEM in-house…", "the 5 heaviest compounds in kinase hist": a library's name mistyped
+ * without the word "library". Every word within its own typo reach (Damerau, relative to its length), a
+ * multi-word name keeps one word exact, and one library is clearly nearest — like compound names.
+ */
+function byNearName(text: string, store: LibraryStore, viewer: Viewer): LibraryScope | null {
+  const words = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}_.+-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu)];
+  let best: { lib: Library; d: number; start: number; end: number } | null = null;
+  let tie = false;
+  for (const lib of store.list(viewer)) {
+    const name = lib.meta.name.toLowerCase().split(/\s+/).filter(Boolean);
+    if (name.join("").length < 6) continue; // a short name within a typo of any word is a guess
+    for (let i = 0; i + name.length <= words.length; i++) {
+      const typed = words.slice(i, i + name.length);
+      // Only words right next to each other ("kinase hist"), nothing across punctuation.
+      if (
+        typed.some((w, k) =>
+          k && !/^\s+$/.test(text.slice(typed[k - 1].index! + typed[k - 1][0].length, w.index))
+        )
+      ) {
+        continue;
+      }
+      let d = 0, exact = 0;
+      for (let k = 0; k < name.length && d <= 3; k++) {
+        const w = typed[k][0].toLowerCase();
+        const dk = editDistance(w, name[k], 2);
+        if (dk > suggestionDistance(name[k].length) || (dk && w[0] !== name[k][0] && name[k].length < 5)) {
+          d = 99;
+        } else d += dk;
+        if (!dk) exact++;
+      }
+      if (!d || d > suggestionDistance(name.join("").length) || (name.length > 1 && !exact)) continue;
+      if (!best || d < best.d) {
+        best = { lib, d, start: typed[0].index!, end: typed.at(-1)!.index! + typed.at(-1)![0].length };
+        tie = false;
+      } else if (d === best.d && best.lib !== lib) tie = true;
+    }
+  }
+  if (!best || tie) return null;
+  let { start, end } = best;
+  const typed = text.slice(start, end);
+  const lead = LEAD.exec(text.slice(0, start));
+  if (lead) start -= lead[0].length;
+  const trail = TRAIL.exec(text.slice(end));
+  if (trail) end += trail[0].length;
+  return scope(text, best.lib, start, end, typed);
 }
 
 function scope(text: string, library: Library, start: number, end: number, typed?: string): LibraryScope {
@@ -163,6 +233,57 @@ export function scopePlan(plan: Plan, s: LibraryScope): Plan | null {
     return { ...step, args: { ...step.args, library: s.library.meta.id } };
   });
   return used ? { ...plan, steps } : null;
+}
+
+const SUPERLATIVE = /\b(?:heaviest|lightest|largest|smallest|biggest)\b/i;
+
+/** The ranking a question asks of a set it does not name: property, order and how many; null for none. */
+export function rankingAsked(
+  e: Entities,
+  text: string,
+): { by: string; order: "asc" | "desc"; limit: number } | null {
+  if (e.compounds.some((c) => c.role !== "reference") || e.smiles.length) return null;
+  const named = e.properties.filter((p) => NUMERIC_NAMES.has(p) && !e.filters.some((f) => f.property === p));
+  const by = e.comparison?.property ?? named[0];
+  // Only a superlative or an order word asks for a ranking ("more than 10 acceptors" is a filter).
+  if (!by || !(CUES.rank.test(text) || SUPERLATIVE.test(text))) return null;
+  // "which compound has the lowest logP": one; otherwise the number asked, or ten.
+  const one = /\b(?:which|what)\s+(?:single\s+)?(?:compound|molecule|structure|one)\b(?!s)/i.test(text);
+  return {
+    by,
+    order: e.comparison?.direction === "lower" ? "asc" : "desc",
+    limit: e.limit ?? (one ? 1 : 10),
+  };
+}
+
+/**
+ * "the 5 heaviest compounds in LIB", "which compound in LIB has the lowest logP", "rank LIB by rotatable bonds,
+ * top 3": the library is the set ranked (the dataset needs a set named, a library is one). Null when the
+ * question names a molecule or no property to order by.
+ */
+export function rankPlan(e: Entities, text: string, s: LibraryScope): Plan | null {
+  const asked = rankingAsked(e, text);
+  if (!asked) return null;
+  const { by, order, limit } = asked;
+  const lib = s.library.meta.id;
+  return {
+    steps: [
+      {
+        id: "s1",
+        tool: "filter_by_properties",
+        args: { library: lib, filters: e.filters, limit: 5000 },
+        depends_on: [],
+        label: `filter ${s.library.meta.name}`,
+      },
+      {
+        id: "s2",
+        tool: "rank",
+        args: { compounds: { $from: "s1", path: "compounds[].id" }, by, order, limit },
+        depends_on: ["s1"],
+        label: `rank by ${by}`,
+      },
+    ],
+  };
 }
 
 /** The library-versus-approved-drugs plan ("compare LIB hits with approved drugs"). */

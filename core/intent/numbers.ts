@@ -113,9 +113,13 @@ export function parseConstraints(text: string): Constraints {
       : /(?:å²|\ba2|å\^2)$/i.test(m[0])
       ? "tpsa"
       : undefined;
-    const prop = mentions.filter((p) => p.end <= start && start - p.end <= 25).pop() ??
-      mentions.find((p) => p.start >= end && p.start - end <= 12) ??
-      (byUnit ? { property: byUnit, start, end } : undefined);
+    // "clogP below 4 and fewer than 8 rotatable bonds": a property already given its limit yields to the one
+    // right after the number.
+    const prior = mentions.filter((p) => p.end <= start && start - p.end <= 25).pop();
+    const next = mentions.find((p) => p.start >= end && p.start - end <= 12);
+    const spent = prior && next && /^\s*$/.test(text.slice(end, next.start)) &&
+      out.filterSpans.some(([s]) => s >= prior.end && s < start);
+    const prop = (spent ? next : prior) ?? next ?? (byUnit ? { property: byUnit, start, end } : undefined);
     if (!prop) {
       // A bare comparator in a similarity question is the threshold: "similar to aspirin > 0.8".
       if (CUES.similarity.test(text) && out.threshold === undefined && (pct || value <= 1)) {
@@ -151,6 +155,23 @@ export function parseConstraints(text: string): Constraints {
     });
     out.spans.push([start, end]);
     out.filterSpans.push([start, end]);
+  }
+  // "4 or fewer rotatable bonds", "2 or more aromatic rings": the comparator after the number.
+  for (
+    const m of text.matchAll(
+      /(?<![\w.-])(\d{1,4}(?:\.\d+)?)\s+or\s+(fewer|less|lower|below|under|more|greater|higher|above|over)\b\s*(?:of\s+)?/gi,
+    )
+  ) {
+    const start = m.index!, end = start + m[0].length;
+    if (out.spans.some(([s, e]) => start < e && end > s)) continue;
+    const prop = mentions.find((p) => p.start >= end && p.start - end <= 4) ??
+      mentions.filter((p) => p.end <= start && start - p.end <= 25).pop();
+    if (!prop) continue;
+    const op: Op = /^(?:fewer|less|lower|below|under)$/i.test(m[2]) ? "<=" : ">=";
+    out.filters.push({ property: prop.property as PropertyFilter["property"], op, value: Number(m[1]) });
+    const last = prop.start >= end ? prop.end : end;
+    out.spans.push([start, last]);
+    out.filterSpans.push([start, last]);
   }
   // "with 0 HBD", "having 2 aromatic rings": an exact count.
   for (

@@ -6,6 +6,7 @@ import { normalizeName } from "../data/normalize.ts";
 import { ChemAgentError } from "../errors.ts";
 import { looksLikeSmiles } from "../tools/resolve.ts";
 import type { Entities, EntityRef } from "../types.ts";
+import type { PropertyFilter } from "../tools/compare_filter_rank.ts";
 import { questionActions } from "./actions.ts";
 import { classify } from "./classify.ts";
 import { isEnglishLike } from "./english.ts";
@@ -283,6 +284,9 @@ function read(input: string, ctx: ParseContext): Reading {
     };
   }
   detectComparison(text, entities);
+  // "Lipinski-compliant compounds", "which hits violate 2 or more of Lipinski's rules": a set by its rule count.
+  const ro5 = entities.compounds.length || entities.smiles.length ? null : lipinskiFilter(text);
+  if (ro5) entities.filters.push(ro5);
   let unavailable = unavailableAsks(text);
   if (entities.unsupported?.length) unavailable = unavailable.filter((a) => a.related !== "targets");
   // Words our own lexicon knows (filler, cues, properties) are never "unknown names".
@@ -314,15 +318,19 @@ function read(input: string, ctx: ParseContext): Reading {
     clauses: [],
   };
   r.substructure = substructureQuery(r);
-  // "containing a piperazine": the group, not the compound of that name.
+  // "containing a piperazine", "carboxylic acids", "CF3-containing": the group, not a compound of that name
+  // nor unknown words.
   if (r.substructure && group && r.substructure.query === group[1]) {
-    const g = new RegExp(group[0].source, "i").exec(text);
+    const g = groupSpan(text, group[0]);
     if (g) {
-      const inside = (f: Found) => f.start >= g.index && f.end <= g.index + g[0].length;
+      const inside = (f: Found) => f.start >= g.start && f.end <= g.end;
       const gone = new Set(
         rec.found.filter((f) => f.kind === "compound" && inside(f)).map((f) => f.id ?? f.text),
       );
       entities.compounds = entities.compounds.filter((c) => !gone.has(c.id ?? c.text));
+      const over = (u: { start: number; end: number }) => u.start < g.end && u.end > g.start;
+      r.unknown = r.unknown.filter((_, i) => !over(rec.unknown[i]));
+      rec.unknown = rec.unknown.filter((u) => !over(u));
     }
   }
   const { actions, clauses } = questionActions(
@@ -414,6 +422,28 @@ const knownName = (s: string, data: Dataset) => {
   return data.hasTargetKey(k) || data.hasCompoundName(k);
 };
 
+/** Compliance with the rule of five as a filter on its violation count (passing = at most one, as the
+ * lipinski tool reports); null when the question does not ask for a set by it. */
+function lipinskiFilter(text: string): PropertyFilter | null {
+  if (!/\b(?:lipinski|rule[\s-]*of[\s-]*(?:five|5)|ro5)\b/i.test(text)) return null;
+  const violate = /\b(?:violat\w*|fail\w*|break\w*|breach\w*|non-?complian\w*)\b/i.test(text);
+  const pass = /\b(?:complian\w*|pass\w*|obey\w*|satisf\w*|meet\w*|conform\w*)\b/i.test(text);
+  if (violate === pass) return null;
+  // Only a set asked for ("which hits…", "compliant compounds"), never "is molnupiravir Lipinski compliant?".
+  if (
+    /^\W*(?:is|are|does|do|can|will)\b/i.test(text) ||
+    !/\b(?:compounds|molecules|drugs|structures|hits|ones|members|which|list|show|find|filter|all)\b/i.test(
+      text,
+    )
+  ) return null;
+  const n = /\b(\d)\s+or\s+more\b|\bat\s+least\s+(\d)\b|\bmore\s+than\s+(\d)\b/i.exec(text);
+  if (violate) {
+    const min = n ? (n[3] ? Number(n[3]) + 1 : Number(n[1] ?? n[2])) : 2;
+    return { property: "lipinski_violations", op: ">=", value: min };
+  }
+  return { property: "lipinski_violations", op: "<=", value: 1 };
+}
+
 function detectComparison(text: string, entities: Entities) {
   const comparative = COMPARATIVES.find(([re]) => re.test(text));
   const hiLo = /\b(?:higher|lower|greater|larger|smaller|bigger|more|less|fewer|highest|lowest)\b/i.exec(
@@ -483,6 +513,27 @@ function listedUnknown(text: string, rec: Recognised): Reading["listedUnknown"] 
   );
 }
 
+/** Where a functional group is named, with a "-containing"/"-bearing" suffix written onto it. */
+function groupSpan(text: string, re: RegExp): { start: number; end: number; noun: boolean } | null {
+  const g = new RegExp(re.source, "i").exec(text);
+  if (!g) return null;
+  const suffix = /^-?(?:containing|bearing|substituted)\b/i.exec(text.slice(g.index + g[0].length));
+  const end = g.index + g[0].length + (suffix?.[0].length ?? 0);
+  // "carboxylic acids", "ureas", "fluorinated compounds", "CF3-containing": the group names the compounds
+  // asked for (a plural, an adjective or a "-containing" compound word), not a passing mention.
+  const noun = !!suffix || /(?:[a-z]{3}s|ated)$/i.test(g[0]) ||
+    /^\s+(?:containing|bearing)\b/i.test(text.slice(end));
+  return { start: g.index, end, noun };
+}
+
+/** The group names the compounds asked for, and no compound is named outside it ("piperazines" may have
+ * been read as the compound piperazine). */
+function nounGroup(r: Reading, re: RegExp): boolean {
+  const g = groupSpan(r.text, re);
+  return !!g?.noun &&
+    !r.rec.found.some((f) => f.kind === "compound" && (f.start < g.start || f.end > g.end));
+}
+
 function substructureQuery(r: Reading): Reading["substructure"] {
   const { entities, rec, text, group } = r;
   const smarts = rec.badSmiles.find((b) => b.smarts)?.text;
@@ -493,6 +544,13 @@ function substructureQuery(r: Reading): Reading["substructure"] {
     group &&
     (CUES.substructure.test(text) || /\b(?:with|having|has|have|contains?|containing)\b/i.test(text)) &&
     !CUES.similarity.test(text)
+  ) {
+    return { query: group[1], label: group[2] };
+  }
+  // "ureas in LIB", "show me the amides", "fluorinated compounds under 450 Da": the group is the subject.
+  if (
+    group && !entities.classes?.length && !entities.smiles.length && !CUES.similarity.test(text) &&
+    nounGroup(r, group[0])
   ) {
     return { query: group[1], label: group[2] };
   }

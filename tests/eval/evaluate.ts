@@ -107,8 +107,10 @@ function resolvedIds(r: Scored, kind: "compounds" | "targets"): Set<string> {
   return ids;
 }
 
-/** The `hits` list of a similarity step, wherever the answer put it. */
+/** The ranked list of a top-N question (a rank step's compounds), else the `hits` of a similarity step. */
 function hitsOf(result: Record<string, unknown>): unknown[] | undefined {
+  const ranked = (result.ranked as { compounds?: unknown })?.compounds;
+  if (Array.isArray(ranked)) return ranked;
   for (const v of Object.values(result)) {
     const hits = (v as { hits?: unknown })?.hits;
     if (Array.isArray(hits)) return hits;

@@ -151,3 +151,69 @@ Deno.test({
     assert.equal(verb.error?.code, "not_found");
   },
 });
+
+Deno.test({
+  ...opts,
+  name:
+    "similar to imatinib in LIB with MW under 500: the filter keeps only library rows under 500, and the " +
+    "answer lists only those",
+  async fn() {
+    const agent = await setup();
+    const r = await agent.query({ query: "in kinase set, compounds similar to imatinib with MW under 500" }, {
+      viewer: alice,
+    });
+    assert.equal(r.status, "success", JSON.stringify(r.error));
+    assert.deepEqual(r.plan.steps.map((s) => s.tool), ["similarity_search", "filter_by_properties"]);
+    const hits = (r.result.similar as { hits: { name: string }[] }).hits.map((h) => h.name);
+    assert.ok(hits.includes("Nilotinib")); // similar, but MW 529.5
+    const kept = r.result.filtered as { compounds: { name: string; values: Record<string, number> }[] };
+    assert.ok(kept.compounds.some((c) => c.name === "Imatinib"));
+    for (const c of kept.compounds) assert.ok(c.values.molecular_weight < 500, c.name);
+    // The similarity rows the filter removed are not shown as answers.
+    assert.ok(!r.answer.includes("Nilotinib"), r.answer);
+  },
+});
+
+Deno.test({
+  ...opts,
+  name:
+    "the 3 heaviest compounds in LIB: the library ranked; 'ureas'/'carboxylic acids in LIB': substructure",
+  async fn() {
+    const agent = await setup();
+    const r = await agent.query({ query: "the 3 heaviest compounds in kinase set" }, { viewer: alice });
+    assert.equal(r.status, "success", JSON.stringify(r.error));
+    assert.equal(r.intent.type, "property_filter");
+    const ranked = (r.result.ranked as { compounds: { name: string; value: number }[] }).compounds;
+    assert.deepEqual(ranked.map((c) => c.name), ["Nilotinib", "Imatinib", "Dasatinib"]);
+    const low = await agent.query({ query: "which compound in kinase set has the lowest logP" }, {
+      viewer: alice,
+    });
+    const lowest = (low.result.ranked as { compounds: { name: string }[] }).compounds;
+    assert.equal(lowest.length, 1);
+    for (const q of ["sulfonamides in kinase set", "show me the sulfonamides in kinase set"]) {
+      const s = await agent.query({ query: q }, { viewer: alice });
+      assert.equal(s.intent.type, "substructure_search", q);
+      const hits = (s.result.substructure as { hits: { name: string }[] }).hits.map((h) => h.name).sort();
+      assert.deepEqual(hits, ["Celecoxib", "Furosemide"], q);
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "a mistyped library name without the word 'library' is corrected; an unknown one keeps the intent",
+  async fn() {
+    const agent = await setup();
+    const r = await agent.query({ query: "which compounds in kinsae set contain a sulfonamide" }, {
+      viewer: alice,
+    });
+    assert.equal(r.status, "success", JSON.stringify(r.error));
+    assert.deepEqual(r.understanding.corrections, [{ from: "kinsae set", to: "kinase set" }]);
+    const u = await agent.query({ query: "find compounds similar to imatinib in my GPCR screen library" }, {
+      viewer: alice,
+    });
+    assert.equal(u.error?.code, "not_found");
+    assert.equal(u.intent.type, "similarity_search");
+    assert.match(u.error!.message, /GPCR screen/);
+  },
+});
