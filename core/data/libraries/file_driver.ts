@@ -9,18 +9,6 @@ import type { LibraryDriver } from "./store.ts";
 export class FileLibraryDriver implements LibraryDriver {
   constructor(readonly dir: string) {}
 
-  async load(): Promise<{ libraries: Library[]; skipped: string[] }> {
-    const libraries: Library[] = [], skipped: string[] = [];
-    for (const id of await this.ids()) {
-      try {
-        libraries.push(await this.read(id));
-      } catch (err) {
-        skipped.push(`${id}.json: ${(err as Error).message}`);
-      }
-    }
-    return { libraries, skipped };
-  }
-
   async ids(): Promise<string[]> {
     try {
       return (await Array.fromAsync(Deno.readDir(this.dir)))

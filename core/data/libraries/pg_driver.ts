@@ -61,18 +61,6 @@ export class PostgresLibraryDriver implements LibraryDriver {
     return this.#ready;
   }
 
-  async load(): Promise<{ libraries: Library[]; skipped: string[] }> {
-    const libraries: Library[] = [], skipped: string[] = [];
-    for (const id of await this.ids()) {
-      try {
-        libraries.push(await this.read(id));
-      } catch (e) {
-        skipped.push(`${id}: ${(e as Error).message}`);
-      }
-    }
-    return { libraries, skipped };
-  }
-
   async ids(): Promise<string[]> {
     await this.#schema();
     return (await this.#sql`select id from chemagent.libraries order by created_at`).map((r) => r.id);

@@ -12,8 +12,6 @@ import type { Library } from "./library.ts";
 
 /** Where libraries persist. */
 export interface LibraryDriver {
-  /** Every stored library; a damaged one is skipped and named. */
-  load(): Promise<{ libraries: Library[]; skipped: string[] }>;
   /** Ids of the stored libraries (to notice another instance's uploads and deletes). */
   ids(): Promise<string[]>;
   read(id: string): Promise<Library>;
@@ -60,8 +58,14 @@ export class LibraryStore {
   /** Loads every persisted library; a damaged one is skipped and named in the returned list. */
   async load(): Promise<{ loaded: number; skipped: string[] }> {
     if (!this.driver) return { loaded: 0, skipped: [] };
-    const { libraries, skipped } = await this.driver.load();
-    for (const lib of libraries) this.#put(lib);
+    const skipped: string[] = [];
+    for (const id of await this.driver.ids()) {
+      try {
+        this.#put(await this.driver.read(id));
+      } catch (err) {
+        skipped.push(`${id}: ${(err as Error).message}`);
+      }
+    }
     return { loaded: this.#libs.size, skipped };
   }
 
