@@ -77,9 +77,10 @@ export async function runPipeline(
   let plan: Plan;
   // What a question over a library was read as, kept when the library cannot serve it.
   let readAs: Intent | undefined;
+  let scope: LibraryScope | null = null;
   try {
     const tp = performance.now();
-    const scope = typeof req.query === "string" ? deps.scope?.(req.query) ?? null : null;
+    scope = typeof req.query === "string" ? deps.scope?.(req.query) ?? null : null;
     const asked = scope ? { ...req, query: scope.text } : req;
     parsed = await understand(asked, deps, opts, notes);
     timing.parse = elapsed(tp);
@@ -116,7 +117,13 @@ export async function runPipeline(
   try {
     const outcomes = await execute(plan, events, deps, opts);
     timing.execute = elapsed(te);
-    const answer = composeAnswer(parsed, plan, outcomes, deps.datasetLabel);
+    // An answer over a user's library names it as its source first (its rows are not the built-in data).
+    const source = scope
+      ? `library ${scope.library.meta.name} (${scope.library.meta.id}, uploaded ${
+        scope.library.meta.created_at.slice(0, 10)
+      }) and ${deps.datasetLabel}`
+      : deps.datasetLabel;
+    const answer = composeAnswer(parsed, plan, outcomes, source);
     timing.total = elapsed(t0);
     return {
       ...base,

@@ -47,6 +47,8 @@ Deno.test({
     assert.ok(sim.hits.every((h) => KINASE.includes(h.name)));
     assert.deepEqual(r.understanding.unused, []);
     assert.ok(r.understanding.used.some((u) => u.as === "library" && u.text === "in my kinase set library"));
+    // The source line names the library first: its rows are the user's, not the built-in data.
+    assert.match(r.answer, /_Source: library kinase set \(lib_[0-9a-f]{16}, uploaded \d{4}-\d\d-\d\d\) and /);
   },
 });
 
