@@ -15,9 +15,15 @@ const CODES = new Set([
 ]);
 const DENO_ERRORS = [Deno.errors.BadResource, Deno.errors.BrokenPipe, Deno.errors.ConnectionReset];
 
+/** postgres.js writing to a socket its close handler already dropped (connection.js `nextWrite`, run from a
+ * setImmediate after the database went away: "Cannot read properties of null (reading 'write')"; seen in CI). */
+const isPostgresWriteAfterClose = (e: unknown) =>
+  e instanceof TypeError && /reading 'write'/.test(e.message) &&
+  /postgres\/src\/connection\.js/.test(e.stack ?? "");
+
 /** True for an error that only says a network connection is gone. */
 export function isEscapedConnectionError(e: unknown): boolean {
-  if (DENO_ERRORS.some((cls) => e instanceof cls)) return true;
+  if (DENO_ERRORS.some((cls) => e instanceof cls) || isPostgresWriteAfterClose(e)) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" && CODES.has(code);
 }

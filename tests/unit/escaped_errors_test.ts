@@ -10,6 +10,14 @@ Deno.test("only connection-level errors are kept from ending the process", () =>
   assert.equal(isEscapedConnectionError(withCode("ENOENT")), false);
   assert.equal(isEscapedConnectionError(null), false);
   assert.equal(isEscapedConnectionError("EPIPE"), false);
+  // postgres.js writing after its socket was dropped (seen in CI), recognised by where it was thrown.
+  const pg = new TypeError("Cannot read properties of null (reading 'write')");
+  pg.stack =
+    `${pg.message}\n    at Immediate.nextWrite (file:///x/node_modules/postgres/src/connection.js:255:22)`;
+  assert.equal(isEscapedConnectionError(pg), true);
+  const elsewhere = new TypeError("Cannot read properties of null (reading 'write')");
+  elsewhere.stack = `${elsewhere.message}\n    at ours (file:///x/core/thing.ts:1:1)`;
+  assert.equal(isEscapedConnectionError(elsewhere), false);
 });
 
 Deno.test("an escaped socket error in a server process is logged and the process keeps serving", async () => {
