@@ -247,14 +247,19 @@ export class Agent {
     const queryId = newId("q");
     const events = this.eventStream(queryId);
     emitAccepted(events, req, opts);
-    const { session_id: _computedFor, ...common } = shared;
-    const response: QueryResponse = {
-      ...common,
+    const own = {
       query_id: queryId,
       cached: true,
-      cache_tier: "l1",
+      cache_tier: "l1" as const,
       timing_ms: { total: Math.round((performance.now() - t0) * 1000) / 1000, parse: 0, plan: 0, execute: 0 },
     };
+    // One copy of the entry (it never carries a session id unless the asker's session was stored with it).
+    let response: QueryResponse;
+    if (!("session_id" in shared)) response = { ...shared, ...own };
+    else {
+      const { session_id: _computedFor, ...common } = shared;
+      response = { ...common, ...own };
+    }
     Object.defineProperty(response, SHARED_RESPONSE, { value: shared, enumerable: false });
     emitOutcome(events, response); // cached answers are only success, partial or a cacheable error
     return { response, shared };

@@ -217,6 +217,7 @@ export class Hub {
   observer(): EventListener {
     return (ev, accepted) => {
       if (ev.type !== "result" && ev.type !== "error" && ev.type !== "cancelled") return;
+      if (!this.#rooms.audience("ops")) return; // nobody watches the live dashboard: nothing to build
       const o = outcomeOf(ev, accepted);
       this.#rooms.fanOut(["ops"], {
         ...ev,

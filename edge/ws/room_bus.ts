@@ -4,12 +4,15 @@
 import { isCluster, type QueryEvent, type RedisClient } from "../../core/mod.ts";
 
 export interface RoomBus {
+  /** Whether other instances can hear what is published (a room without local members may still have some). */
+  readonly shared: boolean;
   publish(rooms: string[], ev: QueryEvent): void;
   subscribe(handler: (rooms: string[], ev: QueryEvent) => void): Promise<void>;
   close(): Promise<void>;
 }
 
 export class LocalRoomBus implements RoomBus {
+  readonly shared = false;
   publish(): void {}
   subscribe(): Promise<void> {
     return Promise.resolve();
@@ -22,6 +25,7 @@ export class LocalRoomBus implements RoomBus {
 const CHANNEL = "chemagent:ws:events";
 
 export class RedisRoomBus implements RoomBus {
+  readonly shared = true;
   readonly origin = crypto.randomUUID().slice(0, 8);
   constructor(private readonly pub: RedisClient, private readonly sub: RedisClient) {}
 

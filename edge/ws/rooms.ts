@@ -29,6 +29,11 @@ export class Rooms {
     for (const r of conn.rooms) this.#members.get(r)?.delete(conn);
   }
 
+  /** Whether an event for `room` would reach anyone (a member here, or maybe on another instance). */
+  audience(room: string): boolean {
+    return this.bus.shared || (this.#members.get(room)?.size ?? 0) > 0;
+  }
+
   /** Delivers an event once to each connection in any of the rooms; a local event also goes to the bus. */
   fanOut(rooms: string[], ev: QueryEvent, remote = false) {
     const seen = new Set<Connection>();

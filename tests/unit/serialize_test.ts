@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { LayeredCache } from "../../core/cache/mod.ts";
 import { Agent, responseToJson } from "../../core/mod.ts";
+import { volatileHead } from "../../core/answer/serialize.ts";
 import { testAgent } from "../helpers.ts";
 
 const base = await testAgent();
@@ -25,5 +26,39 @@ Deno.test("cache-hit bodies equal the JSON of the whole response", async () => {
     }
   } finally {
     await cache.close();
+  }
+});
+
+Deno.test("volatileHead writes exactly what JSON.stringify writes for the per-request fields", () => {
+  const heads = [
+    {
+      query_id: "q_1",
+      cached: true,
+      cache_tier: "l1",
+      timing_ms: { total: 0.123, parse: 0, plan: 0, execute: 0 },
+    },
+    {
+      query_id: 'q_"\\x',
+      session_id: "s-\u2014",
+      cached: false,
+      timing_ms: { total: 12, parse: 1, plan: 2, execute: 9 },
+    },
+    {
+      query_id: "q_2",
+      session_id: "",
+      cached: true,
+      cache_tier: "l2",
+      timing_ms: { total: 1e-7, parse: 0, plan: 0, execute: 0 },
+    },
+  ] as Parameters<typeof volatileHead>[0][];
+  for (const h of heads) {
+    const stringify = JSON.stringify({
+      query_id: h.query_id,
+      ...(h.session_id ? { session_id: h.session_id } : {}),
+      cached: h.cached,
+      ...(h.cache_tier ? { cache_tier: h.cache_tier } : {}),
+      timing_ms: h.timing_ms,
+    }).slice(0, -1);
+    assert.equal(volatileHead(h), stringify);
   }
 });
