@@ -10,7 +10,7 @@ export interface DrainState {
   draining: boolean;
   /** HTTP requests accepted and not yet answered. */
   inFlight?: number;
-  /** When the last request arrived (performance.now()), answered or refused. */
+  /** When the last request arrived, answered or refused (Date.now(): a builtin; performance.now() is an op call). */
   lastArrival?: number;
 }
 
@@ -27,7 +27,7 @@ export function drain(
   { state, retryAfterS = 5, exempt = ["/health", "/ready", "/metrics"] }: DrainOptions,
 ): MiddlewareHandler {
   return async function drainGate(c, next) {
-    state.lastArrival = performance.now();
+    state.lastArrival = Date.now();
     if (state.draining && !exempt.includes(c.req.path)) {
       const res = fail(
         c,
@@ -56,7 +56,7 @@ export function drain(
 export async function requestsSettled(state: DrainState, timeoutMs: number, quietMs = 0): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   const settled = () =>
-    (state.inFlight ?? 0) === 0 && performance.now() - (state.lastArrival ?? -Infinity) >= quietMs;
+    (state.inFlight ?? 0) === 0 && Date.now() - (state.lastArrival ?? -Infinity) >= quietMs;
   while (!settled() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   return settled();
 }
