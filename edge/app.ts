@@ -23,7 +23,7 @@ import { uiRoutes } from "./routes/ui.ts";
 import { alertRoutes, metricsApiRoutes } from "./routes/observability.ts";
 import { jwtAuth } from "./middleware/auth/index.ts";
 import { bodyLimit } from "./middleware/body-limit/index.ts";
-import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit/index.ts";
+import { MemoryBuckets, rateLimit, type RateLimitOptions } from "./middleware/rate-limit/index.ts";
 import { requireRole } from "./middleware/require-role/index.ts";
 import { toolEtag } from "./middleware/etag/index.ts";
 import { URL_LIMIT_DEFAULT, urlLimit } from "./middleware/url-limit/index.ts";
@@ -76,7 +76,7 @@ export function createApp(
     ws,
     auth,
     access,
-    rateLimit: limits,
+    rateLimit: limitOptions,
     observability,
     accessLog,
     tracing,
@@ -85,6 +85,8 @@ export function createApp(
   }: AppOptions,
 ) {
   const app = new Hono();
+  // One bucket store for the middleware and the fast path, so a client's hits and misses share one bucket.
+  const limits = limitOptions && { ...limitOptions, store: limitOptions.store ?? new MemoryBuckets() };
   const life = lifecycle ?? { draining: false, startedAt: performance.now() };
   const maxBody = config.CHEMAGENT_MAX_BODY_BYTES;
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));

@@ -17,6 +17,7 @@ import {
   negotiate,
 } from "./routes/encoded_answers.ts";
 import type { QueryHits } from "./routes/query.ts";
+import type { BucketStore } from "./middleware/rate-limit/buckets.ts";
 
 type Fetch = (req: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
@@ -31,8 +32,15 @@ export interface FastPathOptions {
   maxBodyBytes: number;
   /** /api/* requests are authenticated (a verifier or AUTH_REQUIRED): /api hits take the routed path. */
   apiAuth: boolean;
-  /** The HTTP rate limit on /api/*, when on; the fast path serves only clients it exempts (loopback). */
-  rateLimit?: { limitLoopback?: boolean; trustProxy?: boolean };
+  /** The HTTP rate limit on /api/*, when on: a hit is counted here in the same bucket the middleware uses
+   * (stores that answer synchronously); otherwise only the clients it exempts (loopback) take the fast path. */
+  rateLimit?: {
+    limitLoopback?: boolean;
+    trustProxy?: boolean;
+    rate?: number;
+    burst?: number;
+    store?: Pick<BucketStore, "take" | "refund">;
+  };
 }
 
 const REQUEST_ID = /[^\w\-=]/;
@@ -60,18 +68,22 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
     return !id || id.length > 128 || REQUEST_ID.test(id) ? crypto.randomUUID() : id;
   };
 
-  /** Whether the rate limiter would let this client through uncounted (loopback, unless counted too). */
-  const exempt = (req: Request, info: Deno.ServeHandlerInfo | undefined) => {
-    if (!limit) return true;
-    if (limit.limitLoopback) return false;
+  /** The rate-limit bucket this client's hits are counted in: "" when the limiter lets it through uncounted
+   * (off, or a loopback client), undefined when the fast path cannot count it (the middleware must). */
+  const countable = !!limit?.store?.refund && limit.rate !== undefined && limit.burst !== undefined;
+  const bucketOf = (req: Request, info: Deno.ServeHandlerInfo | undefined): string | undefined => {
+    if (!limit) return "";
     let address: string | undefined;
     if (limit.trustProxy) {
       const hops = req.headers.get("x-forwarded-for");
       if (hops) address = hops.slice(hops.lastIndexOf(",") + 1).trim();
     }
     address ??= (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname;
-    return !!address &&
+    const loopback = !!address &&
       (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
+    if (loopback && !limit.limitLoopback) return "";
+    // Without authentication on /api (else the routed path runs), the middleware's key is the address.
+    return countable ? "a:" + (address ?? "unknown") : undefined;
   };
 
   /** The access log's start time; not read without an access log (performance.now() is an op call). */
@@ -151,11 +163,17 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
   };
 
   /** A hit's Response with the CORS headers cors() adds on /api/*; undefined when not a hit (no side effects). */
-  const answer = (req: Request, key: string, isGet: boolean, id: string, t0: number) => {
+  const answer = (req: Request, key: string, isGet: boolean, id: string, t0: number, bucket: string) => {
     const request = hits.known.get(key);
     if (!request) return undefined;
+    // Counted before the hit is emitted; a refusal (or a miss, after the token is given back) goes to the
+    // routed path, whose limiter counts it once and answers 429 with the usual envelope.
+    if (bucket && limit!.store!.take(bucket, limit!.rate!, limit!.burst!) !== 0) return undefined;
     const hit = agent.cachedAnswer(request, { requestId: id });
-    if (!hit) return undefined;
+    if (!hit) {
+      if (bucket) limit!.store!.refund!(bucket, limit!.burst!);
+      return undefined;
+    }
     const e = encodedAnswer(hit.shared, version);
     const res = isGet ? getHit(req, e, hit.response) : postHit(e, hit.response);
     perRequest(res, req, hit.response.query_id, id);
@@ -167,7 +185,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
 
   /** GET hits are answered synchronously (nothing can observe them in flight); a POST is in flight from its
    * arrival, as the drain middleware counts it, while its body arrives. */
-  const post = async (req: Request, info: Deno.ServeHandlerInfo | undefined, t0: number) => {
+  const post = async (req: Request, info: Deno.ServeHandlerInfo | undefined, t0: number, bucket: string) => {
     lifecycle.inFlight = (lifecycle.inFlight ?? 0) + 1;
     let bytes: Uint8Array<ArrayBuffer>;
     try {
@@ -177,7 +195,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
     }
     let res: Response | undefined;
     if (bytes.byteLength <= maxBodyBytes) {
-      res = answer(req, "P" + UTF8.decode(bytes), false, requestIdOf(req), t0);
+      res = answer(req, "P" + UTF8.decode(bytes), false, requestIdOf(req), t0, bucket);
     }
     // Not a hit: the routed path, with the same body (its drain middleware counts the request from here on).
     if (!res) return await full(new Request(req, { body: bytes }), info);
@@ -199,11 +217,13 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
       lifecycle.lastArrival = Date.now();
       return health(requestIdOf(req), clock());
     }
-    if (path !== "/api/query" || o.apiAuth || !exempt(req, info)) return full(req, info);
+    if (path !== "/api/query" || o.apiAuth) return full(req, info);
+    const bucket = bucketOf(req, info);
+    if (bucket === undefined) return full(req, info);
     if (method === "GET") {
       lifecycle.lastArrival = Date.now();
       const t0 = clock();
-      return answer(req, "G" + (q < 0 ? "" : url.slice(q + 1)), true, requestIdOf(req), t0) ??
+      return answer(req, "G" + (q < 0 ? "" : url.slice(q + 1)), true, requestIdOf(req), t0, bucket) ??
         full(req, info);
     }
     if (method === "POST") {
@@ -213,7 +233,7 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
         !JSON_TYPE.test(req.headers.get("content-type") ?? "")
       ) return full(req, info);
       lifecycle.lastArrival = Date.now();
-      return post(req, info, clock());
+      return post(req, info, clock(), bucket);
     }
     return full(req, info);
   };

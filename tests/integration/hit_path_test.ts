@@ -320,19 +320,29 @@ Deno.test({
     await forged.body?.cancel();
     authed.store.close();
 
-    // Loopback counted, and a remote client: the third request of each is refused even though it is a hit.
+    // Loopback counted, and a remote client: the hit is answered by the fast path, counted in the same bucket
+    // as the routed miss before it, and the request after the burst is refused by the routed limiter (429
+    // envelope) even though it is a hit. Another client has its own bucket.
     for (
       const [limitLoopback, hostname] of [[true, "127.0.0.1"], [false, "203.0.113.9"]] as const
     ) {
       const limited = await observedStack({ app: { rateLimit: { rate: 0.001, burst: 2, limitLoopback } } });
-      const info = { remoteAddr: { transport: "tcp", hostname, port: 5000 } } as Deno.ServeHandlerInfo;
+      const info = (host: string) =>
+        ({ remoteAddr: { transport: "tcp", hostname: host, port: 5000 } }) as Deno.ServeHandlerInfo;
       const statuses = [];
-      for (let i = 0; i < 3; i++) {
-        const r = await limited.app.fetch(new Request(getUrl()), info as never);
+      const fastBefore = fastPathServed.get;
+      for (let i = 0; i < 4; i++) {
+        const r = await limited.app.fetch(new Request(getUrl()), info(hostname) as never);
         statuses.push(r.status);
-        await r.body?.cancel();
+        if (r.status === 429) assert.equal((await r.json()).error.code, "rate_limited");
+        else await r.body?.cancel();
       }
-      assert.deepEqual(statuses, [200, 200, 429], `${hostname}, limitLoopback=${limitLoopback}`);
+      assert.deepEqual(statuses, [200, 200, 429, 429], `${hostname}, limitLoopback=${limitLoopback}`);
+      assert.equal(fastPathServed.get - fastBefore, 1, "the counted client's hit took the fast path");
+      const other = await limited.app.fetch(new Request(getUrl()), info("198.51.100.7") as never);
+      assert.equal(other.status, 200, "another client has its own bucket");
+      await other.body?.cancel();
+      assert.equal(fastPathServed.get - fastBefore, 2);
       limited.store.close();
     }
 

@@ -171,6 +171,21 @@ Deno.test("in-process buckets refill at the configured rate and stay bounded in 
   assert.equal(b.take("k", 1000, 1), 0);
 });
 
+Deno.test("a token given back (a fast-path take whose hit turned out a miss) is taken once, never beyond the burst", () => {
+  const b = new MemoryBuckets();
+  assert.equal(b.take("r", 0.001, 2), 0);
+  b.refund("r", 2);
+  assert.equal(b.take("r", 0.001, 2), 0);
+  assert.equal(b.take("r", 0.001, 2), 0);
+  assert.ok(b.take("r", 0.001, 2) > 0, "two tokens, two requests");
+  b.refund("r", 2);
+  b.refund("r", 2);
+  b.refund("r", 2);
+  assert.equal(b.take("r", 0.001, 2), 0);
+  assert.equal(b.take("r", 0.001, 2), 0);
+  assert.ok(b.take("r", 0.001, 2) > 0, "refunds never raise a bucket past its burst");
+});
+
 Deno.test({
   name:
     "main.ts with REDIS_URL and RATE_LIMIT_*: the configured limit applies through Redis from start-up on",

@@ -5,6 +5,8 @@ import { isCluster, type RedisClient } from "../../../core/mod.ts";
 export interface BucketStore {
   readonly name: string;
   take(key: string, rate: number, burst: number): number | Promise<number>;
+  /** Gives back a token a synchronous take() just took (the request turned out to be counted elsewhere). */
+  refund?(key: string, burst: number): void;
 }
 
 /** Buckets in a Map; the oldest keys are dropped past `maxKeys` (a dropped bucket restarts full). */
@@ -27,6 +29,11 @@ export class MemoryBuckets implements BucketStore {
       return 0;
     }
     return Math.ceil(((1 - b.tokens) / rate) * 1000);
+  }
+
+  refund(key: string, burst: number): void {
+    const b = this.#buckets.get(key);
+    if (b) b.tokens = Math.min(burst, b.tokens + 1);
   }
 
   #evict() {
@@ -113,6 +120,11 @@ export class RedisBuckets implements BucketStore {
     b.pending++;
     this.#timer ??= setTimeout(() => void this.sync(), this.#syncMs);
     return 0;
+  }
+
+  refund(key: string): void {
+    const b = this.#local.get(key);
+    if (b && b.pending > 0) b.pending--;
   }
 
   /** Spends the pending tokens in Redis and refreshes the local view (also called by the timer). */
