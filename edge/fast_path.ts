@@ -17,7 +17,7 @@ import {
   negotiate,
 } from "./routes/encoded_answers.ts";
 import type { QueryHits } from "./routes/query.ts";
-import type { BucketStore } from "./middleware/rate-limit/buckets.ts";
+import { bucketKey, type BucketStore } from "./middleware/rate-limit/index.ts";
 
 type Fetch = (req: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
@@ -73,17 +73,9 @@ export function withFastPath(full: Fetch, o: FastPathOptions): Fetch {
   const countable = !!limit?.store?.refund && limit.rate !== undefined && limit.burst !== undefined;
   const bucketOf = (req: Request, info: Deno.ServeHandlerInfo | undefined): string | undefined => {
     if (!limit) return "";
-    let address: string | undefined;
-    if (limit.trustProxy) {
-      const hops = req.headers.get("x-forwarded-for");
-      if (hops) address = hops.slice(hops.lastIndexOf(",") + 1).trim();
-    }
-    address ??= (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname;
-    const loopback = !!address &&
-      (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
-    if (loopback && !limit.limitLoopback) return "";
-    // Without authentication on /api (else the routed path runs), the middleware's key is the address.
-    return countable ? "a:" + (address ?? "unknown") : undefined;
+    // No `sub`: with authentication on /api the routed path runs, so the middleware's key is the address.
+    const key = bucketKey(req, info as { remoteAddr?: { hostname?: string } } | undefined, limit);
+    return key === "" || countable ? key : undefined;
   };
 
   /** The access log's start time; not read without an access log (performance.now() is an op call). */

@@ -65,12 +65,11 @@ export const rateLimit = (
       return 0;
     }
   };
+  const client = { trustProxy, limitLoopback };
   // Not async: with in-process buckets the allowed path adds no promise of its own to the request.
   return function limitRate(c, next) {
-    const address = clientAddress(c, trustProxy);
-    if (!limitLoopback && isLoopback(address)) return next();
-    const sub = c.get("principal")?.sub;
-    const key = sub !== undefined ? "u:" + sub : "a:" + (address ?? "unknown");
+    const key = bucketKey(c.req.raw, c.env as ClientInfo | undefined, client, c.get("principal")?.sub);
+    if (!key) return next();
     c.set("rateLimitKey", key);
     const wait = take(key);
     if (typeof wait === "number") return wait > 0 ? Promise.resolve(refuse(c, wait)) : next();
@@ -78,13 +77,32 @@ export const rateLimit = (
   };
 };
 
-function clientAddress(c: Context, trustProxy: boolean): string | undefined {
+/** Where a request came from, as Deno.serve tells the handler. */
+type ClientInfo = { remoteAddr?: { hostname?: string } };
+
+/**
+ * The bucket a request is counted in: the token's `sub` when authenticated, else the client address; "" when
+ * the client is exempt (loopback, unless loopback is counted too). The middleware and the pre-routing fast
+ * path (edge/fast_path.ts) both key by it, so a client's hits and misses share one bucket.
+ */
+export function bucketKey(
+  req: Request,
+  info: ClientInfo | undefined,
+  o: Pick<RateLimitOptions, "trustProxy" | "limitLoopback">,
+  sub?: string,
+): string {
+  const address = clientAddress(req, info, !!o.trustProxy);
+  if (!o.limitLoopback && isLoopback(address)) return "";
+  return sub !== undefined ? "u:" + sub : "a:" + (address ?? "unknown");
+}
+
+function clientAddress(req: Request, info: ClientInfo | undefined, trustProxy: boolean): string | undefined {
   if (trustProxy) {
-    const hops = c.req.header("x-forwarded-for");
+    const hops = req.headers.get("x-forwarded-for");
     // The last hop is the one our proxy appended; earlier ones are whatever the client claimed.
     if (hops) return hops.slice(hops.lastIndexOf(",") + 1).trim();
   }
-  return (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname;
+  return info?.remoteAddr?.hostname;
 }
 
 function isLoopback(address: string | undefined): boolean {
